@@ -1,0 +1,107 @@
+"""Money text -> integer pence, without floats."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+_STRIP = str.maketrans("", "", "£$€ \u00a0'\"\u2009GBPgbp")
+_UNITS = Decimal(100)
+
+
+class AmountError(ValueError):
+    pass
+
+
+def parse_pence(text: object, *, comma_decimal: bool = False) -> int:
+    """Parse a money amount to pence. ``comma_decimal``: a lone comma is a decimal mark (OFX).
+
+    Accepts "£1,204.50", "-£52.00", "+ £5.00", "(12.00)", "12.00-", "12.00 DR", "'12.34",
+    "1.234,56" (comma decimal when a comma follows the last dot), Excel numbers (int/float/
+    Decimal). Raises AmountError for anything else or for fractions of a penny beyond 3dp.
+    """
+    if isinstance(text, bool):
+        raise AmountError("not an amount")
+    if isinstance(text, int):
+        return text * 100
+    if isinstance(text, float):
+        text = repr(text)
+    if isinstance(text, Decimal):
+        return _to_pence(text)
+    s = str(text).strip()
+    if not s:
+        raise AmountError("empty")
+    # Fast path: plain "123", "-123.4", "123.45".
+    neg = s[0] == "-"
+    body = s[1:] if neg else s
+    whole, dot, frac = body.partition(".")
+    if whole.isdigit() and (not dot or (frac.isdigit() and len(frac) <= 2)) and whole.isascii():
+        p = int(whole) * 100 + (int(frac.ljust(2, "0")) if frac else 0)
+        return -p if neg else p
+    return _slow(s, comma_decimal)
+
+
+def _slow(s: str, comma_decimal: bool) -> int:
+    up = s.upper()
+    sign = 1
+    for suffix in (" DR", "DR", " CR", "CR"):
+        if up.endswith(suffix) and len(up) > len(suffix):
+            if "DR" in suffix:
+                sign = -sign
+            s = s[: -len(suffix)]
+            up = up[: -len(suffix)]
+            break
+    s = s.translate(_STRIP)
+    if s.startswith("(") and s.endswith(")"):
+        sign, s = -sign, s[1:-1]
+    if s.endswith("-"):
+        sign, s = -sign, s[:-1]
+    elif s.endswith("+"):
+        s = s[:-1]
+    if s.startswith("-"):
+        sign, s = -sign, s[1:]
+    elif s.startswith("+"):
+        s = s[1:]
+    if s.startswith("£"):
+        s = s[1:]
+    if not s:
+        raise AmountError("empty")
+    if "," in s:
+        last_dot, last_comma = s.rfind("."), s.rfind(",")
+        if last_dot >= 0 and last_comma > last_dot:  # 1.234,56
+            s = s.replace(".", "").replace(",", ".")
+        elif last_dot >= 0:  # 1,234.56
+            s = s.replace(",", "")
+        elif comma_decimal or (s.count(",") == 1 and len(s) - last_comma - 1 in (1, 2)):
+            s = s.replace(",", ".")  # 4,00 or 12,5
+        else:
+            s = s.replace(",", "")  # 1,000
+    if not s.replace(".", "", 1).isdigit() or not s.isascii():
+        raise AmountError(f"not an amount: {s!r}")
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        raise AmountError(f"not an amount: {s!r}") from None
+    return sign * _to_pence(value)
+
+
+def _to_pence(value: Decimal) -> int:
+    if not value.is_finite():
+        raise AmountError("not a finite amount")
+    pence = value * _UNITS
+    if abs(value) > Decimal("1e12"):
+        raise AmountError("amount too large")
+    return int(pence.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def has_sub_penny(text: str) -> bool:
+    """True when an amount has more than two non-zero decimal places (e.g. "-3.775")."""
+    s = text.strip()
+    _, dot, frac = s.rpartition(".") if "." in s else ("", "", "")
+    return bool(dot) and len(frac.rstrip("0")) > 2
+
+
+def format_pence(pence: int) -> str:
+    """1204_50 -> "£1,204.50"; -300 -> "-£3.00"."""
+    sign = "-" if pence < 0 else ""
+    pounds, p = divmod(abs(pence), 100)
+    return f"{sign}£{pounds:,}.{p:02d}"

@@ -1,0 +1,286 @@
+"""OFX / QFX reader, versions 1 (SGML) and 2 (XML).
+
+Our own streaming tokeniser: one regular expression walks the text tag by tag; we keep
+only a handful of flags (inside STMTTRN? inside LEDGERBAL? ...) and the fields of the
+transaction being read, so memory does not grow with the number of transactions beyond the
+text itself. No XML parser is used, so there is no entity expansion and no external entity
+access: only the five standard entities and numeric character references are decoded.
+
+Lenient on purpose: any header (or none), SGML leaf elements without close tags, empty or
+self-closing tags, unclosed STMTTRN aggregates, comma decimals. A STMTTRN without FITID is
+kept (bank_id None). A STMTTRN whose date or amount cannot be read becomes a problem line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+
+from .amounts import AmountError, has_sub_penny, parse_pence
+from .dates import LONDON
+from .model import AccountInfo, Balance, Statement, StatementError, Transaction
+from .textio import decode
+
+_TOKEN = re.compile(r"<([/!?]?)([^<>\s/]*)[^<>]*?(/?)>([^<]*)")
+_ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_DT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?[^\[]*(?:\[\s*([+-]?\d{1,2}"
+                 r"(?:[.:]\d{1,2})?)?\s*(?::[^\]]*)?\])?")
+_CHARSET = re.compile(r"(?:CHARSET|ENCODING)\s*[:=]\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
+
+_STMT_AGGS = {"STMTRS", "CCSTMTRS"}
+_ACCT_FROM = {"BANKACCTFROM", "CCACCTFROM"}
+_ACCT_TO = {"BANKACCTTO", "CCACCTTO"}
+
+
+def _unescape(text: str) -> str:
+    if "&" not in text:
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name[0] == "#":
+            try:
+                code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+                return chr(code) if 0 < code < 0x110000 else m.group(0)
+            except ValueError:
+                return m.group(0)
+        return _NAMED[name]
+
+    return _ENTITY.sub(repl, text)
+
+
+def parse_ofx_datetime(value: str) -> date:
+    """'20240331230000[+1:BST]' -> 2024-03-31 in UK local time. Raises ValueError."""
+    m = _DT.match(value.strip())
+    if not m:
+        raise ValueError("bad date")
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    day = date(y, mo, d)
+    tz = m.group(7)
+    if m.group(4) is None or tz is None:
+        return day  # no time or no zone: take the date as written
+    hours, _, minutes = tz.replace(":", ".").partition(".")
+    sign = -1 if hours.startswith("-") else 1
+    offset = timedelta(hours=abs(int(hours)), minutes=int(minutes or 0)) * sign
+    hh, mm, ss = int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)
+    if hh > 23 or mm > 59 or ss > 60:
+        raise ValueError("bad time")
+    dt = datetime(y, mo, d, hh, mm, min(ss, 59), tzinfo=timezone(offset))
+    return dt.astimezone(LONDON).date()
+
+
+def decode_ofx(data: bytes) -> str:
+    head = data[:4096].decode("latin-1")
+    cut = head.upper().find("<OFX")
+    m = _CHARSET.search(head[: cut if cut >= 0 else 4096])
+    declared = m.group(1) if m else None
+    if declared and declared.upper() in ("USASCII", "NONE", "UNICODE"):
+        charset = re.search(r"CHARSET\s*:\s*([A-Za-z0-9_\-]+)", head, re.I)
+        declared = charset.group(1) if charset else declared
+    return decode(data, declared)[0]
+
+
+def read_ofx(data: bytes, fmt: str = "ofx") -> Statement:
+    text = decode_ofx(data)
+    start = text.upper().find("<OFX")
+    if start < 0:
+        raise StatementError("This file looks like OFX but has no <OFX> section in it.")
+    st = Statement(format=fmt)
+    if re.search(r"<(STMTRS|CCSTMTRS)\b", text[start:], re.I) is None:
+        if re.search(r"<INVSTMTRS\b", text, re.I):
+            raise StatementError(
+                "This is an investment account statement. Only bank, building society and "
+                "card statements can be read."
+            )
+        raise StatementError(
+            "This OFX file has no bank or card statement in it (it may be a log-in or "
+            "account-list reply). Please download a statement from your bank instead."
+        )
+    st.records = _records(text, start, st)
+    return st
+
+
+def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
+    line = text.count("\n", 0, start) + 1
+    pos = start
+    in_trn = in_invest = in_acct_from = in_acct_to = in_payee = in_tranlist = False
+    bal_kind: str | None = None
+    acct: dict[str, str] = {}
+    acct_index = -1
+    fields: dict[str, str] = {}
+    trn_start = trn_line = 0
+    bal: dict[str, str] = {}
+    dates: dict[str, date] = {}
+    sub_penny_noted = False
+
+    def finish_balance() -> None:
+        nonlocal bal_kind
+        if bal_kind and bal.get("BALAMT"):
+            try:
+                pence = parse_pence(bal["BALAMT"], comma_decimal=True)
+                asof = parse_ofx_datetime(bal["DTASOF"]) if bal.get("DTASOF") else None
+                if bal_kind == "LEDGERBAL":
+                    st.ledger_balance = st.closing_balance = Balance(pence, asof)
+                else:
+                    st.available_balance = Balance(pence, asof)
+            except (AmountError, ValueError):
+                st.notices.append(f"The {bal_kind} balance in this file could not be read.")
+        bal_kind = None
+        bal.clear()
+
+    def finish_account() -> None:
+        nonlocal acct_index
+        if acct_index >= 0 and acct_index < len(st.accounts):
+            st.accounts[acct_index] = AccountInfo(
+                acctid=acct.get("ACCTID") or None,
+                bank_id=acct.get("BANKID") or None,
+                sort_code=acct.get("BANKID") if _is_sort_code(acct.get("BANKID")) else None,
+                account_number=acct.get("ACCTID") or None,
+                account_type=acct.get("ACCTTYPE") or ("CREDITCARD" if "CC" in acct else None),
+            )
+
+    def make() -> Transaction | None:
+        nonlocal sub_penny_noted
+        raw = text[trn_start:pos][:2000].strip()
+        posted = fields.get("DTPOSTED") or fields.get("DTUSER") or ""
+        amt = fields.get("TRNAMT", "")
+        if not posted:
+            st.add_problem(trn_line, f"Line {trn_line}: this transaction has no date.", raw)
+            return None
+        d = dates.get(posted)
+        if d is None:
+            try:
+                d = parse_ofx_datetime(posted)
+            except ValueError:
+                st.add_problem(trn_line, f"Line {trn_line}: we could not read the date "
+                               f"'{posted}'.", raw)
+                return None
+            dates[posted] = d
+        try:
+            pence = parse_pence(amt, comma_decimal=True)
+        except AmountError:
+            msg = (f"Line {trn_line}: we could not read the amount '{amt}'." if amt
+                   else f"Line {trn_line}: this transaction has no amount.")
+            st.add_problem(trn_line, msg, raw)
+            return None
+        if not sub_penny_noted and has_sub_penny(amt):
+            sub_penny_noted = True
+            st.notices.append(f"Line {trn_line}: the amount '{amt}' has fractions of a penny; "
+                              "amounts were rounded to the nearest penny.")
+        name = fields.get("PAYEE.NAME") or fields.get("NAME", "")
+        memo = fields.get("MEMO", "")
+        desc = name if not memo or memo == name else (f"{name} {memo}" if name else memo)
+        return Transaction(
+            posted=d, amount_pence=pence, description=desc, payee=name,
+            reference=fields.get("REFNUM") or fields.get("CHECKNUM") or "",
+            bank_id=fields.get("FITID") or None, line=trn_line, raw=raw,
+            kind=fields.get("TRNTYPE", ""), account_index=max(acct_index, 0),
+        )
+
+    for m in _TOKEN.finditer(text, start):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        prefix, name, _selfclose, value = m.groups()
+        if prefix in ("!", "?"):
+            continue
+        tag = name.upper()
+        closing = prefix == "/"
+        if in_trn and (tag == "STMTTRN" or tag == "BANKTRANLIST" or tag in _STMT_AGGS
+                       or tag in ("LEDGERBAL", "AVAILBAL", "INVSTMTRS")):
+            # end of this transaction (explicitly, or implied by what comes next)
+            if closing and tag == "STMTTRN":
+                pos = m.end()
+            rec = make()
+            in_trn = in_acct_to = in_payee = False
+            fields = {}
+            if rec is not None:
+                yield rec
+            if closing and tag == "STMTTRN":
+                continue
+        if closing:
+            if tag in _ACCT_FROM:
+                in_acct_from = False
+                finish_account()
+            elif tag in _ACCT_TO:
+                in_acct_to = False
+            elif tag == "PAYEE":
+                in_payee = False
+            elif tag in ("LEDGERBAL", "AVAILBAL"):
+                finish_balance()
+            elif tag == "INVSTMTRS":
+                in_invest = False
+            elif tag == "BANKTRANLIST":
+                in_tranlist = False
+            continue
+        val = value.strip()
+        if val and "&" in val:
+            val = _unescape(val)
+        if in_invest:
+            if tag == "INVSTMTRS":
+                continue
+            if tag in _STMT_AGGS:
+                in_invest = False
+            else:
+                continue
+        if tag == "STMTTRN":
+            in_trn = True
+            trn_start, trn_line = pos, line
+            fields = {}
+            continue
+        if in_trn:
+            if tag in _ACCT_TO:
+                in_acct_to = True
+            elif tag == "PAYEE" and not val:
+                in_payee = True
+            elif in_acct_to:
+                pass
+            elif in_payee and tag == "NAME":
+                fields["PAYEE.NAME"] = val
+            elif tag not in fields or not fields[tag]:
+                fields[tag] = val
+            continue
+        if bal_kind and tag not in ("BALAMT", "DTASOF"):
+            finish_balance()
+        if tag in _STMT_AGGS:
+            st.accounts.append(AccountInfo())
+            acct_index = len(st.accounts) - 1
+            acct = {"CC": "1"} if tag == "CCSTMTRS" else {}
+        elif tag == "INVSTMTRS":
+            in_invest = True
+            st.notices.append("An investment account in this file was skipped.")
+        elif tag in _ACCT_FROM:
+            in_acct_from = True
+        elif in_acct_from and tag in ("BANKID", "BRANCHID", "ACCTID", "ACCTTYPE"):
+            acct[tag] = val
+            finish_account()
+        elif tag == "CURDEF" and val and st.currency is None:
+            st.currency = val.upper()
+        elif tag == "BANKTRANLIST":
+            in_tranlist = True
+        elif in_tranlist and tag in ("DTSTART", "DTEND") and val:
+            try:
+                d = parse_ofx_datetime(val)
+            except ValueError:
+                continue
+            if tag == "DTSTART" and (st.period_start is None or d < st.period_start):
+                st.period_start = d
+            if tag == "DTEND" and (st.period_end is None or d > st.period_end):
+                st.period_end = d
+        elif tag in ("LEDGERBAL", "AVAILBAL"):
+            bal_kind = tag
+            bal.clear()
+        elif bal_kind and tag in ("BALAMT", "DTASOF"):
+            bal[tag] = val
+    pos = len(text)
+    if in_trn:
+        rec = make()
+        if rec is not None:
+            yield rec
+    if bal_kind:
+        finish_balance()
+
+
+def _is_sort_code(value: str | None) -> bool:
+    return bool(value) and len(value.replace("-", "")) == 6 and value.replace("-", "").isdigit()
