@@ -1,0 +1,177 @@
+"""CSV statements: delimiter sniffing, bank profiles, generic columns, explicit mappings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from .amounts import AmountError, parse_pence
+from .dates import DateReader, decide_order
+from .layout import HEAD_ROWS, Plan, plan
+from .model import AccountInfo, Balance, ColumnMapping, Statement, StatementError, Transaction
+from .table import Row, cell_text, resolve, table_records
+from .textio import decode
+
+csv.field_size_limit(1 << 20)
+_ACCOUNT = re.compile(r"(\d{2}-?\d{2}-?\d{2})[\s\-]*(\d{7,8})\b")
+_DELIMS = (",", ";", "\t", "|")
+
+
+def sniff_delimiter(text: str) -> str:
+    lines = [ln for ln in text[:20000].splitlines()[:60] if ln.strip()]
+    best, best_score = ",", -1.0
+    for d in _DELIMS:
+        counts = []
+        for ln in lines:
+            try:
+                counts.append(len(next(csv.reader([ln], delimiter=d))))
+            except (csv.Error, StopIteration):
+                counts.append(1)
+        multi = [c for c in counts if c > 1]
+        if not multi:
+            continue
+        common = max(set(multi), key=multi.count)
+        score = multi.count(common) + (0.5 if d == "," else 0)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def iter_rows(text: str, delimiter: str) -> Iterator[Row]:
+    """(1-based line number, cells, raw text) per CSV record; quoted newlines are allowed."""
+    buf: list[str] = []
+    append = buf.append
+
+    def feed() -> Iterator[str]:
+        for ln in io.StringIO(text, newline=""):
+            append(ln)
+            yield ln
+
+    line = 1
+    reader = csv.reader(feed(), delimiter=delimiter, skipinitialspace=delimiter == ",")
+    try:
+        for cells in reader:
+            raw = buf[0].rstrip("\r\n") if len(buf) == 1 else "".join(buf).rstrip("\r\n")
+            yield line, cells, raw
+            line += len(buf)
+            buf.clear()
+    except csv.Error as exc:
+        raise StatementError(f"Line {line}: this line of the file is damaged ({exc}).",
+                             line) from None
+
+
+def read_csv(data: bytes, *, profile: str | None = None,
+             mapping: ColumnMapping | None = None) -> Statement:
+    text, _ = decode(data)
+    if "\x00" in text[:4096]:
+        raise StatementError("We could not read this file: it contains binary data, "
+                             "not text.")
+    delimiter = sniff_delimiter(text)
+    head = [(ln, cells) for ln, cells, _ in _take(iter_rows(text, delimiter), HEAD_ROWS)]
+    return read_table(head, lambda: iter_rows(text, delimiter), "csv", profile, mapping,
+                      delimiter)
+
+
+def _take(it: Iterator[Row], n: int) -> list[Row]:
+    out = []
+    for row in it:
+        out.append(row)
+        if len(out) >= n:
+            break
+    return out
+
+
+def read_table(head: list[tuple[int, list[Any]]], rows: Any, kind: str,
+               profile: str | None, mapping: ColumnMapping | None,
+               delimiter: str = ",") -> Statement:
+    """Shared by CSV and Excel: ``rows`` is a callable returning a fresh row iterator."""
+    p = plan(head, profile, mapping)
+    if not isinstance(p, Plan):
+        p.delimiter = delimiter
+        return Statement(format=f"{kind}:needs-mapping", needs_mapping=True, preview=p)
+    st = Statement(format=f"{kind}:{p.profile.name if p.profile else 'generic'}",
+                   mapping=p.mapping)
+    res = resolve(p.mapping, p.header)
+    _preamble(head, p, st)
+    dates = DateReader(p.mapping.date_format)
+    if p.mapping.date_format is None:
+        order, assumed = decide_order(
+            cell_text(cells[res.date]) for ln, cells, _ in rows()
+            if ln > p.header_line and res.date < len(cells))
+        if order is None:
+            raise StatementError("The dates in this file are written in two different ways "
+                                 "(some day first, some month first), so we cannot be sure "
+                                 "what they mean.")
+        if assumed:
+            st.notices.append("Every date in this file could be read either way round (for "
+                              "example 03/04/2024). We have read them the UK way: day, "
+                              "then month.")
+        elif order == "mdy":
+            st.notices.append("The dates in this file are written month first (the American "
+                              "way); we have read them that way.")
+        dates = DateReader(None, order)
+    body = ((ln, cells, raw) for ln, cells, raw in rows() if ln > p.header_line)
+    st.records = _with_accounts(table_records(body, p.mapping, res, st, dates), p, st, res)
+    return st
+
+
+def _preamble(head: list[tuple[int, list[Any]]], p: Plan, st: Statement) -> None:
+    """'Account Name:' / 'Account Balance:' lines above the headings (Nationwide)."""
+    name = number = None
+    for ln, cells in head:
+        if ln >= p.header_line or len(cells) < 2:
+            continue
+        key, value = cell_text(cells[0]).lower().rstrip(": "), cell_text(cells[1])
+        if key in ("account name", "account"):
+            name = value
+        elif key == "account number":
+            number = value
+        elif key in ("account balance", "balance", "available balance"):
+            try:
+                bal = Balance(parse_pence(value))
+            except AmountError:
+                continue
+            if key == "available balance":
+                st.available_balance = bal
+            else:
+                st.ledger_balance = bal
+    if name or number:
+        st.accounts.append(AccountInfo(name=name, account_number=number))
+
+
+def _with_accounts(records: Iterator[Transaction], p: Plan, st: Statement,
+                   res: Any) -> Iterator[Transaction]:
+    cols = p.profile.account_columns if p.profile else ()
+    first = True
+    for rec in records:
+        if first and cols:
+            first = False
+            found = _account_from_raw(rec.raw, p, cols)
+            if found is not None:
+                st.accounts.append(found)
+        yield rec
+
+
+def _account_from_raw(raw: str, p: Plan, cols: tuple[str | int, ...]) -> AccountInfo | None:
+    if p.header is None:
+        return None
+    from .csv_profiles import norm_header
+
+    names = [norm_header(c) for c in p.header]
+    try:
+        cells = next(csv.reader([raw]))
+    except (csv.Error, StopIteration):
+        return None
+    parts = []
+    for c in cols:
+        i = names.index(norm_header(c)) if isinstance(c, str) and norm_header(c) in names else c
+        if isinstance(i, int) and i < len(cells):
+            parts.append(cell_text(cells[i]))
+    joined = " ".join(parts)
+    m = _ACCOUNT.search(joined)
+    if m:
+        return AccountInfo(sort_code=m.group(1).replace("-", ""), account_number=m.group(2))
+    return AccountInfo(account_number=joined or None) if joined else None
