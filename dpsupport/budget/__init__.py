@@ -1,33 +1,74 @@
 """dpsupport.budget: the pure-Python budget engine (stdlib + python-dateutil only).
 
 It answers: how much money is there, will it last, is there a surplus the council could
-claw back; and every figure carries its workings. Inputs are the frozen dataclasses in
-``model``; money is int pence everywhere.
+claw back; and every figure carries its workings ("How we worked this out"). Inputs are
+the frozen dataclasses in ``model``; money is int pence everywhere, and a float passed as
+money raises ``TypeError``. Each module's docstring states its rules:
+
+- ``periods``: payment periods, agreement years, weekly equivalents and rounding;
+- ``schedule``: advance/arrears timing, net/gross contributions, one-off payments;
+- ``actuals``: allocation to plan lines, planned vs actual, balances;
+- ``forecast``: the year-end forecast and run-out date;
+- ``surplus``: surplus, weekly planned spend, weeks of funding held;
+- ``picture``: the money picture, summary sentence and needs-attention items;
+- ``text``: money and date formatting (negative money is "−£12.50", U+2212).
 """
 
+from .actuals import LineReport, PeriodReport, allocate, balance_on, balance_series, plan_vs_actual
+from .forecast import Projection, project
 from .model import (
+    Figure,
     FundingTerms,
     Liability,
     Period,
     PlanLine,
     ScheduledPayment,
+    Step,
     Transaction,
 )
-from .periods import agreement_year, periods, weekly_equivalent
+from .periods import (
+    agreement_year,
+    period_on,
+    periods,
+    pro_rata,
+    round_pence,
+    weekly_equivalent,
+)
+from .picture import AttentionItem, MoneyPicture, money_picture
 from .schedule import payment_schedule
+from .surplus import surplus, weekly_planned_spend, weeks_of_funding
 from .text import format_date, format_pence
 
 __all__ = [
+    "AttentionItem",
+    "Figure",
     "FundingTerms",
     "Liability",
+    "LineReport",
+    "MoneyPicture",
     "Period",
+    "PeriodReport",
     "PlanLine",
+    "Projection",
     "ScheduledPayment",
+    "Step",
     "Transaction",
     "agreement_year",
+    "allocate",
+    "balance_on",
+    "balance_series",
     "format_date",
     "format_pence",
+    "money_picture",
     "payment_schedule",
+    "period_on",
     "periods",
+    "plan_vs_actual",
+    "pro_rata",
+    "project",
+    "round_pence",
+    "surplus",
     "weekly_equivalent",
+    "weekly_planned_spend",
+    "weeks_of_funding",
 ]

@@ -1,0 +1,203 @@
+"""What actually happened: balances, and planned vs actual spend per period.
+
+Allocation of a transaction to a plan line
+    1. its ``plan_line_id`` if that names a line in the plan; otherwise
+    2. the first line in the plan (in the order given) whose ``category`` equals the
+       transaction's category; otherwise
+    3. nothing: it is "unallocated".
+
+Spend and money in
+    A line's actual spend is minus the sum of its allocated transactions, so spend is positive
+    and a refund (money in, allocated to a line) reduces it. Unallocated money out is
+    "unallocated spend". Unallocated money in is "money in" (council payments, contributions,
+    one-offs, interest...). So for any period: money in − spend = the change in balance.
+
+Balances
+    ``opening_balance`` is the balance at the start of ``start_date``, before that day's
+    transactions; transactions dated before ``start_date`` are ignored (they are already in the
+    opening balance). Balances are end-of-day balances.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .model import FundingTerms, Period, PlanLine, Transaction, check_date, check_pence
+from .periods import periods
+from .schedule import payment_schedule
+
+
+@dataclass(frozen=True)
+class LineReport:
+    """Planned vs actual for one plan line in one period.
+
+    ``difference_pence`` = planned − actual: positive means less was spent than planned,
+    negative means more.
+    """
+
+    line_id: str | int
+    category: str
+    label: str
+    planned_pence: int
+    actual_pence: int
+    difference_pence: int
+
+    def under_percent(self, percent: int) -> bool:
+        """True if something was planned and actual spend is below ``percent``% of it."""
+        return self.planned_pence > 0 and self.actual_pence * 100 < percent * self.planned_pence
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    """One payment period: per-line planned vs actual, unallocated spend and money in."""
+
+    period: Period
+    lines: tuple[LineReport, ...]
+    unallocated_spend_pence: int
+    unallocated: tuple[Transaction, ...]
+    money_in_scheduled_pence: int
+    money_in_received_pence: int
+
+    @property
+    def planned_pence(self) -> int:
+        return sum(line.planned_pence for line in self.lines)
+
+    @property
+    def actual_pence(self) -> int:
+        """All spend in the period: plan lines plus unallocated spend."""
+        return sum(line.actual_pence for line in self.lines) + self.unallocated_spend_pence
+
+    @property
+    def difference_pence(self) -> int:
+        """Planned − all spend (positive: spent less than planned)."""
+        return self.planned_pence - self.actual_pence
+
+
+def allocate(plan_lines: Sequence[PlanLine], txn: Transaction) -> PlanLine | None:
+    """The plan line a transaction belongs to, or None (see module docstring)."""
+    if txn.plan_line_id is not None:
+        for line in plan_lines:
+            if line.id == txn.plan_line_id:
+                return line
+    if txn.category is not None:
+        for line in plan_lines:
+            if line.category == txn.category:
+                return line
+    return None
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Money in and spend over a set of transactions."""
+
+    by_line: dict[str | int, int]
+    unallocated_spend_pence: int
+    unallocated: tuple[Transaction, ...]
+    money_in_pence: int
+
+    @property
+    def spend_pence(self) -> int:
+        return sum(self.by_line.values()) + self.unallocated_spend_pence
+
+
+def totals(plan_lines: Sequence[PlanLine], transactions: Iterable[Transaction]) -> Totals:
+    """Split transactions into spend per plan line, unallocated spend and money in."""
+    by_line: dict[str | int, int] = {line.id: 0 for line in plan_lines}
+    unallocated: list[Transaction] = []
+    unallocated_spend = 0
+    money_in = 0
+    for txn in transactions:
+        line = allocate(plan_lines, txn)
+        if line is not None:
+            by_line[line.id] -= txn.amount_pence
+        elif txn.amount_pence < 0:
+            unallocated_spend -= txn.amount_pence
+            unallocated.append(txn)
+        else:
+            money_in += txn.amount_pence
+    return Totals(by_line, unallocated_spend, tuple(unallocated), money_in)
+
+
+def in_range(
+    transactions: Iterable[Transaction], first: dt.date, last: dt.date
+) -> list[Transaction]:
+    """Transactions dated ``first``..``last`` inclusive, in date order."""
+    return sorted((t for t in transactions if first <= t.date <= last), key=lambda t: t.date)
+
+
+def plan_vs_actual(
+    terms: FundingTerms,
+    plan_lines: Sequence[PlanLine],
+    transactions: Sequence[Transaction],
+    start: dt.date,
+    end: dt.date,
+) -> list[PeriodReport]:
+    """Planned vs actual for each payment period overlapping ``start``..``end``.
+
+    Periods are whole (see ``periods``), and all transactions dated within a period count
+    towards it. "Money in scheduled" is the total of the payment schedule dated within the
+    period (regular payments, net contributions and one-offs); "received" is the unallocated
+    money in dated within it.
+    """
+    result = []
+    for period in periods(terms, start, end):
+        t = totals(plan_lines, in_range(transactions, period.start, period.end))
+        lines = tuple(
+            LineReport(
+                line.id,
+                line.category,
+                line.label,
+                line.planned_pence,
+                t.by_line[line.id],
+                line.planned_pence - t.by_line[line.id],
+            )
+            for line in plan_lines
+        )
+        scheduled = sum(p.amount_pence for p in payment_schedule(terms, period.start, period.end))
+        result.append(
+            PeriodReport(
+                period, lines, t.unallocated_spend_pence, t.unallocated, scheduled, t.money_in_pence
+            )
+        )
+    return result
+
+
+def balance_on(
+    opening_balance: int, start_date: dt.date, transactions: Iterable[Transaction], day: dt.date
+) -> int:
+    """The end-of-day balance on ``day``."""
+    check_pence(opening_balance, "opening_balance")
+    return opening_balance + sum(
+        t.amount_pence for t in transactions if start_date <= t.date <= day
+    )
+
+
+def balance_series(
+    opening_balance: int,
+    start_date: dt.date,
+    transactions: Iterable[Transaction],
+    until: dt.date,
+) -> list[tuple[dt.date, int]]:
+    """End-of-day balances on ``start_date``, on each day with a transaction, and on ``until``.
+
+    Dates strictly increase; transactions after ``until`` (or before ``start_date``) are
+    left out. The last value is the balance at the end of ``until``.
+    """
+    check_pence(opening_balance, "opening_balance")
+    check_date(start_date, "start_date")
+    check_date(until, "until")
+    if until < start_date:
+        raise ValueError("until is before start_date")
+    by_day: dict[dt.date, int] = {}
+    for txn in transactions:
+        if start_date <= txn.date <= until:
+            by_day[txn.date] = by_day.get(txn.date, 0) + txn.amount_pence
+    days = sorted(set(by_day) | {start_date, until})
+    series = []
+    balance = opening_balance
+    for day in days:
+        balance += by_day.get(day, 0)
+        series.append((day, balance))
+    return series

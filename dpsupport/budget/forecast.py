@@ -1,0 +1,204 @@
+"""The forecast to the end of the agreement year, and the run-out date.
+
+The rule (``project``), for a given ``today``:
+
+1. Start from the balance at the end of ``today`` (opening balance plus every transaction
+   dated from the agreement's start date to ``today``, inclusive).
+2. The horizon is ``tomorrow`` to the last day of the agreement year containing ``today``
+   (cut short at ``end_date``). Nothing after the agreement year is counted.
+3. Add every scheduled payment (see ``schedule``) dated in the horizon: the council's
+   regular payments, the holder's contributions on the net basis, and one-off payments.
+   A payment due on or before ``today`` is taken to be in the balance already (a late one is
+   flagged as missing, not forecast).
+4. Take away planned spending: the plan's total per period (all lines, contingency
+   included), spread evenly over the days of each period. For each period overlapping the
+   horizon, the part counted is ``planned × days of the period inside the horizon ÷ days in
+   the period``, rounded half up to the penny (so the current period is pro-rated for the
+   days after ``today``, and a period running past the year end for its days up to it).
+5. Take away the total of known liabilities (money owed now for things already done: wages,
+   holiday pay accrued, tax, pension, invoices). We assume they are paid tomorrow.
+6. The result is the forecast balance at the end of the agreement year.
+
+Run-out date: the same sums made day by day. The projected end-of-day balance on day ``d``
+is the balance today − liabilities + payments due from tomorrow to ``d`` − planned spend
+from tomorrow to ``d`` (pro-rated as in 4, rounded half up per period). The run-out date is
+the first day in the horizon on which it is below zero; ``today`` if the balance is already
+below zero; None if neither. On the last day of the horizon the daily sum equals the forecast.
+
+Note for in-advance schedules: a payment due on the last day of the agreement year (as
+happens with four-weekly payments, 13 periods being 364 days) is counted, because it will
+be in the account that day, although it pays for days after the year end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .model import FundingTerms, Liability, Period, PlanLine, ScheduledPayment, Step
+from .periods import ONE_DAY, agreement_year, iter_periods, period_index_on, period_word, pro_rata
+from .schedule import payment_schedule
+from .text import format_date, format_pence, times
+
+
+@dataclass(frozen=True)
+class PlannedPart:
+    """The planned spend counted for one period of the horizon."""
+
+    period: Period
+    days: int  # days of the period inside the horizon
+    planned_pence: int  # the plan's total for the whole period
+    counted_pence: int  # planned × days ÷ period days, rounded half up
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Everything the forecast was worked out from (see module docstring)."""
+
+    today: dt.date
+    year_start: dt.date
+    year_end: dt.date
+    balance_today: int
+    inflows: tuple[ScheduledPayment, ...]
+    planned: tuple[PlannedPart, ...]
+    liabilities_pence: int
+    daily: tuple[tuple[dt.date, int], ...]  # projected end-of-day balances over the horizon
+    run_out_date: dt.date | None
+
+    @property
+    def inflows_pence(self) -> int:
+        return sum(p.amount_pence for p in self.inflows)
+
+    @property
+    def planned_pence(self) -> int:
+        return sum(part.counted_pence for part in self.planned)
+
+    @property
+    def year_end_balance(self) -> int:
+        return self.balance_today + self.inflows_pence - self.planned_pence - self.liabilities_pence
+
+    @property
+    def lowest(self) -> tuple[dt.date, int]:
+        """The lowest projected balance and its (first) date; today's if the horizon is empty."""
+        points = [(self.today, self.balance_today), *self.daily]
+        return min(points, key=lambda p: (p[1], p[0]))
+
+
+def planned_per_period(plan_lines: Sequence[PlanLine]) -> int:
+    """The plan's total per payment period, in pence."""
+    return sum(line.planned_pence for line in plan_lines)
+
+
+def project(
+    terms: FundingTerms,
+    plan_lines: Sequence[PlanLine],
+    balance_today: int,
+    liabilities: Sequence[Liability],
+    today: dt.date,
+) -> Projection:
+    """Project the balance from tomorrow to the end of the agreement year (module docstring)."""
+    year_start, year_end = agreement_year(terms, today)
+    first = today + ONE_DAY
+    owed = sum(item.amount_pence for item in liabilities)
+    inflows = tuple(payment_schedule(terms, first, year_end)) if first <= year_end else ()
+    per_period = planned_per_period(plan_lines)
+    parts: list[PlannedPart] = []
+    daily: list[tuple[dt.date, int]] = []
+    run_out = today if balance_today < 0 else None
+    if first <= year_end:
+        in_by_day: dict[dt.date, int] = {}
+        for p in inflows:
+            in_by_day[p.date] = in_by_day.get(p.date, 0) + p.amount_pence
+        base = balance_today - owed
+        received = 0
+        spent_before = 0  # planned spend counted in earlier periods of the horizon
+        for period in iter_periods(terms, period_index_on(terms, first)):
+            if period.start > year_end:
+                break
+            lo, hi = max(period.start, first), min(period.end, year_end)
+            days = (hi - lo).days + 1
+            for k in range(1, days + 1):
+                day = lo + dt.timedelta(days=k - 1)
+                received += in_by_day.get(day, 0)
+                spent = spent_before + pro_rata(per_period, k, period.days)
+                balance = base + received - spent
+                daily.append((day, balance))
+                if run_out is None and balance < 0:
+                    run_out = day
+            part = PlannedPart(period, days, per_period, pro_rata(per_period, days, period.days))
+            parts.append(part)
+            spent_before += part.counted_pence
+    return Projection(
+        today,
+        year_start,
+        year_end,
+        balance_today,
+        inflows,
+        tuple(parts),
+        owed,
+        tuple(daily),
+        run_out,
+    )
+
+
+def _payment_note(payments: Sequence[ScheduledPayment]) -> str:
+    """ "12 × £1,150.00 + 1 × £1,200.00" (grouped by amount, in date order)."""
+    counts: dict[int, int] = {}
+    for p in payments:
+        counts[p.amount_pence] = counts.get(p.amount_pence, 0) + 1
+    return " + ".join(times(n, pence) for pence, n in counts.items())
+
+
+def _planned_note(terms: FundingTerms, proj: Projection) -> str:
+    """ "£1,100.00 per 4 weeks: 16 of 28 days of this period, 12 whole periods, 1 of 28 ..." """
+    parts = list(proj.planned)
+    if not parts:
+        return "no days left to count"
+    per = parts[0].planned_pence
+    bits = []
+    if parts[0].days != parts[0].period.days:
+        first = parts.pop(0)
+        bits.append(f"{first.days} of {first.period.days} days of this period")
+    last = parts.pop() if parts and parts[-1].days != parts[-1].period.days else None
+    if parts:
+        bits.append(f"{len(parts)} whole period{'s' if len(parts) != 1 else ''}")
+    if last is not None:
+        bits.append(f"{last.days} of {last.period.days} days of the last period")
+    return f"{format_pence(per)} per {period_word(terms)}: " + ", ".join(bits)
+
+
+def forecast_workings(terms: FundingTerms, proj: Projection) -> tuple[Step, ...]:
+    """The "How we worked this out" steps of the year-end forecast."""
+    first, end = proj.today + ONE_DAY, proj.year_end
+    span = f"from {format_date(first)} to {format_date(end)}"
+    steps = [Step(f"Balance at the end of today ({format_date(proj.today)})", proj.balance_today)]
+    by_kind = {
+        "regular": "Add payments due from the council",
+        "contribution": "Add your own contributions due into the account",
+        "one_off": "Add one-off payments due",
+    }
+    for kind, label in by_kind.items():
+        due = [p for p in proj.inflows if p.kind == kind]
+        if due or kind == "regular":
+            note = (
+                _payment_note(due)
+                if kind != "one_off"
+                else ", ".join(
+                    f"{p.description or 'one-off'} on {format_date(p.date)}" for p in due
+                )
+            )
+            steps.append(Step(f"{label} {span}", sum(p.amount_pence for p in due), note or None))
+    steps.append(
+        Step(f"Take away planned spending {span}", proj.planned_pence, _planned_note(terms, proj))
+    )
+    if proj.liabilities_pence:
+        steps.append(
+            Step(
+                "Take away money you owe now",
+                proj.liabilities_pence,
+                "we assume it is paid straight away",
+            )
+        )
+    steps.append(Step(f"Forecast balance on {format_date(end)}", proj.year_end_balance))
+    return tuple(steps)

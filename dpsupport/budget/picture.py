@@ -1,0 +1,394 @@
+"""The money picture: every headline figure for one day, a summary sentence, and what needs
+attention.
+
+Summary sentence (first that applies):
+    1. overdrawn today: "Your account is overdrawn by £12.50."
+    2. the forecast runs out: "At your planned spending, your money will last until 13 March."
+       (the day before the run-out date; the year is added when it is not this year)
+    3. the forecast balance at the end of the agreement year, less the contingency reserve and
+       the N weeks the council allows, is above zero: "You are on track to have £1,240.00 more
+       than you need by 31 March 2026, the end of your agreement year."
+    4. otherwise: "You are on track: your money should last to the end of your agreement year
+       on 31 March 2026."
+
+Needs attention (``AttentionItem`` with a MONITORING.md code):
+    - ``low_balance``: the balance today is below zero.
+    - ``projected_overspend``: the forecast falls below zero before the end of the year.
+    - ``surplus_above_threshold``: the surplus today is above zero.
+    - ``persistent_underspend``: a plan line (not a contingency line) with planned spend had
+      actual spend below 70% of plan in each of the 3 or more most recent completed periods.
+    - ``payment_missing`` / ``contribution_missing``: a regular payment (or net contribution)
+      due in the last 91 days, more than 5 days ago, with no money in of exactly that amount
+      dated within 5 days either side of the due date (each credit matches one payment).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .actuals import balance_on, in_range, plan_vs_actual, totals
+from .forecast import Projection, forecast_workings, planned_per_period, project
+from .model import (
+    Figure,
+    FundingTerms,
+    Liability,
+    Period,
+    PlanLine,
+    ScheduledPayment,
+    Step,
+    Transaction,
+    check_date,
+    check_pence,
+)
+from .periods import ONE_DAY, period_at, period_index_on, pro_rata, weekly_equivalent
+from .schedule import payment_schedule
+from .surplus import regular_amount_on, surplus, weekly_planned_spend, weeks_of_funding
+from .text import format_date, format_pence
+
+UNDERSPEND_PERCENT = 70
+UNDERSPEND_PERIODS = 3
+PAYMENT_WINDOW_DAYS = 5
+PAYMENT_LOOKBACK_DAYS = 91
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """Something to look at, in plain English; ``code`` is the MONITORING.md flag code."""
+
+    code: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class MoneyPicture:
+    """Every headline figure for ``today``; each Figure carries its workings."""
+
+    today: dt.date
+    period: Period
+    year_start: dt.date
+    year_end: dt.date
+    balance_today: Figure
+    money_in_this_period: Figure
+    money_in_due_this_period: Figure
+    money_out_this_period: Figure
+    money_out_planned_this_period: Figure
+    forecast_year_end_balance: Figure
+    forecast_year_end_surplus: Figure
+    weekly_planned_spend: Figure
+    weeks_of_funding_held: Figure
+    run_out_date: Figure
+    surplus: Figure
+    summary_sentence: str
+    needs_attention: tuple[AttentionItem, ...]
+    projected_balances: tuple[tuple[dt.date, int], ...]
+
+
+def _day(day: dt.date, today: dt.date) -> str:
+    return format_date(day, year=day.year != today.year)
+
+
+def _payment_label(p: ScheduledPayment) -> str:
+    when = format_date(p.date)
+    if p.kind == "regular":
+        return f"From the council on {when}"
+    if p.kind == "contribution":
+        return f"Your contribution on {when}"
+    return f"One-off payment ({p.description or 'no description'}) on {when}"
+
+
+def _balance_figure(
+    opening: int, start: dt.date, transactions: Sequence[Transaction], today: dt.date
+) -> Figure:
+    counted = in_range(transactions, start, today)
+    money_in = sum(t.amount_pence for t in counted if t.amount_pence > 0)
+    money_out = -sum(t.amount_pence for t in counted if t.amount_pence < 0)
+    balance = opening + money_in - money_out
+    return Figure(
+        balance,
+        f"Balance at the end of {format_date(today)}",
+        (
+            Step(f"Balance on {format_date(start)}, when the agreement started", opening),
+            Step("Add money in since then", money_in, f"{len(counted)} transactions counted"),
+            Step("Take away money out since then", money_out),
+            Step(f"Balance at the end of {format_date(today)}", balance),
+        ),
+    )
+
+
+def _this_period(
+    terms: FundingTerms,
+    plan_lines: Sequence[PlanLine],
+    transactions: Sequence[Transaction],
+    period: Period,
+    today: dt.date,
+) -> tuple[Figure, Figure, Figure, Figure]:
+    upto = min(today, period.end)
+    so_far = f"from {format_date(period.start)} to {format_date(upto)}"
+    whole = f"{format_date(period.start)} to {format_date(period.end)}"
+    t = totals(plan_lines, in_range(transactions, period.start, upto))
+    due = payment_schedule(terms, period.start, period.end)
+    due_so_far = [p for p in due if p.date <= upto]
+    money_in = Figure(
+        t.money_in_pence,
+        f"Money in this period so far ({so_far})",
+        (
+            Step("Money in so far", t.money_in_pence),
+            Step(f"Due so far (by {format_date(upto)})", sum(p.amount_pence for p in due_so_far)),
+            Step(f"Due in the whole period ({whole})", sum(p.amount_pence for p in due)),
+        ),
+    )
+    money_in_due = Figure(
+        sum(p.amount_pence for p in due),
+        f"Money due in this period ({whole})",
+        tuple(Step(_payment_label(p), p.amount_pence) for p in due),
+    )
+    planned = planned_per_period(plan_lines)
+    days = (upto - period.start).days + 1
+    planned_so_far = pro_rata(planned, days, period.days)
+    on_lines = sum(t.by_line.values())
+    money_out = Figure(
+        t.spend_pence,
+        f"Money spent this period so far ({so_far})",
+        (
+            Step("Spent on your plan lines", on_lines),
+            Step("Spent on things not in your plan", t.unallocated_spend_pence),
+            Step("Total spent so far", t.spend_pence),
+            Step(
+                f"Planned for the days so far ({days} of {period.days})",
+                planned_so_far,
+                f"{format_pence(planned)} × {days} ÷ {period.days}",
+            ),
+        ),
+    )
+    planned_fig = Figure(
+        planned,
+        f"Planned spending for this period ({whole})",
+        tuple(Step(line.label, line.planned_pence) for line in plan_lines),
+    )
+    return money_in, money_in_due, money_out, planned_fig
+
+
+def _run_out_workings(proj: Projection, run_out: dt.date) -> tuple[Step, ...]:
+    today = proj.today
+    steps = [Step(f"Balance at the end of today ({format_date(today)})", proj.balance_today)]
+    if run_out == today:
+        return (*steps, Step("The balance is already below zero", None))
+    low = dict(proj.daily)[run_out]
+    received = sum(p.amount_pence for p in proj.inflows if p.date <= run_out)
+    spent = proj.balance_today - proj.liabilities_pence + received - low
+    span = f"from {format_date(today + ONE_DAY)} to {format_date(run_out)}"
+    if proj.liabilities_pence:
+        steps.append(Step("Take away money you owe now", proj.liabilities_pence))
+    steps += [
+        Step(f"Add payments due {span}", received),
+        Step(f"Take away planned spending {span}", spent, "spread evenly over each period"),
+        Step(
+            f"Projected balance at the end of {format_date(run_out)}",
+            low,
+            "the first day it is below zero",
+        ),
+    ]
+    return tuple(steps)
+
+
+def _persistent_underspend(
+    terms: FundingTerms,
+    plan_lines: Sequence[PlanLine],
+    transactions: Sequence[Transaction],
+    current: Period,
+) -> list[AttentionItem]:
+    if current.index == 0:
+        return []
+    first = period_at(terms, max(0, current.index - 12))
+    last = period_at(terms, current.index - 1)
+    assert first is not None and last is not None
+    reports = plan_vs_actual(terms, plan_lines, transactions, first.start, last.end)
+    items = []
+    for i, line in enumerate(plan_lines):
+        if line.category == "contingency" or line.planned_pence <= 0:
+            continue
+        run = 0
+        for report in reversed(reports):
+            if not report.lines[i].under_percent(UNDERSPEND_PERCENT):
+                break
+            run += 1
+        if run >= UNDERSPEND_PERIODS:
+            items.append(
+                AttentionItem(
+                    "persistent_underspend",
+                    f"Less than {UNDERSPEND_PERCENT}% of the money planned for "
+                    f"“{line.label}” was spent in each of the last {run} periods. "
+                    "Is this support still right for you?",
+                )
+            )
+    return items
+
+
+def _missing_payments(
+    terms: FundingTerms, transactions: Sequence[Transaction], today: dt.date
+) -> list[AttentionItem]:
+    window = dt.timedelta(days=PAYMENT_WINDOW_DAYS)
+    start = max(terms.start_date, today - dt.timedelta(days=PAYMENT_LOOKBACK_DAYS))
+    last_due = today - window - ONE_DAY
+    if last_due < start:
+        return []
+    credits = sorted((t for t in transactions if t.amount_pence > 0), key=lambda t: t.date)
+    used: set[int] = set()
+    items = []
+    for p in payment_schedule(terms, start, last_due):
+        if p.kind == "one_off":
+            continue
+        match = None
+        for i, txn in enumerate(credits):
+            if i not in used and txn.amount_pence == p.amount_pence:
+                gap = abs((txn.date - p.date).days)
+                if gap <= PAYMENT_WINDOW_DAYS and (match is None or gap < match[1]):
+                    match = (i, gap)
+        if match is not None:
+            used.add(match[0])
+            continue
+        if p.kind == "regular":
+            text = (
+                f"The council's payment of {format_pence(p.amount_pence)} due on "
+                f"{_day(p.date, today)} has not arrived."
+            )
+            items.append(AttentionItem("payment_missing", text))
+        else:
+            text = (
+                f"Your contribution of {format_pence(p.amount_pence)} due on "
+                f"{_day(p.date, today)} has not been paid in."
+            )
+            items.append(AttentionItem("contribution_missing", text))
+    return items
+
+
+def money_picture(
+    terms: FundingTerms,
+    plan_lines: Sequence[PlanLine],
+    transactions: Sequence[Transaction],
+    liabilities: Sequence[Liability],
+    today: dt.date,
+    opening_balance: int = 0,
+) -> MoneyPicture:
+    """All headline figures for ``today`` (see the module docstrings for every rule)."""
+    check_date(today, "today")
+    check_pence(opening_balance, "opening_balance")
+    index = period_index_on(terms, today)
+    if terms.end_date is not None and today > terms.end_date:
+        index = period_index_on(terms, terms.end_date)
+    period = period_at(terms, index)
+    assert period is not None
+    balance = balance_on(opening_balance, terms.start_date, transactions, today)
+    balance_fig = _balance_figure(opening_balance, terms.start_date, transactions, today)
+    money_in, money_in_due, money_out, planned_fig = _this_period(
+        terms, plan_lines, transactions, period, today
+    )
+    proj = project(terms, plan_lines, balance, liabilities, today)
+    year_end = proj.year_end
+    forecast = Figure(
+        proj.year_end_balance,
+        f"Forecast balance on {format_date(year_end)}, the end of your agreement year",
+        forecast_workings(terms, proj),
+    )
+    regular_amount = regular_amount_on(terms, today)
+    allowance = terms.surplus_threshold_weeks * weekly_equivalent(terms, regular_amount)
+    year_surplus = proj.year_end_balance - terms.contingency_reserve_pence - allowance
+    year_surplus_fig = Figure(
+        max(0, year_surplus),
+        f"Forecast money beyond what you need on {format_date(year_end)}",
+        (
+            Step(f"Forecast balance on {format_date(year_end)}", proj.year_end_balance),
+            Step("Take away your contingency reserve", terms.contingency_reserve_pence),
+            Step(
+                f"Take away {terms.surplus_threshold_weeks} weeks of your regular payment",
+                allowance,
+            ),
+            Step("What is left", year_surplus),
+        ),
+    )
+    weekly_fig = weekly_planned_spend(terms, plan_lines)
+    assert isinstance(weekly_fig.value, int)
+    weeks_fig = weeks_of_funding(balance, weekly_fig.value)
+    run_out = proj.run_out_date
+    run_label = "Date your money runs out if spending follows your plan"
+    if run_out is not None:
+        run_fig = Figure(run_out, run_label, _run_out_workings(proj, run_out))
+    else:
+        run_fig = Figure(
+            None,
+            run_label,
+            (Step("Lowest projected balance", proj.lowest[1], format_date(proj.lowest[0])),),
+            f"Your money should last to {format_date(year_end)}, the end of your agreement year.",
+        )
+    surplus_fig = surplus(terms, balance, liabilities, today)
+
+    if balance < 0:
+        sentence = f"Your account is overdrawn by {format_pence(-balance)}."
+    elif run_out is not None:
+        last_day = max(today, run_out - ONE_DAY)
+        sentence = f"At your planned spending, your money will last until {_day(last_day, today)}."
+    elif year_surplus > 0:
+        sentence = (
+            f"You are on track to have {format_pence(year_surplus)} more than you need "
+            f"by {format_date(year_end)}, the end of your agreement year."
+        )
+    else:
+        sentence = (
+            "You are on track: your money should last to the end of your agreement "
+            f"year on {format_date(year_end)}."
+        )
+
+    attention: list[AttentionItem] = []
+    if balance < 0:
+        attention.append(
+            AttentionItem(
+                "low_balance",
+                f"Your account is overdrawn by {format_pence(-balance)}. Talk to your support "
+                "worker or the council soon.",
+            )
+        )
+    elif run_out is not None:
+        attention.append(
+            AttentionItem(
+                "projected_overspend",
+                f"Your money may run out on about {_day(run_out, today)} if spending follows "
+                "your plan.",
+            )
+        )
+    if isinstance(surplus_fig.value, int) and surplus_fig.value > 0:
+        attention.append(
+            AttentionItem(
+                "surplus_above_threshold",
+                f"You have {format_pence(surplus_fig.value)} more than the council usually lets "
+                f"you keep ({terms.surplus_threshold_weeks} weeks of payments, after money you owe "
+                "and your contingency). The council may ask for it back.",
+            )
+        )
+    attention += _persistent_underspend(terms, plan_lines, transactions, period)
+    attention += _missing_payments(terms, transactions, today)
+
+    return MoneyPicture(
+        today=today,
+        period=period,
+        year_start=proj.year_start,
+        year_end=year_end,
+        balance_today=balance_fig,
+        money_in_this_period=money_in,
+        money_in_due_this_period=money_in_due,
+        money_out_this_period=money_out,
+        money_out_planned_this_period=planned_fig,
+        forecast_year_end_balance=forecast,
+        forecast_year_end_surplus=year_surplus_fig,
+        weekly_planned_spend=weekly_fig,
+        weeks_of_funding_held=weeks_fig,
+        run_out_date=run_fig,
+        surplus=surplus_fig,
+        summary_sentence=sentence,
+        needs_attention=tuple(attention),
+        projected_balances=proj.daily,
+    )
