@@ -1,0 +1,123 @@
+"""dpsupport.statements: read UK bank statements (OFX/QFX, QIF, CSV, Excel, Santander text).
+
+Pure Python, no web or database code. The main entry points::
+
+    st = read_statement(data, "statement.csv")          # everything in memory (records tuple)
+    st = iter_statement(data, "statement.ofx")          # st.records is a one-shot iterator
+    keys = record_keys(st.records, account_scope="acct-42")
+    check = check_balances(st.records, opening, closing)
+
+Every input ends in a :class:`Statement` or a :class:`StatementError` with a plain-English
+message; lines that cannot be read are listed in ``Statement.problems``, never guessed.
+"""
+
+from __future__ import annotations
+
+from .amounts import format_pence
+from .balances import BalanceCheck, check_balances
+from .csv_profiles import PROFILES
+from .dedupe import RecordKey, normalise_description, record_keys
+from .detect import detect_format
+from .model import (
+    AccountInfo,
+    Balance,
+    ColumnMapping,
+    MappingPreview,
+    Problem,
+    Statement,
+    StatementError,
+    Transaction,
+    count_limit,
+)
+
+__all__ = [
+    "AccountInfo", "Balance", "BalanceCheck", "ColumnMapping", "MappingPreview", "PROFILES",
+    "Problem", "RecordKey", "Statement", "StatementError", "Transaction", "check_balances",
+    "detect_format", "format_pence", "iter_statement", "normalise_description",
+    "read_statement", "record_keys", "profile_names",
+]
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def profile_names() -> dict[str, str]:
+    """{"csv:nationwide": "Nationwide current account", ...} for a drop-down list."""
+    return {f"csv:{p.name}": p.label for p in PROFILES}
+
+
+def iter_statement(data: bytes, filename: str | None = None, *, profile: str | None = None,
+                   mapping: ColumnMapping | None = None, max_rows: int = 50_000,
+                   max_bytes: int = MAX_BYTES) -> Statement:
+    """Read a statement lazily: ``records`` is an iterator (memory stays small).
+
+    Errors found while iterating (a damaged line in the middle, too many rows) are raised
+    as StatementError from the iterator.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise StatementError("We could not read this file.")
+    data = bytes(data)
+    if len(data) > max_bytes:
+        raise StatementError(f"This file is larger than {max_bytes // (1024 * 1024)} MB. "
+                             "Please download a shorter statement period.")
+    try:
+        return _dispatch(data, filename, profile, mapping, max_rows)
+    except StatementError:
+        raise
+    except RecursionError:
+        raise StatementError("We could not read this file: its layout is too deeply "
+                             "nested.") from None
+    except (ValueError, LookupError, IndexError, TypeError, UnicodeError, MemoryError,
+            OverflowError, ArithmeticError) as exc:  # a bug or very strange input
+        raise StatementError(f"We could not read this file ({type(exc).__name__}).") from None
+
+
+def _dispatch(data: bytes, filename: str | None, profile: str | None,
+              mapping: ColumnMapping | None, max_rows: int) -> Statement:
+    if profile or mapping:
+        kind = detect_format(data, filename)
+        if kind not in ("csv", "xlsx"):
+            kind = "csv"
+    else:
+        kind = detect_format(data, filename)
+    if kind in ("ofx", "qfx"):
+        from .ofx import read_ofx
+        st = read_ofx(data, kind)
+    elif kind == "qif":
+        from .qif import read_qif
+        st = read_qif(data)
+    elif kind == "santander-txt":
+        from .santander import read_santander
+        st = read_santander(data)
+    elif kind == "xlsx":
+        from .xlsx import read_xlsx
+        st = read_xlsx(data, profile=profile, mapping=mapping, max_rows=max_rows)
+    else:
+        from .csv_reader import read_csv
+        st = read_csv(data, profile=profile, mapping=mapping)
+    st.records = _guard(count_limit(st.records, max_rows))
+    return st
+
+
+def _guard(records):  # type: ignore[no-untyped-def]
+    try:
+        yield from records
+    except StatementError:
+        raise
+    except RecursionError:
+        raise StatementError("We could not read this file: its layout is too deeply "
+                             "nested.") from None
+    except (ValueError, LookupError, IndexError, TypeError, UnicodeError, MemoryError,
+            OverflowError, ArithmeticError) as exc:
+        raise StatementError(f"We could not read this file ({type(exc).__name__}).") from None
+
+
+def read_statement(data: bytes, filename: str | None = None, *, profile: str | None = None,
+                   mapping: ColumnMapping | None = None, max_rows: int = 50_000,
+                   max_bytes: int = MAX_BYTES) -> Statement:
+    """Read a whole statement; ``records`` is a tuple in file order."""
+    st = iter_statement(data, filename, profile=profile, mapping=mapping, max_rows=max_rows,
+                        max_bytes=max_bytes)
+    st.records = tuple(st.records)
+    if not st.records and not st.needs_mapping and st.problems and not st.notices:
+        pass
+    return st

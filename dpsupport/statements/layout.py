@@ -143,7 +143,7 @@ def plan(head: Sequence[tuple[int, list[Any]]], profile: str | None,
         if p is None:
             raise StatementError(f"We do not know the bank layout '{profile}'.")
         return _with_mapping(rows, p.mapping, p)
-    for i, (ln, cells) in enumerate(rows):
+    for ln, cells in rows:
         p = cp.match_header(cells)
         if p is not None:
             return Plan(p.mapping, list(cells), ln, p)
