@@ -71,6 +71,10 @@ def read_csv(data: bytes, *, profile: str | None = None,
                              "not text.")
     delimiter = sniff_delimiter(text)
     head = [(ln, cells) for ln, cells, _ in _take(iter_rows(text, delimiter), HEAD_ROWS)]
+    if max((len(c) for _, c in head), default=0) <= 1 and mapping is None:
+        raise StatementError("We could not read this file: it does not have columns like a "
+                             "bank statement. Please download a CSV or OFX statement from your "
+                             "bank instead.")
     return read_table(head, lambda: iter_rows(text, delimiter), "csv", profile, mapping,
                       delimiter)
 
