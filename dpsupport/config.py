@@ -1,0 +1,72 @@
+"""Settings from the environment. Nothing secret has a default in production."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+MODES = ("production", "development", "demo", "test")
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str
+    database_url: str
+    secret_key: str
+    instance_path: Path
+    max_upload_bytes: int = 10 * 1024 * 1024
+
+    @property
+    def is_production(self) -> bool:
+        return self.mode == "production"
+
+    @property
+    def is_demo(self) -> bool:
+        return self.mode == "demo"
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A per-machine key for development and the demo, kept in the instance folder."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def load_settings(overrides: dict[str, object] | None = None, *, root: Path | None = None) -> Settings:
+    overrides = overrides or {}
+    env = os.environ
+    mode = str(overrides.get("mode") or env.get("DPSUPPORT_ENV") or "production")
+    if mode not in MODES:
+        raise ConfigError(f"DPSUPPORT_ENV must be one of {', '.join(MODES)}, not {mode!r}")
+    instance_path = Path(
+        str(overrides.get("instance_path") or env.get("DPSUPPORT_INSTANCE_PATH")
+            or (root or Path.cwd()) / "instance")
+    ).resolve()
+    database_url = str(
+        overrides.get("database_url")
+        or env.get("DPSUPPORT_DATABASE_URL")
+        or f"sqlite:///{instance_path / 'dpsupport.sqlite3'}"
+    )
+    secret_key = str(overrides.get("secret_key") or env.get("DPSUPPORT_SECRET_KEY") or "")
+    if not secret_key:
+        if mode == "production":
+            raise ConfigError(
+                "DPSUPPORT_SECRET_KEY is not set. In production the app will not start without "
+                "a secret key: set it to a long random value (for example the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
+        secret_key = _instance_secret(instance_path)
+    if mode == "production" and len(secret_key) < 32:
+        raise ConfigError("DPSUPPORT_SECRET_KEY must be at least 32 characters long.")
+    max_upload = int(str(overrides.get("max_upload_bytes") or env.get("DPSUPPORT_MAX_UPLOAD_BYTES")
+                         or 10 * 1024 * 1024))
+    return Settings(mode, database_url, secret_key, instance_path, max_upload)

@@ -1,0 +1,36 @@
+"""SQLAlchemy models, one module per aggregate."""
+
+from .audit import AuditEvent
+from .banking import Account, Attachment, AttachmentBlob, StatementImport, Transaction
+from .base import Base
+from .funding import AgreementAmount, BudgetLine, FundingAgreement, OneOffPayment
+from .people import (
+    Holder,
+    HolderAccess,
+    Membership,
+    Organisation,
+    SignInAttempt,
+    User,
+    UserSession,
+)
+
+__all__ = [
+    "Account",
+    "AgreementAmount",
+    "Attachment",
+    "AttachmentBlob",
+    "AuditEvent",
+    "Base",
+    "BudgetLine",
+    "FundingAgreement",
+    "Holder",
+    "HolderAccess",
+    "Membership",
+    "OneOffPayment",
+    "Organisation",
+    "SignInAttempt",
+    "StatementImport",
+    "Transaction",
+    "User",
+    "UserSession",
+]

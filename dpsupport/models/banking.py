@@ -1,0 +1,149 @@
+"""Accounts, money in and out, receipts, and statement imports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, IntPk, Pence, ShortText, Timestamp
+from .people import Holder, User
+
+ACCOUNT_KINDS = {
+    "bank": "Bank account",
+    "prepaid_card": "Prepaid card",
+    "managed": "Managed account",
+    "cash": "Cash",
+}
+
+
+class Account(Base):
+    __tablename__ = "account"
+    __audited__ = True
+
+    id: Mapped[IntPk]
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
+    name: Mapped[ShortText]
+    kind: Mapped[str] = mapped_column(String(20), default="bank")
+    bank_name: Mapped[str | None] = mapped_column(String(100))
+    # Only the last four digits: enough to tell accounts apart, useless to a thief.
+    last4: Mapped[str | None] = mapped_column(String(4))
+    # A column mapping the holder confirmed for this account's CSV statements (JSON).
+    csv_mapping: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[Timestamp]
+
+    holder: Mapped[Holder] = relationship()
+
+    @property
+    def organisation_id(self) -> int:
+        return self.holder.organisation_id
+
+
+class StatementImport(Base):
+    """One uploaded statement file: who, when, what it added. It can be undone as a whole."""
+
+    __tablename__ = "statement_import"
+    __audited__ = True
+
+    id: Mapped[IntPk]
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    uploaded_at: Mapped[Timestamp]
+    filename: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    file_format: Mapped[str] = mapped_column(String(40))
+    statement_start: Mapped[date | None] = mapped_column(Date)
+    statement_end: Mapped[date | None] = mapped_column(Date)
+    new_count: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate_count: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Plain-English notes: rejected lines with reasons, the balance check.
+    problems: Mapped[str | None] = mapped_column(Text)
+    balance_check: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="imported")
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    account: Mapped[Account] = relationship()
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+
+
+class Transaction(Base):
+    """Money in (positive) or out (negative) of a holder's account."""
+
+    __tablename__ = "money_transaction"
+    __table_args__ = (
+        UniqueConstraint("account_id", "dedupe_key"),
+        Index("ix_money_transaction_holder_date", "holder_id", "date"),
+    )
+    __audited__ = True
+
+    id: Mapped[IntPk]
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    amount_pence: Mapped[Pence]
+    category: Mapped[str | None] = mapped_column(String(30))
+    budget_line_id: Mapped[int | None] = mapped_column(ForeignKey("budget_line.id"))
+    payee: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20), default="manual")
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("statement_import.id"), index=True)
+    # For imported lines: the key that stops a re-import adding the line twice.
+    dedupe_key: Mapped[str | None] = mapped_column(String(128))
+    bank_transaction_id: Mapped[str | None] = mapped_column(String(255))
+    running_balance_pence: Mapped[int | None] = mapped_column(BigInteger)
+    raw: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[Timestamp]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    account: Mapped[Account] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="transaction")
+
+    @property
+    def organisation_id(self) -> int:
+        return self.account.holder.organisation_id
+
+
+class Attachment(Base):
+    """A receipt or invoice on a transaction. The file lives in the database (one place to
+    back up, nothing shared between app servers); its name here is for display only."""
+
+    __tablename__ = "attachment"
+    __audited__ = True
+
+    id: Mapped[IntPk]
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("money_transaction.id"), index=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[Timestamp]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    transaction: Mapped[Transaction] = relationship(back_populates="attachments")
+    blob: Mapped[AttachmentBlob] = relationship(uselist=False, back_populates="attachment")
+
+
+class AttachmentBlob(Base):
+    __tablename__ = "attachment_blob"
+
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachment.id"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    attachment: Mapped[Attachment] = relationship(back_populates="blob")

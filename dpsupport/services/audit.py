@@ -1,0 +1,187 @@
+"""Every change to an audited model writes an audit row, in the same transaction.
+
+The acting person is set per request (or per command) with `acting_as`. Rows are written
+with a plain INSERT after the flush, so they cannot be forgotten by a view and add no
+extra flush. Secrets and raw bank lines are never copied into the trail.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from ..models import AuditEvent, Holder
+from ..models.base import Base, utcnow
+
+NEVER_COPIED = {"password_hash", "token_hash", "raw", "data", "csv_mapping"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    name: str
+
+
+SYSTEM = Actor(None, "dpsupport (automatic)")
+_actor: ContextVar[Actor] = ContextVar("audit_actor", default=SYSTEM)
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[None]:
+    token = _actor.set(actor)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def set_actor(actor: Actor) -> None:
+    _actor.set(actor)
+
+
+def current_actor() -> Actor:
+    return _actor.get()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return value
+
+
+def _columns(obj: Base) -> dict[str, Any]:
+    mapper = inspect(obj).mapper
+    return {
+        c.key: _plain(getattr(obj, c.key))
+        for c in mapper.column_attrs
+        if c.key not in NEVER_COPIED
+    }
+
+
+def _changes(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in NEVER_COPIED:
+            continue
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                before[attr.key] = _plain(old)
+                after[attr.key] = _plain(new)
+    return before, after
+
+
+def _holder_id(obj: Base) -> int | None:
+    try:
+        value = getattr(obj, "holder_id", None)
+    except Exception:  # a relationship not loadable mid-flush
+        return None
+    return value if isinstance(value, int) else None
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    rows: list[dict[str, Any]] = []
+    for action, objects in (
+        ("created", session.new),
+        ("changed", session.dirty),
+        ("deleted", session.deleted),
+    ):
+        for obj in objects:
+            if not getattr(obj, "__audited__", False):
+                continue
+            if action == "created":
+                before, after = None, _columns(obj)
+            elif action == "deleted":
+                before, after = _columns(obj), None
+            else:
+                if not session.is_modified(obj, include_collections=False):
+                    continue
+                before, after = _changes(obj)
+                if not after:
+                    continue
+            rows.append(
+                {
+                    "entity": obj.__tablename__,
+                    "entity_id": str(inspect(obj).identity[0]) if inspect(obj).identity else None,
+                    "holder_id": _holder_id(obj),
+                    "action": action,
+                    "before": json.dumps(before, sort_keys=True) if before is not None else None,
+                    "after": json.dumps(after, sort_keys=True) if after is not None else None,
+                }
+            )
+    if rows:
+        write_events(session, rows)
+
+
+def write_events(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert audit rows for the current actor (also used directly for bulk operations)."""
+    actor = current_actor()
+    holder_ids = {r["holder_id"] for r in rows if r.get("holder_id")}
+    orgs: dict[int, int] = {}
+    if holder_ids:
+        conn = session.connection()
+        for hid, org in conn.execute(
+            select(Holder.id, Holder.organisation_id).where(Holder.id.in_(holder_ids))
+        ):
+            orgs[hid] = org
+    now = utcnow()
+    values = []
+    for r in rows:
+        org = r.get("organisation_id") or orgs.get(r.get("holder_id") or -1)
+        values.append(
+            {
+                "at": now,
+                "actor_id": actor.user_id,
+                "actor_name": actor.name,
+                "organisation_id": org,
+                "holder_id": r.get("holder_id"),
+                "action": r["action"],
+                "entity": r["entity"],
+                "entity_id": r.get("entity_id"),
+                "before": r.get("before"),
+                "after": r.get("after"),
+                "summary": r.get("summary"),
+            }
+        )
+    session.connection().execute(insert(AuditEvent.__table__), values)
+
+
+def record(session: Session, action: str, entity: str, *, entity_id: str | None = None,
+           holder_id: int | None = None, organisation_id: int | None = None,
+           summary: str | None = None) -> None:
+    """An audit row for something that is not a row change (signing in, an import, an undo)."""
+    write_events(
+        session,
+        [
+            {
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "holder_id": holder_id,
+                "organisation_id": organisation_id,
+                "summary": summary,
+            }
+        ],
+    )
+
+
+def install(session_class: type[Session] = Session) -> None:
+    if not event.contains(session_class, "after_flush", _after_flush):
+        event.listen(session_class, "after_flush", _after_flush)

@@ -1,0 +1,66 @@
+"""Access checks in one place: sign-in required, and holder pages by role (access_policy.toml)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, g, redirect, request, url_for
+
+from ..models import User
+from ..services import audit
+from ..services.access import policy, role_for_holder
+from .database import db
+
+log = logging.getLogger("dpsupport.access")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def current_user() -> User | None:
+    return getattr(g, "user", None)
+
+
+def signed_in(view: F) -> F:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    wrapper.access_checked = "signed_in"  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def holder_page(view: F) -> F:
+    """The view gets the holder; people without a role for them get 404, others by policy."""
+
+    @wraps(view)
+    def wrapper(holder_id: int, **kwargs: Any) -> Any:
+        user = current_user()
+        if user is None:
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        session = db()
+        found = role_for_holder(session, user, holder_id)
+        if found is None:
+            log.warning("refused: user %s asked for holder %s (%s)", user.id, holder_id,
+                        request.endpoint)
+            audit.record(session, "refused", "holder", entity_id=str(holder_id),
+                         summary=f"Asked for {request.path} without access")
+            session.commit()
+            abort(404)
+        holder, role = found
+        if not policy().allows(request.endpoint or "", role):
+            abort(403)
+        g.holder, g.role = holder, role
+        return view(holder, **kwargs)
+
+    wrapper.access_checked = "holder_page"  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def can(endpoint: str) -> bool:
+    """For templates: show a link or button only to people who may use it."""
+    role = getattr(g, "role", None)
+    return role is not None and policy().allows(endpoint, role)
