@@ -3,12 +3,14 @@ attention.
 
 Summary sentence (first that applies):
     1. overdrawn today: "Your account is overdrawn by £12.50."
-    2. the forecast runs out: "At your planned spending, your money will last until 13 March."
+    2. the agreement has ended: "Your agreement ended on 30 September 2025. There is
+       £1,000.00 in the account."
+    3. the forecast runs out: "At your planned spending, your money will last until 13 March."
        (the day before the run-out date; the year is added when it is not this year)
-    3. the forecast balance at the end of the agreement year, less the contingency reserve and
+    4. the forecast balance at the end of the agreement year, less the contingency reserve and
        the N weeks the council allows, is above zero: "You are on track to have £1,240.00 more
        than you need by 31 March 2026, the end of your agreement year."
-    4. otherwise: "You are on track: your money should last to the end of your agreement year
+    5. otherwise: "You are on track: your money should last to the end of your agreement year
        on 31 March 2026."
 
 Needs attention (``AttentionItem`` with a MONITORING.md code):
@@ -329,6 +331,11 @@ def money_picture(
 
     if balance < 0:
         sentence = f"Your account is overdrawn by {format_pence(-balance)}."
+    elif terms.end_date is not None and today > terms.end_date:
+        sentence = (
+            f"Your agreement ended on {format_date(terms.end_date)}. "
+            f"There is {format_pence(balance)} in the account."
+        )
     elif run_out is not None:
         last_day = max(today, run_out - ONE_DAY)
         sentence = f"At your planned spending, your money will last until {_day(last_day, today)}."

@@ -124,3 +124,19 @@ def test_format_words_dates_and_steps() -> None:
     assert Figure(None, "Weeks", note="No plan").text == "No plan"
     with pytest.raises(TypeError):
         format_pence(12.5)  # type: ignore[arg-type]
+
+
+def test_after_the_agreement_has_ended() -> None:
+    t = FundingTerms(D(2025, 4, 1), "monthly", ((D(2025, 4, 1), 100000),), end_date=D(2025, 9, 30))
+    txns = [Transaction(d, 100000) for d in (D(2025, 4, 1), D(2025, 5, 1), D(2025, 6, 1))]
+    txns += [Transaction(D(2025, 7, 1), 100000), Transaction(D(2025, 8, 1), 100000)]
+    txns += [Transaction(D(2025, 9, 1), 100000), Transaction(D(2025, 9, 10), -500000, "other")]
+    pic = money_picture(t, [], txns, [], D(2025, 11, 5))
+    assert (pic.period.start, pic.period.end) == (D(2025, 9, 1), D(2025, 9, 30))
+    assert pic.year_end == D(2025, 9, 30)
+    assert pic.summary_sentence == (
+        "Your agreement ended on 30 September 2025. There is £1,000.00 in the account."
+    )
+    assert pic.forecast_year_end_balance.value == 100000
+    with pytest.raises(ValueError):
+        money_picture(t, [], txns, [], D(2025, 3, 31))
