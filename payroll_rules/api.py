@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from . import nics, paye
-from .calendar import FREQUENCY_WORDS, WEEKS_PER_PERIOD, check_frequency, check_period
+from .calendar import FREQUENCY_WORDS, MAX_PERIOD, check_frequency, check_period
 from .errors import PayrollInputError, format_money, from_pence, to_pence
 from .params import NICategory, YearParams, params_for_date
 from .pension import Pension, contributions_pence
@@ -16,7 +16,7 @@ from .taxcode import TaxCode, parse_tax_code
 _ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PayInput:
     """One payment to one employee. Money is Decimal (or int pounds); floats raise TypeError.
 
@@ -43,20 +43,60 @@ class PayInput:
     pension: Pension | None = None
 
 
-@dataclass(frozen=True, slots=True)
 class PayResult:
-    """The figures for one payslip (Decimal pounds, two decimal places)."""
+    """The figures for one payslip (Decimal pounds, two decimal places).
 
-    income_tax: Decimal
-    employee_ni: Decimal
-    employer_ni: Decimal
-    employee_pension: Decimal
-    employer_pension: Decimal
-    net_pay: Decimal
-    gross_pay: Decimal
-    taxable_pay: Decimal
-    pay_input: PayInput = field(repr=False)
-    _working: tuple[object, ...] = field(repr=False, compare=False)
+    Figures are held as integer pence and turned into Decimal when read.
+    """
+
+    __slots__ = ("_pence", "pay_input", "_working")
+
+    def __init__(self, pence: tuple[int, ...], pay_input: PayInput,
+                 working: tuple[object, ...]) -> None:
+        self._pence = pence  # tax, ee NI, er NI, ee pension, er pension, net, gross, taxable
+        self.pay_input = pay_input
+        self._working = working
+
+    @property
+    def income_tax(self) -> Decimal:
+        """Income tax this period (negative means a refund)."""
+        return from_pence(self._pence[0])
+
+    @property
+    def employee_ni(self) -> Decimal:
+        return from_pence(self._pence[1])
+
+    @property
+    def employer_ni(self) -> Decimal:
+        """Employer (secondary) Class 1 NI, before Employment Allowance."""
+        return from_pence(self._pence[2])
+
+    @property
+    def employee_pension(self) -> Decimal:
+        """Employee pension contribution taken from pay."""
+        return from_pence(self._pence[3])
+
+    @property
+    def employer_pension(self) -> Decimal:
+        return from_pence(self._pence[4])
+
+    @property
+    def net_pay(self) -> Decimal:
+        """Gross - tax - employee NI - employee pension."""
+        return from_pence(self._pence[5])
+
+    @property
+    def gross_pay(self) -> Decimal:
+        return from_pence(self._pence[6])
+
+    @property
+    def taxable_pay(self) -> Decimal:
+        """Pay that tax was worked out on this period (gross less any net-pay pension)."""
+        return from_pence(self._pence[7])
+
+    def __repr__(self) -> str:
+        figures = ", ".join(f"{k}={v}" for k, v in self.as_dict().items())
+        return f"PayResult({figures})"
 
     def explain(self) -> list[str]:
         """Plain-English lines: each step, the figure used and where it comes from."""
@@ -82,12 +122,11 @@ def calculate(pay: PayInput) -> PayResult:
     if not isinstance(pay, PayInput):
         raise TypeError("calculate() needs a PayInput")
     frequency = pay.frequency
-    if frequency not in WEEKS_PER_PERIOD:
+    if frequency not in MAX_PERIOD:
         check_frequency(frequency)
     period = pay.period
-    if type(period) is not int or not 1 <= period <= 56:
+    if type(period) is not int or not 1 <= period <= MAX_PERIOD[frequency]:
         check_period(frequency, period)
-    check_period(frequency, period)
     yp = params_for_date(pay.pay_date)
     code = parse_tax_code(pay.tax_code)
     cat = nics.category(yp, pay.ni_category)
@@ -123,14 +162,7 @@ def _calculate(
     ee_ni, er_ni, _th = nics.class1(yp, cat, frequency, gross)
     net = gross - tax - ee_ni - ee_pension
     return PayResult(
-        from_pence(tax),
-        from_pence(ee_ni),
-        from_pence(er_ni),
-        from_pence(ee_pension),
-        from_pence(er_pension),
-        from_pence(net),
-        from_pence(gross),
-        from_pence(taxable),
+        (tax, ee_ni, er_ni, ee_pension, er_pension, net, gross, taxable),
         pay,
         (yp, code, cat, tax_working, ee_gross_pension),
     )

@@ -231,11 +231,21 @@ def year_params(start: int) -> YearParams:
     )
 
 
+_BY_DATE: dict[date, YearParams] = {}
+
+
 def params_for_date(on: date) -> YearParams:
-    """Tax and NI parameters for the tax year containing the pay date ``on``."""
+    """Tax and NI parameters for the tax year containing the pay date ``on`` (cached by date)."""
+    try:
+        return _BY_DATE[on]
+    except (KeyError, TypeError):
+        pass
     if not isinstance(on, date):
         raise TypeError("pay_date must be a datetime.date")
-    return year_params(tax_year_start(on))
+    yp = year_params(tax_year_start(on))
+    if len(_BY_DATE) < 10_000:
+        _BY_DATE[on] = yp
+    return yp
 
 
 def payment_due_rules(on: date) -> Table:
