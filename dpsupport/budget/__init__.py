@@ -11,10 +11,12 @@ money raises ``TypeError``. Each module's docstring states its rules:
 - ``forecast``: the year-end forecast and run-out date;
 - ``surplus``: surplus, weekly planned spend, weeks of funding held;
 - ``picture``: the money picture, summary sentence and needs-attention items;
+- ``attention``: persistent underspend and missing payment checks;
 - ``text``: money and date formatting (negative money is "−£12.50", U+2212).
 """
 
 from .actuals import LineReport, PeriodReport, allocate, balance_on, balance_series, plan_vs_actual
+from .attention import AttentionItem
 from .forecast import Projection, project
 from .model import (
     Figure,
@@ -34,7 +36,7 @@ from .periods import (
     round_pence,
     weekly_equivalent,
 )
-from .picture import AttentionItem, MoneyPicture, money_picture
+from .picture import MoneyPicture, money_picture
 from .schedule import payment_schedule
 from .surplus import surplus, weekly_planned_spend, weeks_of_funding
 from .text import format_date, format_pence

@@ -30,7 +30,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .actuals import balance_on, in_range, plan_vs_actual, totals
+from .actuals import balance_on, in_range, totals
+from .attention import AttentionItem, day_text, missing_payments, persistent_underspend
 from .forecast import Projection, forecast_workings, planned_per_period, project
 from .model import (
     Figure,
@@ -48,22 +49,6 @@ from .periods import ONE_DAY, period_at, period_index_on, pro_rata, weekly_equiv
 from .schedule import payment_schedule
 from .surplus import regular_amount_on, surplus, weekly_planned_spend, weeks_of_funding
 from .text import format_date, format_pence
-
-UNDERSPEND_PERCENT = 70
-UNDERSPEND_PERIODS = 3
-PAYMENT_WINDOW_DAYS = 5
-PAYMENT_LOOKBACK_DAYS = 91
-
-
-@dataclass(frozen=True)
-class AttentionItem:
-    """Something to look at, in plain English; ``code`` is the MONITORING.md flag code."""
-
-    code: str
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
 
 
 @dataclass(frozen=True)
@@ -88,10 +73,6 @@ class MoneyPicture:
     summary_sentence: str
     needs_attention: tuple[AttentionItem, ...]
     projected_balances: tuple[tuple[dt.date, int], ...]
-
-
-def _day(day: dt.date, today: dt.date) -> str:
-    return format_date(day, year=day.year != today.year)
 
 
 def _payment_label(p: ScheduledPayment) -> str:
@@ -198,77 +179,6 @@ def _run_out_workings(proj: Projection, run_out: dt.date) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def _persistent_underspend(
-    terms: FundingTerms,
-    plan_lines: Sequence[PlanLine],
-    transactions: Sequence[Transaction],
-    current: Period,
-) -> list[AttentionItem]:
-    if current.index == 0:
-        return []
-    first = period_at(terms, max(0, current.index - 12))
-    last = period_at(terms, current.index - 1)
-    assert first is not None and last is not None
-    reports = plan_vs_actual(terms, plan_lines, transactions, first.start, last.end)
-    items = []
-    for i, line in enumerate(plan_lines):
-        if line.category == "contingency" or line.planned_pence <= 0:
-            continue
-        run = 0
-        for report in reversed(reports):
-            if not report.lines[i].under_percent(UNDERSPEND_PERCENT):
-                break
-            run += 1
-        if run >= UNDERSPEND_PERIODS:
-            items.append(
-                AttentionItem(
-                    "persistent_underspend",
-                    f"Less than {UNDERSPEND_PERCENT}% of the money planned for "
-                    f"“{line.label}” was spent in each of the last {run} periods. "
-                    "Is this support still right for you?",
-                )
-            )
-    return items
-
-
-def _missing_payments(
-    terms: FundingTerms, transactions: Sequence[Transaction], today: dt.date
-) -> list[AttentionItem]:
-    window = dt.timedelta(days=PAYMENT_WINDOW_DAYS)
-    start = max(terms.start_date, today - dt.timedelta(days=PAYMENT_LOOKBACK_DAYS))
-    last_due = today - window - ONE_DAY
-    if last_due < start:
-        return []
-    credits = sorted((t for t in transactions if t.amount_pence > 0), key=lambda t: t.date)
-    used: set[int] = set()
-    items = []
-    for p in payment_schedule(terms, start, last_due):
-        if p.kind == "one_off":
-            continue
-        match = None
-        for i, txn in enumerate(credits):
-            if i not in used and txn.amount_pence == p.amount_pence:
-                gap = abs((txn.date - p.date).days)
-                if gap <= PAYMENT_WINDOW_DAYS and (match is None or gap < match[1]):
-                    match = (i, gap)
-        if match is not None:
-            used.add(match[0])
-            continue
-        if p.kind == "regular":
-            text = (
-                f"The council's payment of {format_pence(p.amount_pence)} due on "
-                f"{_day(p.date, today)} has not arrived."
-            )
-            items.append(AttentionItem("payment_missing", text))
-        else:
-            text = (
-                f"Your contribution of {format_pence(p.amount_pence)} due on "
-                f"{_day(p.date, today)} has not been paid in."
-            )
-            items.append(AttentionItem("contribution_missing", text))
-    return items
-
-
 def money_picture(
     terms: FundingTerms,
     plan_lines: Sequence[PlanLine],
@@ -338,7 +248,9 @@ def money_picture(
         )
     elif run_out is not None:
         last_day = max(today, run_out - ONE_DAY)
-        sentence = f"At your planned spending, your money will last until {_day(last_day, today)}."
+        sentence = (
+            f"At your planned spending, your money will last until {day_text(last_day, today)}."
+        )
     elif year_surplus > 0:
         sentence = (
             f"You are on track to have {format_pence(year_surplus)} more than you need "
@@ -363,7 +275,7 @@ def money_picture(
         attention.append(
             AttentionItem(
                 "projected_overspend",
-                f"Your money may run out on about {_day(run_out, today)} if spending follows "
+                f"Your money may run out on about {day_text(run_out, today)} if spending follows "
                 "your plan.",
             )
         )
@@ -376,8 +288,8 @@ def money_picture(
                 "and your contingency). The council may ask for it back.",
             )
         )
-    attention += _persistent_underspend(terms, plan_lines, transactions, period)
-    attention += _missing_payments(terms, transactions, today)
+    attention += persistent_underspend(terms, plan_lines, transactions, period)
+    attention += missing_payments(terms, transactions, today)
 
     return MoneyPicture(
         today=today,

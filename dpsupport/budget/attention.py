@@ -1,0 +1,113 @@
+"""Needs-attention checks that look back over the record (MONITORING.md codes).
+
+- ``persistent_underspend``: a plan line (not a "contingency" line) with planned spend had
+  actual spend below 70% of plan in each of the 3 or more most recent completed periods
+  (looking back at most 12 periods).
+- ``payment_missing`` / ``contribution_missing``: a regular payment (or a net contribution)
+  due in the last 91 days and more than 5 days ago, with no money in of exactly that amount
+  dated within 5 days either side of the due date. Each credit matches one payment only
+  (the nearest in date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .actuals import plan_vs_actual
+from .model import FundingTerms, Period, PlanLine, Transaction
+from .periods import ONE_DAY, period_at
+from .schedule import payment_schedule
+from .text import format_date, format_pence
+
+UNDERSPEND_PERCENT = 70
+UNDERSPEND_PERIODS = 3
+PAYMENT_WINDOW_DAYS = 5
+PAYMENT_LOOKBACK_DAYS = 91
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """Something to look at, in plain English; ``code`` is the MONITORING.md flag code."""
+
+    code: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def day_text(day: dt.date, today: dt.date) -> str:
+    return format_date(day, year=day.year != today.year)
+
+
+def persistent_underspend(
+    terms: FundingTerms,
+    plan_lines: Sequence[PlanLine],
+    transactions: Sequence[Transaction],
+    current: Period,
+) -> list[AttentionItem]:
+    if current.index == 0:
+        return []
+    first = period_at(terms, max(0, current.index - 12))
+    last = period_at(terms, current.index - 1)
+    assert first is not None and last is not None
+    reports = plan_vs_actual(terms, plan_lines, transactions, first.start, last.end)
+    items = []
+    for i, line in enumerate(plan_lines):
+        if line.category == "contingency" or line.planned_pence <= 0:
+            continue
+        run = 0
+        for report in reversed(reports):
+            if not report.lines[i].under_percent(UNDERSPEND_PERCENT):
+                break
+            run += 1
+        if run >= UNDERSPEND_PERIODS:
+            items.append(
+                AttentionItem(
+                    "persistent_underspend",
+                    f"Less than {UNDERSPEND_PERCENT}% of the money planned for "
+                    f"“{line.label}” was spent in each of the last {run} periods. "
+                    "Is this support still right for you?",
+                )
+            )
+    return items
+
+
+def missing_payments(
+    terms: FundingTerms, transactions: Sequence[Transaction], today: dt.date
+) -> list[AttentionItem]:
+    window = dt.timedelta(days=PAYMENT_WINDOW_DAYS)
+    start = max(terms.start_date, today - dt.timedelta(days=PAYMENT_LOOKBACK_DAYS))
+    last_due = today - window - ONE_DAY
+    if last_due < start:
+        return []
+    credits = sorted((t for t in transactions if t.amount_pence > 0), key=lambda t: t.date)
+    used: set[int] = set()
+    items = []
+    for p in payment_schedule(terms, start, last_due):
+        if p.kind == "one_off":
+            continue
+        match = None
+        for i, txn in enumerate(credits):
+            if i not in used and txn.amount_pence == p.amount_pence:
+                gap = abs((txn.date - p.date).days)
+                if gap <= PAYMENT_WINDOW_DAYS and (match is None or gap < match[1]):
+                    match = (i, gap)
+        if match is not None:
+            used.add(match[0])
+            continue
+        if p.kind == "regular":
+            text = (
+                f"The council's payment of {format_pence(p.amount_pence)} due on "
+                f"{day_text(p.date, today)} has not arrived."
+            )
+            items.append(AttentionItem("payment_missing", text))
+        else:
+            text = (
+                f"Your contribution of {format_pence(p.amount_pence)} due on "
+                f"{day_text(p.date, today)} has not been paid in."
+            )
+            items.append(AttentionItem("contribution_missing", text))
+    return items
