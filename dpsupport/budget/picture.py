@@ -6,7 +6,8 @@ Summary sentence (first that applies):
     2. the agreement has ended: "Your agreement ended on 30 September 2025. There is
        £1,000.00 in the account."
     3. the forecast runs out: "At your planned spending, your money will last until 13 March."
-       (the day before the run-out date; the year is added when it is not this year)
+       (the day before the run-out date; the year is added when it is not this year), or
+       "At your planned spending, your money will run out tomorrow."
     4. the forecast balance at the end of the agreement year, less the contingency reserve and
        the N weeks the council allows, is above zero: "You are on track to have £1,240.00 more
        than you need by 31 March 2026, the end of your agreement year."
@@ -246,8 +247,10 @@ def money_picture(
             f"Your agreement ended on {format_date(terms.end_date)}. "
             f"There is {format_pence(balance)} in the account."
         )
+    elif run_out is not None and run_out == today + ONE_DAY:
+        sentence = "At your planned spending, your money will run out tomorrow."
     elif run_out is not None:
-        last_day = max(today, run_out - ONE_DAY)
+        last_day = run_out - ONE_DAY
         sentence = (
             f"At your planned spending, your money will last until {day_text(last_day, today)}."
         )

@@ -256,3 +256,12 @@ def test_one_off_and_mid_year_change_in_forecast() -> None:
     assert "6 × £1,150.00 + 7 × £1,200.00" in notes
     assert "Short break on 1 June 2025" in notes
     assert pic.forecast_year_end_balance.value == 148000 + 1580000 - 1420000
+
+
+def test_runs_out_tomorrow() -> None:
+    # Balance £1,480.00, but £1,500.00 owed and assumed paid tomorrow: −£20.00 − planned.
+    pic = money_picture(
+        make_terms(), plan(), TXNS, [Liability("Wages", 150000)], TODAY, opening_balance=100000
+    )
+    assert pic.run_out_date.value == D(2025, 4, 11)
+    assert pic.summary_sentence == "At your planned spending, your money will run out tomorrow."
