@@ -13,6 +13,15 @@ money raises ``TypeError``. Each module's docstring states its rules:
 - ``picture``: the money picture, summary sentence and needs-attention items;
 - ``attention``: persistent underspend and missing payment checks;
 - ``text``: money and date formatting (negative money is "−£12.50", U+2212).
+
+Example::
+
+    terms = FundingTerms(date(2025, 4, 1), "four_weekly", ((date(2025, 4, 1), 115000),))
+    plan = [PlanLine(1, "pa_wages", "PA wages", 100000)]
+    txns = [Transaction(date(2025, 4, 1), 115000, None, None, "Council")]
+    pic = money_picture(terms, plan, txns, [], today=date(2025, 4, 10))
+    pic.summary_sentence                       # plain English for the holder
+    [s.text for s in pic.surplus.workings]     # "How we worked this out"
 """
 
 from .actuals import LineReport, PeriodReport, allocate, balance_on, balance_series, plan_vs_actual

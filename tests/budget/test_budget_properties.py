@@ -191,3 +191,18 @@ def test_no_float_accepted_as_money(amount: float) -> None:
         balance_series(amount, start, [], start)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         Transaction(start, Decimal(str(amount)))  # type: ignore[arg-type]
+
+
+@given(funding_terms(), st.integers(-60, 500), st.integers(0, 300), st.integers(0, 300))
+@settings(max_examples=200)
+def test_schedule_over_a_range_is_the_full_schedule_cut_to_it(
+    terms: FundingTerms, offset: int, first_len: int, second_len: int
+) -> None:
+    a = terms.start_date + dt.timedelta(days=offset)
+    b = a + dt.timedelta(days=first_len)
+    c = b + dt.timedelta(days=second_len)
+    full = payment_schedule(terms, terms.start_date - dt.timedelta(days=1), c)
+    assert payment_schedule(terms, a, c) == [p for p in full if a <= p.date]
+    assert payment_schedule(terms, a, c) == (
+        payment_schedule(terms, a, b) + payment_schedule(terms, b + ONE_DAY, c)
+    )
