@@ -13,7 +13,7 @@ from typing import Any
 
 from .amounts import AmountError, format_pence, parse_pence
 from .csv_profiles import norm_header
-from .dates import DateError, DateReader, in_plausible_range
+from .dates import DateError, DateReader
 from .model import Balance, ColumnMapping, ColumnRef, Statement, StatementError, Transaction
 
 Row = tuple[int, list[Any], str]
@@ -25,11 +25,13 @@ _PENDING = {"pending", "pending transaction", "authorised", "reserved"}
 
 
 def cell_text(value: Any) -> str:
-    if value is None:
+    if value.__class__ is str:
+        s = value.strip()
+    elif value is None:
         return ""
-    s = value if isinstance(value, str) else str(value)
-    s = s.strip()
-    if s.startswith("'"):
+    else:
+        s = str(value).strip()
+    if s[:1] == "'":
         s = s[1:].strip()
     return s
 
@@ -103,8 +105,8 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
                              *res.description) if i is not None) + 1
     for line, cells, raw in rows:
         n = len(cells)
-        if n == 0 or all(c is None or c == "" or (isinstance(c, str) and not c.strip())
-                         for c in cells):
+        if n == 0 or not any(cells) or all(
+                c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
         if res.width and n > res.width and any(cell_text(c) for c in cells[res.width:]):
             st.add_problem(line, f"Line {line}: this line has more columns than the heading "
@@ -122,14 +124,14 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
             st.add_problem(line, f"Line {line}: this line has fewer columns than expected, so "
                            "we could not read it.", raw)
             continue
-        if headings and date_txt and norm_header(date_txt) == headings[0] and tuple(
-                n for n in (norm_header(c) for c in cells) if n) == headings:
-            continue  # the heading row repeated
         try:
             posted = dates(date_cell if not isinstance(date_cell, str) else date_txt)
-            if not in_plausible_range(posted):
+            if posted.year < 1970 or posted.year > 2100:
                 raise DateError("out of range")
         except DateError:
+            if headings and date_txt and norm_header(date_txt) == headings[0] and tuple(
+                    n for n in (norm_header(c) for c in cells) if n) == headings:
+                continue  # the heading row repeated
             if _trailer(cells, st, line):
                 continue
             if date_txt.lower() in _PENDING:
