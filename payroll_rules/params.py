@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -35,14 +35,14 @@ DATA_FILES = (
 Table = dict[str, Any]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> Table:
     """The parsed contents of ``data/<name>.toml`` (cached: each file is read once)."""
     text = resources.files("payroll_rules").joinpath("data", f"{name}.toml").read_text("utf-8")
     return tomllib.loads(text, parse_float=Decimal)
 
 
-@lru_cache(maxsize=None)
+@cache
 def versions(name: str, key: str) -> tuple[Table, ...]:
     """The dated versions under ``[[key]]`` in ``name.toml``, oldest first."""
     items = load(name)[key]
@@ -178,7 +178,7 @@ def supported_tax_years_text() -> str:
     return ", ".join(tax_year_label(y) for y in supported_tax_years())
 
 
-@lru_cache(maxsize=None)
+@cache
 def year_params(start: int) -> YearParams:
     """All PAYE and NI parameters for the tax year starting 6 April ``start`` (cached)."""
     it = _year_table("income_tax", start)
