@@ -72,9 +72,9 @@ def decide_order(values: Iterable[str]) -> tuple[str | None, bool]:
         if isinstance(c, tuple):
             seen = True
             a, b = c
-            if a > 12:
+            if a > 12 and b <= 12:  # only valid day-first (31/13 is valid neither way)
                 day_first = True
-            if b > 12:
+            if b > 12 and a <= 12:
                 month_first = True
     if day_first and month_first:
         return None, False
