@@ -36,7 +36,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy payroll_rules dpsupport/budget.py dpsupport/statements
+	$(VENV)/bin/mypy payroll_rules dpsupport/budget dpsupport/statements
 
 clean:
 	rm -rf $(VENV) node_modules dpsupport/static/build build dist *.egg-info

@@ -46,12 +46,12 @@ def prepare_database() -> bool:
     from .services.demo import load_demo
 
     upgrade(_settings().database_url, engine=_engine())
-    factory = current_app.extensions["dpsupport.sessions"]
-    with factory() as session:
+    from .db import unit_of_work
+
+    with unit_of_work(current_app.extensions["dpsupport.sessions"]) as session:
         if session.scalar(select(func.count()).select_from(User)):
             return False
         load_demo(session)
-        session.commit()
         return True
 
 

@@ -1,7 +1,9 @@
 """Database engine and sessions.
 
-SQLite (the laptop default) runs in WAL mode with foreign keys on, a busy timeout, and
-`BEGIN IMMEDIATE` for every transaction, so two writers queue instead of failing half-way.
+SQLite (the laptop default) runs in WAL mode with foreign keys on and a busy timeout.
+A transaction that will write starts with `BEGIN IMMEDIATE` (inside `writing()`, which the
+web layer uses for every POST), so two writers queue instead of one failing half-way;
+reads start a plain deferred `BEGIN` and never hold up a writer.
 PostgreSQL needs nothing special. The app keeps no state between requests: each request
 gets its own session, committed or rolled back as one unit of work.
 """
@@ -10,10 +12,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+
+_write_intent: ContextVar[bool] = ContextVar("dpsupport_write_intent", default=False)
+
+
+def set_write_intent(value: bool) -> None:
+    _write_intent.set(value)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside this block take SQLite's write lock at once."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -37,7 +57,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -46,13 +66,14 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: everything inside commits together or not at all."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    """One writing transaction: everything inside commits together or not at all."""
+    with writing():
+        session = factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()

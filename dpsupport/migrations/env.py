@@ -12,7 +12,8 @@ target_metadata = Base.metadata
 
 
 def run_migrations_online() -> None:
-    engine = config.attributes.get("engine") or make_engine(config.get_main_option("sqlalchemy.url"))
+    given = config.attributes.get("engine")
+    engine = given or make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
         context.configure(
             connection=connection,
@@ -23,6 +24,8 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()
+    if given is None:
+        engine.dispose()  # closes SQLite's last connection, which checkpoints the WAL
 
 
 if context.is_offline_mode():

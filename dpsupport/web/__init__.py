@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from ..config import Settings
-from ..db import make_engine, make_sessionmaker
+from ..db import make_engine, make_sessionmaker, set_write_intent
 from ..services import audit
 from ..services.auth import user_for_token
 from . import filters
@@ -70,6 +70,7 @@ def init_app(app: Flask, settings: Settings) -> None:
 def _load_user() -> None:
     g.csp_nonce = secrets.token_urlsafe(16)
     g.user = None
+    set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
     if request.endpoint == "static":
         return
     token = session.get("token")

@@ -1,0 +1,104 @@
+"""Small factory functions for test data (no fixtures forest)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from dpsupport.models import (
+    Account,
+    AgreementAmount,
+    BudgetLine,
+    FundingAgreement,
+    Holder,
+    HolderAccess,
+    Membership,
+    Organisation,
+    Transaction,
+    User,
+)
+from dpsupport.services.auth import hash_password
+
+PASSWORD = "correct horse battery"
+_HASH: list[str] = []
+
+
+def _hash() -> str:
+    if not _HASH:
+        _HASH.append(hash_password(PASSWORD))
+    return _HASH[0]
+
+
+def create_org(session: Session, name: str = "Riverside ULO", kind: str = "ulo") -> Organisation:
+    org = Organisation(name=name, kind=kind)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def create_user(session: Session, org: Organisation, role: str, email: str | None = None,
+                name: str | None = None) -> User:
+    email = email or f"{role}.{org.id}.{len(org.memberships)}@example.org"
+    user = User(email=email, name=name or role.replace("_", " ").title(), password_hash=_hash())
+    session.add(user)
+    session.flush()
+    session.add(Membership(user_id=user.id, organisation_id=org.id, role=role))
+    session.flush()
+    return user
+
+
+def grant(session: Session, holder: Holder, user: User, role: str) -> None:
+    session.add(HolderAccess(holder_id=holder.id, user_id=user.id, role=role))
+    session.flush()
+
+
+def create_holder(session: Session, org: Organisation, name: str = "Pat Jones", *,
+                  start: date = date(2026, 4, 6), amount: int = 100000,
+                  frequency: str = "four_weekly") -> Holder:
+    holder = Holder(organisation_id=org.id, name=name)
+    session.add(holder)
+    session.flush()
+    agreement = FundingAgreement(holder_id=holder.id, funder="Test Council", scheme="dp_england",
+                                 frequency=frequency, timing="advance", start_date=start,
+                                 first_review_date=date(start.year, start.month, 1))
+    session.add(agreement)
+    session.flush()
+    session.add(AgreementAmount(agreement_id=agreement.id, effective_date=start,
+                                amount_pence=amount))
+    account = Account(holder_id=holder.id, name="Direct payment account")
+    line = BudgetLine(holder_id=holder.id, category="pa_wages", label="PA wages",
+                      planned_pence=80000)
+    session.add_all([account, line])
+    session.flush()
+    session.add(Transaction(holder_id=holder.id, account_id=account.id, date=start,
+                            amount_pence=amount, payee="Test Council",
+                            category="council_payment"))
+    session.add(Transaction(holder_id=holder.id, account_id=account.id, date=start,
+                            amount_pence=-45000, payee="A Patel", category="pa_wages",
+                            budget_line_id=line.id))
+    session.flush()
+    return holder
+
+
+def csrf_token(client: FlaskClient) -> str:
+    page = client.get("/sign-in").get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert match, "no CSRF token on the sign-in page"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
+    token = csrf_token(client)
+    response = client.post("/sign-in", data={"email": user.email, "password": password,
+                                             "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    """POST with a valid CSRF token, as the browser would."""
+    payload = dict(data or {})
+    payload["csrf_token"] = csrf_token(client)
+    return client.post(url, data=payload, **kwargs)
