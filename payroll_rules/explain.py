@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from . import nics, paye
@@ -23,6 +24,10 @@ REGION_WORDS = {
 def _pct(bp: int) -> str:
     whole, frac = divmod(bp, 100)
     return f"{whole}%" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0") + "%"
+
+
+def _m(value: Decimal) -> str:
+    return format_money(int(value * 100))
 
 
 def _pounds(pence: int) -> str:
@@ -54,15 +59,16 @@ def explain_lines(result: PayResult) -> list[str]:
         basis = ("qualifying earnings (pay between the lower and upper limits for the period)"
                  if p.basis == "qualifying_earnings" else "all pay")
         lines.append(
-            f"Pension: {p.employee_rate * 100:g}% from you and {p.employer_rate * 100:g}% from "
+            f"Pension: {(p.employee_rate * 100).normalize():f}% from you and "
+            f"{(p.employer_rate * 100).normalize():f}% from "
             f"your employer, of {basis}. Your contribution of {format_money(ee_gross_pension)} "
-            f"is {how}; {result.employee_pension} comes off your pay. Your employer pays "
-            f"{result.employer_pension} on top. — source: The Pensions Regulator, automatic "
+            f"is {how}; {_m(result.employee_pension)} comes off your pay. Your employer pays "
+            f"{_m(result.employer_pension)} on top. — source: The Pensions Regulator, automatic "
             "enrolment earnings thresholds and contributions (payroll_rules/data/pension.toml)"
         )
     lines.append(
         f"Net pay: {format_money(gross)} gross − {format_money(tax)} tax − "
-        f"{result.employee_ni} National Insurance − {result.employee_pension} pension = "
+        f"{_m(result.employee_ni)} National Insurance − {_m(result.employee_pension)} pension = "
         f"{format_money(to_pence(result.net_pay, 'net'))}."
     )
     return [line.replace(" £-", " -£") for line in lines]
@@ -166,7 +172,7 @@ def _ni_lines(
         f"Employee National Insurance: {_pct(cat.employee_main_bp)} of pay between "
         f"{_pounds(th['pt'])} and {_pounds(th['uel'])}, and {_pct(cat.employee_upper_bp)} of pay "
         f"above {_pounds(th['uel'])}, each rounded to the penny (half a penny or less rounds down)"
-        f" = {result.employee_ni} — source: {cat.source}; rounding: {yp.rounding_source}"
+        f" = {_m(result.employee_ni)} — source: {cat.source}; rounding: {yp.rounding_source}"
     )
     if cat.no_employer:
         lines.append("Employer National Insurance: none for this category.")
@@ -175,7 +181,7 @@ def _ni_lines(
         lines.append(
             f"Employer National Insurance (paid by the employer, not taken from pay): "
             f"{_pct(yp.employer_bp)} of pay above {_pounds(th[start])} "
-            f"({yp.ni_threshold_names[start]}) = {result.employer_ni}, before any Employment "
+            f"({yp.ni_threshold_names[start]}) = {_m(result.employer_ni)}, before any Employment "
             f"Allowance — source: {yp.employer_source}"
         )
     return lines
