@@ -55,6 +55,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.before_request(_load_user)
     app.after_request(_security_headers)
     app.teardown_appcontext(close_db)
+    app.teardown_request(_forget_request)
 
     from . import agreement, auth, errors, holder, main, plan, transactions
 
@@ -85,6 +86,12 @@ def _load_user() -> None:
             audit.set_actor(audit.Actor(user.id, user.name))
             return
     audit.set_actor(audit.Actor(None, "Someone not signed in"))
+
+
+def _forget_request(_exc: BaseException | None = None) -> None:
+    """Nothing about one request may leak into whatever runs next on this thread."""
+    set_write_intent(False)
+    audit.set_actor(audit.SYSTEM)
 
 
 def _security_headers(response):  # type: ignore[no-untyped-def]

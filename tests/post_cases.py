@@ -1,0 +1,46 @@
+"""A valid, state-changing POST for every POST route, used by the route-walking tests.
+
+A new POST route must be added here (test_every_post.py fails until it is): give the form
+data that a person would send, using ids from the standard World in scenario.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .scenario import PNG
+
+Case = Callable[[], dict[str, Any]]
+
+
+def _date(prefix: str, d: int, m: int, y: int) -> dict[str, str]:
+    return {f"{prefix}-day": str(d), f"{prefix}-month": str(m), f"{prefix}-year": str(y)}
+
+
+CASES: dict[str, Case] = {
+    "plan.add_line": lambda: {"category": "respite", "label": "Short breaks", "planned": "120"},
+    "plan.edit_line": lambda: {"category": "other", "label": "Renamed", "planned": "15.50"},
+    "plan.delete_line": lambda: {},
+    "transactions.new": lambda: {"direction": "out", **_date("date", 1, 5, 2026),
+                                 "amount": "42.10", "payee": "Corner shop",
+                                 "category": "other", "budget_line": "", "note": ""},
+    "transactions.edit": lambda: {"direction": "out", **_date("date", 2, 5, 2026),
+                                  "amount": "450.00", "payee": "A Patel (changed)",
+                                  "category": "pa_wages", "budget_line": "", "note": "x"},
+    "transactions.delete": lambda: {},
+    "transactions.upload_attachment": lambda: {"file": (__import__("io").BytesIO(PNG),
+                                                        "till-receipt.png")},
+    "agreement.edit": lambda: {"funder": "New Council", "scheme": "dp_england",
+                               "frequency": "four_weekly", "timing": "advance",
+                               **_date("start_date", 6, 4, 2026), "client_contribution": "0",
+                               "contribution_basis": "net", "contingency_reserve": "100",
+                               "surplus_threshold_weeks": "8", "opening_balance": "0"},
+    "agreement.add_amount": lambda: {**_date("change-effective_date", 1, 10, 2026),
+                                     "change-amount": "1100"},
+    "agreement.add_one_off": lambda: {**_date("oneoff-date", 1, 6, 2026),
+                                      "oneoff-amount": "250", "oneoff-description": "Ramp"},
+}
+
+# POST routes that are not about a holder's records, and what they change.
+OTHER_POSTS = {"auth.sign_in", "auth.sign_out"}

@@ -1,0 +1,111 @@
+"""Who can reach what: every route is checked, found by walking the URL map."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from dpsupport.models import AuditEvent
+from dpsupport.services.access import policy
+
+from .factories import csrf_token, sign_in
+from .post_cases import CASES
+from .routes import PUBLIC, holder_routes, routes
+from .scenario import ROLES, build_world, url_args
+
+
+def test_every_route_has_an_access_check(app) -> None:  # type: ignore[no-untyped-def]
+    for route in routes(app):
+        if route.endpoint in PUBLIC:
+            continue
+        view = app.view_functions[route.endpoint]
+        check = getattr(view, "access_checked", None)
+        assert check, f"{route.rule} ({route.endpoint}) has no access check"
+        if route.takes_record_id:
+            assert check == "holder_page", f"{route.rule} takes an id but is not a holder page"
+            assert "holder_id" in route.arguments, f"{route.rule}: record ids hang off a holder"
+        for argument in route.arguments:
+            assert app.url_map._rules_by_endpoint[route.endpoint][0]._converters[
+                argument].__class__.__name__ == "IntegerConverter", (
+                f"{route.rule}: <{argument}> must be an int converter")
+
+
+def test_policy_file_matches_the_routes(app) -> None:  # type: ignore[no-untyped-def]
+    endpoints = {r.endpoint for r in holder_routes(app)}
+    assert endpoints == set(policy().pages), (
+        f"not in policy: {endpoints - set(policy().pages)}; "
+        f"no such route: {set(policy().pages) - endpoints}")
+
+
+def _request(client, route, world, holder_id=None):  # type: ignore[no-untyped-def]
+    url = app_url(client.application, route, world, holder_id)
+    if "GET" in route.methods:
+        return client.get(url)
+    data = dict(CASES[route.endpoint]())
+    data["csrf_token"] = csrf_token(client)
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def app_url(app, route, world, holder_id=None) -> str:  # type: ignore[no-untyped-def]
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(route.endpoint, **url_args(world, set(route.arguments), holder_id))
+
+
+def test_another_organisation_gets_404_everywhere(app, session) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(session)
+    client = app.test_client()
+    sign_in(client, world.outsider)
+    before = session.scalar(select(func.count()).select_from(AuditEvent)
+                            .where(AuditEvent.action == "refused"))
+    tried = 0
+    for route in holder_routes(app):
+        for method in sorted(route.methods):
+            url = app_url(app, route, world)
+            if method == "GET":
+                response = client.get(url)
+            else:
+                data = dict(CASES[route.endpoint]())
+                data["csrf_token"] = csrf_token(client)
+                response = client.post(url, data=data, content_type="multipart/form-data")
+            tried += 1
+            assert response.status_code == 404, f"{method} {url}: {response.status_code}"
+            body = response.get_data(as_text=True)
+            assert "Alice" not in body and "Andrews" not in body
+    session.rollback()  # a fresh snapshot: the app wrote in other transactions
+    after = session.scalar(select(func.count()).select_from(AuditEvent)
+                           .where(AuditEvent.action == "refused"))
+    assert after - before == tried, "every refused attempt is logged"
+    # ...and their own holder's pages still work for them.
+    own = client.get(f"/holders/{world.other_holder_id}")
+    assert own.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix_matches_the_access_policy(app, session, role: str) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(session)
+    client = app.test_client()
+    sign_in(client, world.users[role])
+    # Deleting routes go last so the records other routes need still exist.
+    ordered = sorted(holder_routes(app), key=lambda r: ("delete" in r.endpoint, r.endpoint))
+    for route in ordered:
+        response = _request(client, route, world)
+        allowed = policy().allows(route.endpoint, role)
+        if allowed:
+            assert response.status_code in (200, 302), (
+                f"{role} should be able to use {route.endpoint}: got {response.status_code}")
+        else:
+            assert response.status_code == 403, (
+                f"{role} must not use {route.endpoint}: got {response.status_code}")
+
+
+def test_signed_out_people_are_sent_to_sign_in(app, session) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(session)
+    client = app.test_client()
+    for route in routes(app):
+        if route.endpoint in PUBLIC or "GET" not in route.methods:
+            continue
+        response = client.get(app_url(app, route, world))
+        assert response.status_code == 302, route.endpoint
+        assert "/sign-in" in response.headers["Location"]
