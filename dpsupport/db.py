@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-
 _write_intent: ContextVar[bool] = ContextVar("dpsupport_write_intent", default=False)
 
 

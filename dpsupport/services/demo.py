@@ -215,9 +215,9 @@ def _jordan(session: Session, holder: Holder, start: date, today: date,
         ("pa_wages", "Personal assistants' pay", 190000, "Live independently in my own flat"),
         ("employer_costs", "Tax, National Insurance and pension", 16000, None),
         ("payroll_service", "Payroll service", 2500, None),
-        ("insurance", "Employer's liability insurance", 1500, None),
+        ("insurance", "Employer's liability insurance", 1385, None),
         ("day_activities", "Climbing club and gym", 15000, "Stay fit and see friends"),
-        ("equipment", "Equipment", 4000, None),
+        ("equipment", "Equipment (paid for by a one-off payment)", 0, None),
     ])
     ledger = _Ledger(session, holder, _account(session, holder, "Direct payment account",
                                                 "bank", "Starling", "9023"), today)
@@ -236,12 +236,14 @@ def _jordan(session: Session, holder: Holder, start: date, today: date,
                    lines["Payroll service"])
         ledger.add(day + timedelta(days=3), -rng.randrange(9000, 15000), "Boulder Hut Climbing",
                    "day_activities", lines["Climbing club and gym"])
-    ledger.add(start + timedelta(days=10), -18000, "Fish Insurance", "insurance",
-               lines["Employer's liability insurance"], note="Annual policy")
+    for day in _every(start + timedelta(days=10), timedelta(days=28), today):
+        ledger.add(day, -1385, "Fish Insurance", "insurance",
+                   lines["Employer's liability insurance"], note="Monthly premium")
     ledger.add(start + timedelta(days=44), 40000, "Riverside Borough Council", "council_payment",
                note="One-off for equipment")
     ledger.add(start + timedelta(days=50), -38950, "Mobility Direct", "equipment",
-               lines["Equipment"], note="Shower chair and rails")
+               lines["Equipment (paid for by a one-off payment)"],
+               note="Shower chair and rails")
 
 
 def _ewan(session: Session, holder: Holder, start: date, today: date,

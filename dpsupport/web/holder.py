@@ -12,6 +12,7 @@ from .. import budget
 from ..charts import balance_chart, month_end_table
 from ..models import AuditEvent, Holder
 from ..models.funding import CATEGORIES
+from ..models.people import REPRESENTATIVE_TYPES
 from ..services.money import holder_money
 from .access import holder_page
 from .database import db
@@ -37,7 +38,8 @@ def money(holder: Holder):  # type: ignore[no-untyped-def]
         chart = balance_chart(actual, forecast)
         table = month_end_table(actual, forecast)
     return render_template("holder/money.html", holder=holder, info=info, pic=info.picture,
-                           chart=chart, table=table, title=_title(holder))
+                           chart=chart, table=table, title=_title(holder),
+                           rep_types=REPRESENTATIVE_TYPES)
 
 
 def _title(holder: Holder) -> str:
