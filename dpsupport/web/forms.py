@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
+import re
+from datetime import date, timedelta
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -30,21 +30,19 @@ from ..models.funding import (
 MAX_PENCE = 10_000_000_00  # £10 million: far above any real budget, stops typos like 1e12
 
 
+_MONEY = re.compile(r"(-?)(\d+)(?:\.(\d{1,2}))?")
+
+
 def parse_money(text: str) -> int:
-    """'£1,234.50' -> 123450 pence. Raises ValueError with a plain message."""
+    """'£1,234.50' -> 123450 pence. Only digits, one point and up to two decimals: no
+    exponents, no NaN. Raises ValueError."""
     cleaned = text.strip().replace("£", "").replace(",", "").replace(" ", "")
-    negative = cleaned.startswith("-")
-    cleaned = cleaned.lstrip("-+")
-    if not cleaned:
-        raise ValueError("empty")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError("not a number") from exc
-    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError("too many decimals")
-    pence = int(value * 100)
-    return -pence if negative else pence
+    match = _MONEY.fullmatch(cleaned)
+    if not match:
+        raise ValueError("not an amount of money")
+    sign, pounds, pence = match.groups()
+    value = int(pounds) * 100 + int((pence or "0").ljust(2, "0"))
+    return -value if sign else value
 
 
 class MoneyField(Field):
@@ -182,7 +180,7 @@ class TransactionForm(FlaskForm):
             raise ValidationError("Enter an amount more than £0")
 
     def validate_date(self, field: DateField) -> None:
-        if field.data and field.data > date.today().replace(year=date.today().year + 1):
+        if field.data and field.data > date.today() + timedelta(days=366):
             raise ValidationError("The date must be within the next year")
 
 
