@@ -24,9 +24,10 @@ $(ASSETS): node_modules/.package-lock.json frontend/app.scss scripts/build_asset
 
 assets: $(ASSETS)
 
+# The demo runs in "demo" mode: a local secret key in instance/, demo sign-ins shown.
 run: $(STAMP) $(ASSETS)
-	$(PY) -m dpsupport.cli prepare-demo
-	$(PY) -m dpsupport.cli serve --demo
+	DPSUPPORT_ENV=demo $(PY) -m dpsupport.cli prepare-demo
+	DPSUPPORT_ENV=demo $(PY) -m dpsupport.cli serve --demo
 
 test: $(STAMP) $(ASSETS)
 	$(PY) scripts/run_tests.py
