@@ -1,0 +1,73 @@
+"""Every page, for every kind of user, passes axe-core (WCAG 2.2 A and AA) in a real
+headless browser (Debian's chromium; `.ci/run` installs it when missing)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from dpsupport.models import BudgetLine, Transaction, User
+from dpsupport.services.access import visible_holders
+from dpsupport.services.demo import DEMO_PASSWORD, load_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "tests" / "a11y" / "axe_pages.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+NODE = shutil.which("node")
+
+pytestmark = pytest.mark.skipif(
+    not (NODE and Path(CHROMIUM).exists() and (ROOT / "node_modules" / "axe-core").exists()),
+    reason="needs node, Debian's chromium and `npm ci` (axe-core, playwright-core)",
+)
+
+ROLES = ["sam.okafor@riverside.example", "farah.ahmed@riverside.example",
+         "helen.hill@example.org", "jordan.price@example.org"]
+
+
+def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
+    user = session.scalar(select(User).where(User.email == email))
+    holder = session.scalars(visible_holders(user)).first()
+    h = f"/holders/{holder.id}"
+    tx = session.scalar(select(Transaction).where(Transaction.holder_id == holder.id).limit(1))
+    line = session.scalar(select(BudgetLine).where(BudgetLine.holder_id == holder.id).limit(1))
+    paths = ["/holders", h, f"{h}/budget", f"{h}/plan", f"{h}/transactions",
+             f"{h}/transactions/{tx.id}", f"{h}/agreement", f"{h}/history",
+             "/holders/999999"]
+    if "farah" not in email:  # the finance officer changes nothing: no forms
+        paths += [f"{h}/plan/lines/{line.id}/edit", f"{h}/transactions/{tx.id}/edit",
+                  f"{h}/agreement/edit", f"submit:{h}/transactions/new",
+                  f"submit:{h}/plan/lines/new"]
+    return paths
+
+
+@pytest.mark.parametrize("email", ROLES)
+def test_pages_pass_axe(app, session, email: str) -> None:  # type: ignore[no-untyped-def]
+    load_demo(session)
+    session.commit()
+    paths = _paths(session, email)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = subprocess.run(
+            [NODE, str(SCRIPT), f"http://127.0.0.1:{server.server_port}", email, DEMO_PASSWORD,
+             *paths],
+            capture_output=True, text=True, timeout=240, cwd=ROOT,
+            env={"PATH": "/usr/bin:/bin", "CHROMIUM": CHROMIUM, "HOME": "/tmp"},
+        )
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+    assert result.returncode == 0, result.stderr[-2000:]
+    pages = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(pages) == len(paths) + 1, result.stdout[-2000:]
+    problems = [(p["page"], v["id"], v["help"], v["targets"]) for p in pages
+                for v in p["violations"]]
+    assert not problems, problems
