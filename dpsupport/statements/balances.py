@@ -1,8 +1,12 @@
-"""Does a statement add up? Opening + transactions = closing, and running balances."""
+"""Does a statement add up? Opening + transactions = closing, and running balances.
+
+:class:`BalanceTracker` does the work one line at a time, so an import can check a
+statement while streaming it; :func:`check_balances` is the same check over a list.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .amounts import format_pence
@@ -18,34 +22,60 @@ class BalanceCheck:
     breaks: tuple[int, ...] = field(default=())  # line numbers where the running balance jumps
 
 
-def _running(recs: Sequence[Transaction]) -> tuple[list[int], int]:
-    """Line numbers where balance[i] != balance[i-1] + amount[i] (file order)."""
-    bad = [recs[i].line for i in range(1, len(recs))
-           if recs[i].balance_pence is not None and recs[i - 1].balance_pence is not None
-           and recs[i - 1].balance_pence + recs[i].amount_pence != recs[i].balance_pence]
-    return bad, len(bad)
+class BalanceTracker:
+    """Feed it every line in file order with :meth:`add`; :meth:`result` gives the check.
+
+    Running balances are compared pairwise both ways (oldest-first and newest-first files);
+    only the first and last lines and the break line numbers are kept.
+    """
+
+    __slots__ = ("total", "count", "_first", "_prev", "_all_running", "_fwd", "_back")
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.count = 0
+        self._first: Transaction | None = None
+        self._prev: Transaction | None = None
+        self._all_running = True
+        self._fwd: list[int] = []  # breaks if the file is oldest-first
+        self._back: list[int] = []  # breaks (line numbers) if the file is newest-first
+
+    def add(self, rec: Transaction) -> None:
+        self.total += rec.amount_pence
+        self.count += 1
+        prev = self._prev
+        if rec.balance_pence is None:
+            self._all_running = False
+        elif prev is None:
+            self._first = rec
+        elif self._all_running and prev.balance_pence is not None:
+            if prev.balance_pence + rec.amount_pence != rec.balance_pence:
+                self._fwd.append(rec.line)
+            if rec.balance_pence + prev.amount_pence != prev.balance_pence:
+                self._back.append(prev.line)
+        self._prev = rec
+
+    def result(self, opening_pence: int | None = None,
+               closing_pence: int | None = None) -> BalanceCheck:
+        order = None
+        breaks: list[int] = []
+        first, last = self._first, self._prev
+        if self.count > 1 and self._all_running and first is not None and last is not None:
+            if len(self._fwd) <= len(self._back):
+                order, breaks = "oldest-first", self._fwd
+            else:
+                order, breaks = "newest-first", self._back[::-1]
+                first, last = last, first
+            assert first.balance_pence is not None and last.balance_pence is not None
+            if opening_pence is None:
+                opening_pence = first.balance_pence - first.amount_pence
+            if closing_pence is None:
+                closing_pence = last.balance_pence
+        return _verdict(self.total, opening_pence, closing_pence, order, breaks)
 
 
-def check_balances(records: Sequence[Transaction], opening_pence: int | None = None,
-                   closing_pence: int | None = None) -> BalanceCheck:
-    recs = list(records)
-    total = sum(r.amount_pence for r in recs)
-    order = None
-    breaks: list[int] = []
-    has_running = len(recs) > 1 and all(r.balance_pence is not None for r in recs)
-    if has_running:
-        fwd, nf = _running(recs)
-        back, nb = _running(recs[::-1])
-        if nf <= nb:
-            order, breaks, chrono = "oldest-first", fwd, recs
-        else:
-            order, breaks, chrono = "newest-first", back, recs[::-1]
-        first, last = chrono[0], chrono[-1]
-        assert first.balance_pence is not None and last.balance_pence is not None
-        if opening_pence is None:
-            opening_pence = first.balance_pence - first.amount_pence
-        if closing_pence is None:
-            closing_pence = last.balance_pence
+def _verdict(total: int, opening_pence: int | None, closing_pence: int | None,
+             order: str | None, breaks: list[int]) -> BalanceCheck:
     if opening_pence is None or closing_pence is None:
         return BalanceCheck(None, "This file does not give both an opening and a closing "
                             "balance, so we cannot check that it adds up.", 0, order,
@@ -65,3 +95,11 @@ def check_balances(records: Sequence[Transaction], opening_pence: int | None = N
     if breaks:
         msg += f" The running balance jumps at line(s) {', '.join(map(str, breaks[:5]))}."
     return BalanceCheck(False, msg, diff, order, tuple(breaks))
+
+
+def check_balances(records: Iterable[Transaction], opening_pence: int | None = None,
+                   closing_pence: int | None = None) -> BalanceCheck:
+    tracker = BalanceTracker()
+    for rec in records:
+        tracker.add(rec)
+    return tracker.result(opening_pence, closing_pence)
