@@ -39,6 +39,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.extensions["dpsupport.engine"] = engine
     app.extensions["dpsupport.sessions"] = make_sessionmaker(engine)
     audit.install()
+    # Before CSRFProtect's own check, so error pages it causes (400, 413) get a nonce too.
+    app.before_request(_new_csp_nonce)
     csrf.init_app(app)
 
     app.jinja_loader = ChoiceLoader(
@@ -68,8 +70,11 @@ def init_app(app: Flask, settings: Settings) -> None:
     register_commands(app)
 
 
-def _load_user() -> None:
+def _new_csp_nonce() -> None:
     g.csp_nonce = secrets.token_urlsafe(16)
+
+
+def _load_user() -> None:
     g.user = None
     set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
     if request.endpoint == "static":
