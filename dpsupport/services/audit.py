@@ -88,6 +88,14 @@ def _changes(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
     return before, after
 
 
+def _entity_id(obj: Base) -> str | None:
+    """The row's id. A new row has no identity key until after this flush, only its
+    primary key, so read that."""
+    state = inspect(obj)
+    key = state.identity or state.mapper.primary_key_from_instance(obj)
+    return str(key[0]) if key and key[0] is not None else None
+
+
 def _holder_id(obj: Base) -> int | None:
     try:
         value = getattr(obj, "holder_id", None)
@@ -119,7 +127,7 @@ def _after_flush(session: Session, _context: Any) -> None:
             rows.append(
                 {
                     "entity": obj.__tablename__,
-                    "entity_id": str(inspect(obj).identity[0]) if inspect(obj).identity else None,
+                    "entity_id": _entity_id(obj),
                     "holder_id": _holder_id(obj),
                     "action": action,
                     "before": json.dumps(before, sort_keys=True) if before is not None else None,

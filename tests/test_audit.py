@@ -1,0 +1,210 @@
+"""The audit trail: append-only in the database itself, and readable on the history page."""
+
+from __future__ import annotations
+
+import html5lib
+import pytest
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from dpsupport.models import AuditEvent, BudgetLine, Transaction
+from dpsupport.services import audit
+
+from .factories import post, sign_in
+from .scenario import World, build_world
+
+NS = "{http://www.w3.org/1999/xhtml}"
+REFUSED = "audit rows cannot be"
+
+
+def _snapshot(app) -> list[tuple]:  # type: ignore[no-untyped-def, type-arg]
+    with app.extensions["dpsupport.engine"].connect() as conn:
+        return [tuple(r) for r in conn.execute(
+            select(AuditEvent.id, AuditEvent.actor_id, AuditEvent.actor_name, AuditEvent.action,
+                   AuditEvent.before, AuditEvent.after).order_by(AuditEvent.id))]
+
+
+@pytest.fixture
+def trail(app, session: Session) -> list[tuple]:  # type: ignore[no-untyped-def, type-arg]
+    """A few audit rows (the world's own records, plus a named one), as they are now."""
+    build_world(session)
+    with audit.acting_as(audit.Actor(None, "Test person")):
+        audit.record(session, "signed_in", "app_user", entity_id="1", summary="original")
+    session.commit()
+    rows = _snapshot(app)
+    assert len(rows) >= 3
+    return rows
+
+
+def _refused(exc: pytest.ExceptionInfo[DBAPIError]) -> None:
+    assert REFUSED in str(exc.value.orig), str(exc.value.orig)
+
+
+def test_orm_cannot_change_an_audit_row(app, session: Session, trail) -> None:  # type: ignore[no-untyped-def]
+    event = session.scalars(select(AuditEvent).where(AuditEvent.summary == "original")).one()
+    event.actor_name = "Someone else"
+    event.summary = "rewritten"
+    with pytest.raises(DBAPIError) as exc:
+        session.commit()
+    _refused(exc)
+    session.rollback()
+    assert _snapshot(app) == trail
+
+
+def test_orm_cannot_delete_an_audit_row(app, session: Session, trail) -> None:  # type: ignore[no-untyped-def]
+    event = session.scalars(select(AuditEvent).where(AuditEvent.summary == "original")).one()
+    session.delete(event)
+    with pytest.raises(DBAPIError) as exc:
+        session.commit()
+    _refused(exc)
+    session.rollback()
+    assert _snapshot(app) == trail
+
+
+@pytest.mark.parametrize("statement", [
+    update(AuditEvent).values(actor_name="Nobody"),
+    update(AuditEvent).where(AuditEvent.summary == "original").values(summary="rewritten"),
+    delete(AuditEvent),
+    delete(AuditEvent).where(AuditEvent.summary == "original"),
+], ids=["update-all", "update-one", "delete-all", "delete-one"])
+def test_orm_bulk_statements_cannot_touch_the_trail(app, session: Session, trail,  # type: ignore[no-untyped-def]
+                                                    statement) -> None:
+    with pytest.raises(DBAPIError) as exc:
+        session.execute(statement)
+        session.commit()
+    _refused(exc)
+    session.rollback()
+    assert _snapshot(app) == trail
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE audit_event SET actor_name = 'Nobody'",
+    "UPDATE audit_event SET before = NULL, after = NULL WHERE summary = 'original'",
+    "DELETE FROM audit_event",
+    "DELETE FROM audit_event WHERE summary = 'original'",
+], ids=["update-all", "update-one", "delete-all", "delete-one"])
+def test_raw_sql_cannot_touch_the_trail(app, trail, sql: str) -> None:  # type: ignore[no-untyped-def]
+    engine = app.extensions["dpsupport.engine"]
+    with pytest.raises(DBAPIError) as exc, engine.begin() as conn:
+        conn.execute(text(sql))
+    _refused(exc)
+    assert _snapshot(app) == trail
+
+
+def test_the_trail_still_accepts_new_rows(app, session: Session, trail) -> None:  # type: ignore[no-untyped-def]
+    """Append-only, not read-only: the triggers must not stop the app recording things."""
+    engine = app.extensions["dpsupport.engine"]
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_event (at, actor_name, action, entity) "
+                          "VALUES (CURRENT_TIMESTAMP, 'Raw insert', 'note', 'test')"))
+    assert len(_snapshot(app)) == len(trail) + 1
+
+
+# --- the history page -----------------------------------------------------------------------
+
+def _text(el) -> str:  # type: ignore[no-untyped-def]
+    return " ".join("".join(el.itertext()).split())
+
+
+def _history_rows(client, holder_id: int) -> list[dict]:  # type: ignore[no-untyped-def, type-arg]
+    """The history table, newest first: who, what, and {field: "before → after"}."""
+    response = client.get(f"/holders/{holder_id}/history")
+    assert response.status_code == 200
+    doc = html5lib.parse(response.get_data(as_text=True))
+    rows = []
+    for tr in doc.iter(f"{NS}tr"):
+        cells = list(tr.iter(f"{NS}td"))
+        if not cells:
+            continue
+        changes = {}
+        for pair in cells[2].iter(f"{NS}div"):
+            key, value = pair.find(f"{NS}dt"), pair.find(f"{NS}dd")
+            if key is not None and value is not None:
+                changes[_text(key)] = _text(value)
+        rows.append({"who": _text(cells[1]), "what": _text(cells[2]), "changes": changes})
+    return rows
+
+
+def _audit_rows(session: Session, world: World, entity: str) -> list[AuditEvent]:
+    session.rollback()  # see what the app committed
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.holder_id == world.holder_id,
+                                                         AuditEvent.entity == entity)
+                                .order_by(AuditEvent.id)))
+
+
+def test_history_shows_who_changed_what_with_before_and_after(app, session: Session) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(session)
+    worker = world.users["support_worker"]
+    client = app.test_client()
+    sign_in(client, worker)
+    response = post(client, f"/holders/{world.holder_id}/plan/lines/{world.ids['line_id']}/edit",
+                    data={"category": "respite", "label": "Short breaks", "planned": "15.50"})
+    assert response.status_code == 302
+
+    changed = [e for e in _audit_rows(session, world, "budget_line") if e.action == "changed"]
+    assert len(changed) == 1
+    assert (changed[0].actor_id, changed[0].actor_name) == (worker.id, "A support_worker")
+
+    # The holder reads it on their own history page.
+    holder_client = app.test_client()
+    sign_in(holder_client, world.users["holder"])
+    rows = _history_rows(holder_client, world.holder_id)
+    newest = rows[0]
+    assert newest["who"] == "A support_worker"
+    assert newest["what"].startswith("Changed budget line")
+    # Only what changed is listed, each with its value before and after.
+    assert newest["changes"] == {"category": "other → respite",
+                                 "label": "Spare → Short breaks",
+                                 "planned pence": "1000 → 1550"}
+    # The world's records were set up by the system, and the page says so, not a person.
+    assert all(r["who"] == "dpsupport (automatic)" for r in rows[1:])
+
+
+def test_history_shows_a_removed_record_with_its_old_values(app, session: Session) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(session)
+    client = app.test_client()
+    sign_in(client, world.users["org_admin"])
+    response = post(client,
+                    f"/holders/{world.holder_id}/plan/lines/{world.ids['line_id']}/delete")
+    assert response.status_code == 302
+    session.rollback()
+    assert session.get(BudgetLine, world.ids["line_id"]) is None
+    newest = _history_rows(client, world.holder_id)[0]
+    assert newest["who"] == "A org_admin"
+    assert newest["what"].startswith("Deleted budget line")
+    assert newest["changes"]["label"] == "Spare"
+    assert newest["changes"]["planned pence"] == "1000"
+    assert not any("→" in v for v in newest["changes"].values())
+
+
+def test_a_representative_is_recorded_under_their_own_name(app, session: Session) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(session)
+    rep, holder = world.users["representative"], world.users["holder"]
+    client = app.test_client()
+    sign_in(client, rep)
+    response = post(client, f"/holders/{world.holder_id}/transactions/new",
+                    data={"direction": "out", "date-day": "3", "date-month": "5",
+                          "date-year": "2026", "amount": "12.34", "payee": "Chemist",
+                          "category": "other", "budget_line": "", "note": ""})
+    assert response.status_code == 302
+    session.rollback()
+    tx = session.scalars(select(Transaction).where(Transaction.payee == "Chemist")).one()
+
+    created = [e for e in _audit_rows(session, world, "money_transaction")
+               if e.action == "created" and e.entity_id == str(tx.id)]
+    assert len(created) == 1
+    assert created[0].actor_id == rep.id != holder.id
+    assert created[0].actor_name == "A representative"
+    # Nothing at all was recorded in the holder's name.
+    assert not session.scalar(select(func.count()).select_from(AuditEvent)
+                              .where(AuditEvent.actor_id == holder.id))
+
+    holder_client = app.test_client()
+    sign_in(holder_client, holder)
+    newest = _history_rows(holder_client, world.holder_id)[0]
+    assert newest["who"] == "A representative"
+    assert newest["what"].startswith("Created payment")
+    assert newest["changes"]["payee"] == "Chemist"
+    assert newest["changes"]["amount pence"] == "-1234"
+    assert newest["changes"]["id"] == str(tx.id)
