@@ -1,7 +1,14 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from .audit import AuditEvent
-from .banking import Account, Attachment, AttachmentBlob, StatementImport, Transaction
+from .banking import (
+    Account,
+    Attachment,
+    AttachmentBlob,
+    PendingUpload,
+    StatementImport,
+    Transaction,
+)
 from .base import Base
 from .funding import AgreementAmount, BudgetLine, FundingAgreement, OneOffPayment
 from .people import (
@@ -27,6 +34,7 @@ __all__ = [
     "HolderAccess",
     "Membership",
     "OneOffPayment",
+    "PendingUpload",
     "Organisation",
     "SignInAttempt",
     "StatementImport",

@@ -88,6 +88,7 @@ class Transaction(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "dedupe_key"),
         Index("ix_money_transaction_holder_date", "holder_id", "date"),
+        Index("ix_money_transaction_account_fingerprint", "account_id", "fingerprint"),
     )
     __audited__ = True
 
@@ -105,6 +106,9 @@ class Transaction(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("statement_import.id"), index=True)
     # For imported lines: the key that stops a re-import adding the line twice.
     dedupe_key: Mapped[str | None] = mapped_column(String(128))
+    # The line's fingerprint (date, amount, description, occurrence): a second way to
+    # recognise it when the key above is the bank's own id. See dpsupport.statements.dedupe.
+    fingerprint: Mapped[str | None] = mapped_column(String(80))
     bank_transaction_id: Mapped[str | None] = mapped_column(String(255))
     running_balance_pence: Mapped[int | None] = mapped_column(BigInteger)
     raw: Mapped[str | None] = mapped_column(Text)
@@ -147,3 +151,27 @@ class AttachmentBlob(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
     attachment: Mapped[Attachment] = relationship(back_populates="blob")
+
+
+class PendingUpload(Base):
+    """A statement that has been uploaded and previewed but not yet imported.
+
+    Kept in the database, not in memory or on one server's disk, so any app process can
+    finish the import. Removed when the import is confirmed or cancelled; anything older
+    than a day is cleared away.
+    """
+
+    __tablename__ = "pending_upload"
+
+    id: Mapped[IntPk]
+    # An unguessable reference for the web page: ids alone are never enough.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    uploaded_at: Mapped[Timestamp]
+    filename: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    # The column choices made on the mapping page, if any (JSON).
+    mapping: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,658 @@
+"""Importing a bank statement into a holder's account: preview, import, undo.
+
+The reading is done by `dpsupport.statements` (pure Python); this module decides what is
+new, writes it, and keeps the record of every import.
+
+How an import stays trustworthy
+-------------------------------
+* **All or nothing.** Everything happens in the caller's transaction (the web layer's unit
+  of work, or the CLI's). A statement with lines we cannot read is refused whole, naming
+  the lines, unless the person has seen them and chosen to import the rest
+  (``accept_problems``). Any error rolls the whole import back.
+* **Never twice.** Each line gets a key (the bank's id when the file's ids are reliable,
+  otherwise a fingerprint of date, amount, description and occurrence number: see
+  `dpsupport.statements.dedupe`). A line is "already here" when its key or its fingerprint
+  matches a line already in the account. The database's unique index on
+  (account, key) is the final word: rows are inserted with ON CONFLICT DO NOTHING, so two
+  imports of the same file at the same moment still add each line once.
+* **Streaming.** Lines are read, checked and written in chunks, so a 100,000-line file is
+  never held as 100,000 objects. Bank ids are trusted optimistically; if a later line turns
+  out to lack an id or repeat one, the chunked work is rolled back to a savepoint and the
+  file is read again using fingerprints only.
+* **Recorded and undoable.** A `StatementImport` row says who, when, which file (name and
+  SHA-256), and the counts; the audit trail gets a one-line summary. Undo removes every
+  line the import added, as one change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from ..models import Account, Attachment, PendingUpload, StatementImport, Transaction
+from ..models.base import utcnow
+from ..statements import (
+    BalanceCheck,
+    ColumnMapping,
+    MappingPreview,
+    Problem,
+    Statement,
+    StatementError,
+    format_pence,
+    iter_statement,
+    profile_names,
+)
+from ..statements import Transaction as Line
+from ..statements.balances import BalanceTracker
+from ..statements.dedupe import fingerprint, normalise_description
+from . import audit
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 200_000
+CHUNK = 1000
+PREVIEW_ROWS = 10
+PENDING_LIFETIME = timedelta(days=1)
+
+FORMAT_LABELS = {
+    "ofx": "OFX (Money) file",
+    "qfx": "Quicken (QFX) file",
+    "qif": "QIF file",
+    "santander-txt": "Santander text statement",
+    "xlsx": "Excel spreadsheet",
+    "csv": "CSV (spreadsheet) file",
+}
+
+
+class ImportRefused(Exception):
+    """The statement cannot be imported as it is. ``message`` is for the person importing."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+class NeedsMapping(Exception):
+    """We cannot tell which column is which: ask the person, showing ``preview``."""
+
+    def __init__(self, preview: MappingPreview | None, fmt: str) -> None:
+        super().__init__("Please tell us which column holds what.")
+        self.preview = preview
+        self.format = fmt
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = MAX_BYTES
+    max_rows: int = MAX_ROWS
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    line: int
+    posted: date
+    amount_pence: int
+    description: str
+    payee: str
+    duplicate: bool
+    entered_by_hand: bool = False  # same date and amount as a payment typed in by hand
+
+
+@dataclass
+class ImportSummary:
+    """What an import (or a dry run) found and did. Every count is exact."""
+
+    filename: str
+    sha256: str
+    format: str
+    format_label: str
+    account_id: int
+    read_count: int = 0
+    new_count: int = 0
+    duplicate_count: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    money_in_pence: int = 0
+    money_out_pence: int = 0
+    new_in_pence: int = 0
+    new_out_pence: int = 0
+    balance_check: BalanceCheck | None = None
+    first_rows: list[PreviewRow] = field(default_factory=list)
+    hand_matches: int = 0
+    earlier_imports: list[tuple[int, str]] = field(default_factory=list)  # (id, when)
+    used_bank_ids: bool = False
+    mapping: ColumnMapping | None = None
+    import_id: int | None = None
+    written: bool = False
+
+    @property
+    def rejected_count(self) -> int:
+        return len(self.problems)
+
+    def sentence(self) -> str:
+        """One plain sentence: what was (or would be) added."""
+        verb = "Added" if self.written else "This would add"
+        parts = [f"{verb} {_n(self.new_count, 'new payment')}"]
+        if self.duplicate_count:
+            parts.append(f"{_n(self.duplicate_count, 'line')} already in this account "
+                         f"{'was' if self.duplicate_count == 1 else 'were'} skipped"
+                         if self.written else
+                         f"{_n(self.duplicate_count, 'line')} already in this account "
+                         "would be skipped")
+        if self.problems:
+            parts.append(f"{_n(len(self.problems), 'line')} could not be read")
+        return "; ".join(parts) + "."
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.filename,
+            "sha256": self.sha256,
+            "format": self.format,
+            "account_id": self.account_id,
+            "import_id": self.import_id,
+            "written": self.written,
+            "counts": {"read": self.read_count, "new": self.new_count,
+                       "duplicates": self.duplicate_count, "rejected": self.rejected_count},
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "money_in_pence": self.money_in_pence,
+            "money_out_pence": self.money_out_pence,
+            "balance_check": None if self.balance_check is None else {
+                "adds_up": self.balance_check.adds_up,
+                "message": self.balance_check.message,
+                "difference_pence": self.balance_check.difference_pence,
+            },
+            "problems": [{"line": p.line, "reason": p.reason} for p in self.problems],
+            "notices": list(self.notices),
+            "earlier_imports": [{"import_id": i, "at": at} for i, at in self.earlier_imports],
+        }
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def format_label(fmt: str) -> str:
+    base, _, profile = fmt.partition(":")
+    if base in ("csv", "xlsx") and profile and profile != "needs-mapping":
+        label = profile_names().get(f"csv:{profile}")
+        if label:
+            return f"{label} ({'Excel' if base == 'xlsx' else 'CSV'})"
+    return FORMAT_LABELS.get(base, fmt)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def _read(data: bytes, filename: str, account: Account, profile: str | None,
+          mapping: ColumnMapping | None, limits: Limits) -> Statement:
+    """Open the statement; use the account's remembered column choices when we must."""
+    if len(data) > limits.max_bytes:
+        raise ImportRefused(f"This file is larger than {limits.max_bytes // (1024 * 1024)} MB. "
+                            "Please download a shorter statement period.")
+    try:
+        st = iter_statement(data, filename, profile=profile, mapping=mapping,
+                            max_rows=limits.max_rows, max_bytes=limits.max_bytes)
+        if st.needs_mapping and mapping is None and profile is None and account.csv_mapping:
+            remembered = ColumnMapping.from_dict(json.loads(account.csv_mapping))
+            again = iter_statement(data, filename, mapping=remembered,
+                                   max_rows=limits.max_rows, max_bytes=limits.max_bytes)
+            if not again.needs_mapping:
+                again.notices.insert(0, "We used the column choices you made last time for "
+                                        "this account.")
+                st = again
+    except StatementError as exc:
+        raise ImportRefused(exc.message) from None
+    except (ValueError, KeyError):  # a remembered mapping that no longer makes sense
+        raise ImportRefused("The column choices saved for this account do not fit this "
+                            "file. Please choose the columns again.") from None
+    if st.needs_mapping:
+        raise NeedsMapping(st.preview, st.format)
+    return st
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- the core: one pass over the lines --------------------------------------------------------
+
+class _IdsUnreliable(Exception):
+    """A line without a bank id, or with a repeated one: use fingerprints instead."""
+
+
+@dataclass
+class _Pass:
+    session: Session
+    account: Account
+    summary: ImportSummary
+    use_ids: bool
+    write: bool
+    import_id: int | None = None
+    user_id: int | None = None
+    on_line: Callable[[Line, str, bool], None] | None = None
+    tracker: BalanceTracker = field(default_factory=BalanceTracker)
+    known_range: tuple[date, date] | None = None
+
+
+def _key_for_id(scope: str, bank_id: str) -> str:
+    key = f"id:{scope}\x1f{bank_id}"
+    if len(key) > 128:  # very long bank ids: keep the column small and the key exact
+        key = "id#" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return key
+
+
+def _lines_with_keys(p: _Pass, records: Iterator[Line]
+                     ) -> Iterator[list[tuple[Line, str, str]]]:
+    scope = f"account-{p.account.id}"
+    seen: Counter[tuple[date, int, str]] = Counter()
+    ids: set[str] = set()
+    chunk: list[tuple[Line, str, str]] = []
+    add = p.tracker.add
+    for rec in records:
+        if rec.account_index:
+            raise ImportRefused("This file holds statements for more than one account. "
+                                "Please download one account at a time.")
+        add(rec)
+        triple = (rec.posted, rec.amount_pence, normalise_description(rec.description))
+        seen[triple] += 1
+        fp = fingerprint(scope, rec, seen[triple])
+        if p.use_ids:
+            bank_id = rec.bank_id
+            if not bank_id or bank_id in ids:
+                raise _IdsUnreliable
+            ids.add(bank_id)
+            key = _key_for_id(scope, bank_id)
+        else:
+            key = fp
+        chunk.append((rec, key, fp))
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _known_range(session: Session, account_id: int) -> tuple[date, date] | None:
+    lo, hi = session.execute(
+        select(func.min(Transaction.date), func.max(Transaction.date))
+        .where(Transaction.account_id == account_id, Transaction.fingerprint.is_not(None))
+    ).one()
+    return (lo, hi) if lo is not None else None
+
+
+def _existing(p: _Pass, chunk: list[tuple[Line, str, str]]) -> tuple[set[str], set[str]]:
+    """Keys and fingerprints of this chunk that the account already holds."""
+    if p.known_range is None:
+        return set(), set()
+    lo = min(r.posted for r, _, _ in chunk)
+    hi = max(r.posted for r, _, _ in chunk)
+    if hi < p.known_range[0] or lo > p.known_range[1]:
+        return set(), set()
+    keys = [k for _, k, _ in chunk]
+    fps = [f for _, _, f in chunk]
+    found_keys: set[str] = set()
+    found_fps: set[str] = set()
+    for key, fp in p.session.execute(
+        select(Transaction.dedupe_key, Transaction.fingerprint).where(
+            Transaction.account_id == p.account.id,
+            or_(Transaction.dedupe_key.in_(keys), Transaction.fingerprint.in_(fps)),
+        )
+    ):
+        found_keys.add(key)
+        found_fps.add(fp)
+    return found_keys, found_fps
+
+
+def _typed_by_hand(p: _Pass, chunk: list[tuple[Line, str, str]]) -> set[tuple[date, int]]:
+    """(date, amount) of payments typed in by hand on the chunk's dates: possible doubles."""
+    lo = min(r.posted for r, _, _ in chunk)
+    hi = max(r.posted for r, _, _ in chunk)
+    rows = p.session.execute(
+        select(Transaction.date, Transaction.amount_pence).where(
+            Transaction.holder_id == p.account.holder_id,
+            Transaction.account_id == p.account.id, Transaction.dedupe_key.is_(None),
+            Transaction.date >= lo, Transaction.date <= hi)
+    )
+    return {(d, a) for d, a in rows}
+
+
+def _insert_statement(session: Session) -> Any:
+    table = cast(Table, Transaction.__table__)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing(
+            index_elements=["account_id", "dedupe_key"])
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing(
+            index_elements=["account_id", "dedupe_key"])
+    return insert(table)  # other databases: the pre-check alone guards against repeats
+
+
+def _run(p: _Pass, records: Iterator[Line]) -> None:
+    s = p.summary
+    p.known_range = _known_range(p.session, p.account.id)
+    stmt = _insert_statement(p.session) if p.write else None
+    now = utcnow()
+    holder_id = p.account.holder_id
+    account_id = p.account.id
+    for chunk in _lines_with_keys(p, records):
+        found_keys, found_fps = _existing(p, chunk)
+        by_hand = _typed_by_hand(p, chunk)
+        rows: list[dict[str, Any]] = []
+        for rec, key, fp in chunk:
+            dup = key in found_keys or fp in found_fps
+            amount = rec.amount_pence
+            posted = rec.posted
+            s.read_count += 1
+            if amount >= 0:
+                s.money_in_pence += amount
+            else:
+                s.money_out_pence -= amount
+            if s.date_from is None or posted < s.date_from:
+                s.date_from = posted
+            if s.date_to is None or posted > s.date_to:
+                s.date_to = posted
+            hand = bool(by_hand) and not dup and (posted, amount) in by_hand
+            if hand:
+                s.hand_matches += 1
+            if len(s.first_rows) < PREVIEW_ROWS:
+                s.first_rows.append(PreviewRow(rec.line, posted, amount, rec.description,
+                                               rec.payee, dup, hand))
+            if p.on_line is not None:
+                p.on_line(rec, key, dup)
+            if dup:
+                s.duplicate_count += 1
+                continue
+            s.new_count += 1
+            if amount >= 0:
+                s.new_in_pence += amount
+            else:
+                s.new_out_pence -= amount
+            if stmt is not None:
+                bank_id = rec.bank_id
+                rows.append({
+                    "holder_id": holder_id, "account_id": account_id,
+                    "date": posted, "amount_pence": amount,
+                    "category": None, "budget_line_id": None,
+                    "payee": rec.payee[:200] or None,
+                    "description": rec.description[:500] or None, "note": None,
+                    "source": "import", "import_id": p.import_id, "dedupe_key": key,
+                    "fingerprint": fp, "bank_transaction_id": bank_id[:255] if bank_id else None,
+                    "running_balance_pence": rec.balance_pence, "raw": rec.raw or None,
+                    "created_at": now, "created_by_id": p.user_id,
+                })
+        if rows and stmt is not None:
+            p.session.execute(stmt, rows)
+
+
+def _scan(session: Session, account: Account, summary: ImportSummary, st: Statement,
+          reread: Callable[[], Statement], *, write: bool, import_id: int | None = None,
+          user_id: int | None = None,
+          on_line: Callable[[Line, str, bool], None] | None = None
+          ) -> tuple[Statement, BalanceTracker]:
+    """One pass over the lines: with the bank's ids if the file seems to have them (rolled
+    back and done again with fingerprints if they turn out unreliable)."""
+    records = iter(st.records)
+    first = next(records, None)
+
+    def chained(head: Line | None, rest: Iterator[Line]) -> Iterator[Line]:
+        if head is not None:
+            yield head
+        yield from rest
+
+    if first is not None and first.bank_id:
+        p = _Pass(session, account, summary, True, write, import_id, user_id, on_line)
+        savepoint = session.begin_nested()
+        try:
+            _run(p, chained(first, records))
+        except _IdsUnreliable:
+            savepoint.rollback()
+            _reset(summary)
+            st = reread()
+            first, records = None, iter(st.records)
+        except BaseException:
+            savepoint.rollback()
+            raise
+        else:
+            savepoint.commit()
+            summary.used_bank_ids = True
+            return st, p.tracker
+    p = _Pass(session, account, summary, False, write, import_id, user_id, on_line)
+    _run(p, chained(first, records))
+    return st, p.tracker
+
+
+def _reset(summary: ImportSummary) -> None:
+    for name in ("read_count", "new_count", "duplicate_count", "money_in_pence",
+                 "money_out_pence", "new_in_pence", "new_out_pence", "hand_matches"):
+        setattr(summary, name, 0)
+    summary.date_from = summary.date_to = None
+    summary.first_rows.clear()
+
+
+def _balance(st: Statement, tracker: BalanceTracker) -> BalanceCheck:
+    opening = st.opening_balance.amount_pence if st.opening_balance else None
+    closing_bal = st.closing_balance or st.ledger_balance
+    closing = closing_bal.amount_pence if closing_bal else None
+    return tracker.result(opening, closing)
+
+
+def _earlier(session: Session, account: Account, sha: str) -> list[tuple[int, str]]:
+    rows = session.execute(
+        select(StatementImport.id, StatementImport.uploaded_at).where(
+            StatementImport.account_id == account.id, StatementImport.file_sha256 == sha,
+            StatementImport.status == "imported").order_by(StatementImport.id)
+    )
+    return [(i, at.strftime("%-d %B %Y")) for i, at in rows]
+
+
+def _new_summary(session: Session, account: Account, data: bytes, filename: str,
+                 st: Statement) -> ImportSummary:
+    sha = file_sha256(data)
+    return ImportSummary(filename=filename, sha256=sha, format=st.format,
+                         format_label=format_label(st.format), account_id=account.id,
+                         earlier_imports=_earlier(session, account, sha), mapping=st.mapping)
+
+
+# --- public API ---------------------------------------------------------------------------------
+
+def preview(session: Session, account: Account, data: bytes, filename: str, *,
+            profile: str | None = None, mapping: ColumnMapping | None = None,
+            limits: Limits = Limits(),
+            on_line: Callable[[Line, str, bool], None] | None = None) -> ImportSummary:
+    """Read the statement and say what importing it would do. Writes nothing.
+
+    Raises ImportRefused (unreadable file) or NeedsMapping (ask which column is which).
+    """
+    st = _read(data, filename, account, profile, mapping, limits)
+    summary = _new_summary(session, account, data, filename, st)
+    try:
+        st, tracker = _scan(session, account, summary, st,
+                            lambda: _read(data, filename, account, profile, mapping, limits),
+                            write=False, on_line=on_line)
+    except StatementError as exc:
+        raise ImportRefused(exc.message) from None
+    _finish(summary, st, tracker)
+    return summary
+
+
+def import_statement(session: Session, account: Account, data: bytes, filename: str, *,
+                     profile: str | None = None, mapping: ColumnMapping | None = None,
+                     accept_problems: bool = False, remember_mapping: bool = False,
+                     limits: Limits = Limits(),
+                     on_line: Callable[[Line, str, bool], None] | None = None
+                     ) -> ImportSummary:
+    """Import the statement into ``account`` within the caller's transaction.
+
+    On ImportRefused (or any error) the caller must roll back; nothing is then written.
+    """
+    st = _read(data, filename, account, profile, mapping, limits)
+    summary = _new_summary(session, account, data, filename, st)
+    actor = audit.current_actor()
+    record = StatementImport(
+        account_id=account.id, holder_id=account.holder_id, uploaded_by_id=actor.user_id,
+        filename=filename[:255], file_sha256=summary.sha256, file_format=st.format[:40],
+        status="imported")
+    session.add(record)
+    session.flush()
+    try:
+        st, tracker = _scan(session, account, summary, st,
+                            lambda: _read(data, filename, account, profile, mapping, limits),
+                            write=True, import_id=record.id, user_id=actor.user_id,
+                            on_line=on_line)
+    except StatementError as exc:
+        raise ImportRefused(exc.message) from None
+    _finish(summary, st, tracker)
+    if summary.problems and not accept_problems:
+        raise ImportRefused(_problem_message(summary.problems), summary.problems)
+    if summary.read_count == 0:
+        raise ImportRefused("We could not find any payments in this file, so there is "
+                            "nothing to import.", summary.problems)
+    # What really went in: another import of the same lines at the same moment may have
+    # won the race for some of them (they are then "already here").
+    added = session.scalar(select(func.count()).where(Transaction.import_id == record.id)) or 0
+    summary.duplicate_count += summary.new_count - added
+    summary.new_count = added
+    record.statement_start = summary.date_from
+    record.statement_end = summary.date_to
+    record.new_count = summary.new_count
+    record.duplicate_count = summary.duplicate_count
+    record.rejected_count = len(summary.problems)
+    record.problems = json.dumps([{"line": p.line, "reason": p.reason}
+                                  for p in summary.problems]) if summary.problems else None
+    record.balance_check = summary.balance_check.message if summary.balance_check else None
+    if remember_mapping and summary.mapping is not None and st.format.startswith(
+            ("csv", "xlsx")):
+        account.csv_mapping = json.dumps(summary.mapping.to_dict(), sort_keys=True)
+    summary.import_id = record.id
+    summary.written = True
+    session.flush()
+    audit.record(session, "imported", "statement_import", entity_id=str(record.id),
+                 holder_id=account.holder_id,
+                 summary=f"Imported {filename[:80]}: {summary.sentence()}")
+    return summary
+
+
+def _finish(summary: ImportSummary, st: Statement, tracker: BalanceTracker) -> None:
+    summary.problems = list(st.problems)
+    summary.notices = list(st.notices)
+    summary.mapping = st.mapping or summary.mapping
+    summary.balance_check = _balance(st, tracker) if summary.read_count else None
+
+
+def _problem_message(problems: list[Problem]) -> str:
+    first = problems[0].reason.rstrip(".")
+    more = f" (and {_n(len(problems) - 1, 'other line')})" if len(problems) > 1 else ""
+    return (f"We could not read {_n(len(problems), 'line')} of this file. {first}{more}. "
+            "Nothing has been imported. You can choose to import the rest of the statement "
+            "without the lines we could not read.")
+
+
+# --- undo -------------------------------------------------------------------------------------
+
+def undo_blockers(session: Session, record: StatementImport) -> str | None:
+    """Why this import cannot be undone, or None."""
+    if record.status != "imported":
+        return "This import has already been undone."
+    receipts = session.scalar(
+        select(func.count()).select_from(Attachment).join(
+            Transaction, Attachment.transaction_id == Transaction.id)
+        .where(Transaction.import_id == record.id)) or 0
+    if receipts:
+        return (f"{_n(receipts, 'receipt')} {'is' if receipts == 1 else 'are'} attached to "
+                "payments from this import. Remove the receipts first, so none is lost.")
+    return None
+
+
+def undo_import(session: Session, record: StatementImport) -> int:
+    """Remove every line this import added, as one change. Returns how many."""
+    reason = undo_blockers(session, record)
+    if reason:
+        raise ImportRefused(reason)
+    count, total = session.execute(
+        select(func.count(), func.coalesce(func.sum(Transaction.amount_pence), 0))
+        .where(Transaction.import_id == record.id)).one()
+    session.execute(delete(Transaction).where(Transaction.import_id == record.id),
+                    execution_options={"synchronize_session": False})
+    actor = audit.current_actor()
+    record.status = "undone"
+    record.undone_at = utcnow()
+    record.undone_by_id = actor.user_id
+    session.flush()
+    audit.record(session, "undone", "statement_import", entity_id=str(record.id),
+                 holder_id=record.holder_id,
+                 summary=f"Undid the import of {record.filename[:80]}: removed "
+                         f"{_n(count, 'payment')} (net {format_pence(int(total))}).")
+    return int(count)
+
+
+def imports_for(session: Session, holder_id: int) -> list[StatementImport]:
+    return list(session.scalars(
+        select(StatementImport).where(StatementImport.holder_id == holder_id)
+        .order_by(StatementImport.uploaded_at.desc(), StatementImport.id.desc())))
+
+
+def import_for(session: Session, holder_id: int, import_id: int) -> StatementImport | None:
+    return session.scalar(select(StatementImport).where(
+        StatementImport.id == import_id, StatementImport.holder_id == holder_id))
+
+
+# --- uploads waiting for the person to confirm ------------------------------------------------
+
+def save_pending(session: Session, account: Account, data: bytes, filename: str,
+                 mapping: ColumnMapping | None = None) -> PendingUpload:
+    clear_stale_pending(session)
+    row = PendingUpload(
+        token=secrets.token_urlsafe(32), account_id=account.id, holder_id=account.holder_id,
+        uploaded_by_id=audit.current_actor().user_id, filename=filename[:255],
+        file_sha256=file_sha256(data), data=data,
+        mapping=json.dumps(mapping.to_dict()) if mapping else None)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def pending_for(session: Session, holder_id: int, token: str) -> PendingUpload | None:
+    if not token or len(token) > 64:
+        return None
+    row = session.scalar(select(PendingUpload).where(
+        PendingUpload.token == token, PendingUpload.holder_id == holder_id))
+    if row is None:
+        return None
+    when = row.uploaded_at
+    if when.tzinfo is None:  # SQLite gives back UTC times without their zone
+        when = when.replace(tzinfo=UTC)
+    return None if when < utcnow() - PENDING_LIFETIME else row
+
+
+def pending_mapping(row: PendingUpload) -> ColumnMapping | None:
+    return ColumnMapping.from_dict(json.loads(row.mapping)) if row.mapping else None
+
+
+def set_pending_mapping(row: PendingUpload, mapping: ColumnMapping) -> None:
+    row.mapping = json.dumps(mapping.to_dict())
+
+
+def clear_stale_pending(session: Session) -> None:
+    session.execute(delete(PendingUpload).where(
+        PendingUpload.uploaded_at < utcnow() - PENDING_LIFETIME),
+        execution_options={"synchronize_session": False})
+
+
+def drop_pending(session: Session, row: PendingUpload) -> None:
+    session.delete(row)

@@ -1,0 +1,385 @@
+"""Statement imports into the database, on SQLite and PostgreSQL: exact counts, never a
+line twice, all or nothing, undo, remembered column choices, and two imports at once."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from dpsupport.models import Account, Attachment, AuditEvent, StatementImport, Transaction
+from dpsupport.services import audit, imports
+from dpsupport.statements import ColumnMapping
+
+from .factories import create_holder, create_org, create_user
+
+SAMPLES = Path(__file__).parent / "data" / "bank_samples"
+
+HEADER = "Date,Description,Amount,Balance\n"
+
+
+def csv_statement(lines: list[tuple[str, str, str]], opening: int = 0) -> bytes:
+    """A simple UK CSV with a running balance; amounts in pounds as text."""
+    out = [HEADER]
+    balance = opening
+    for day, desc, amount in lines:
+        balance += round(float(amount) * 100)  # test data only: amounts have 2 decimals
+        out.append(f"{day},{desc},{amount},{balance / 100:.2f}\n")
+    return "".join(out).encode()
+
+
+MAY = [
+    ("01/05/2026", "NORTHSHIRE COUNCIL DP", "1000.00"),
+    ("03/05/2026", "A PATEL WAGES", "-450.00"),
+    ("03/05/2026", "TESCO STORES", "-12.50"),
+    ("03/05/2026", "TESCO STORES", "-12.50"),  # a genuine second identical payment
+    ("10/05/2026", "PAYROLL BUREAU LTD", "-25.00"),
+]
+JUNE = [
+    ("01/06/2026", "NORTHSHIRE COUNCIL DP", "1000.00"),
+    ("05/06/2026", "A PATEL WAGES", "-450.00"),
+]
+
+
+@pytest.fixture
+def account(session: Session) -> Account:
+    org = create_org(session)
+    user = create_user(session, org, "support_worker", name="Sam Worker")
+    holder = create_holder(session, org)
+    session.commit()
+    acct = session.scalar(select(Account).where(Account.holder_id == holder.id))
+    assert acct is not None
+    acct.__dict__["_test_user"] = user
+    return acct
+
+
+def _imported(session: Session, account: Account) -> list[tuple[date, int, str | None]]:
+    return list(session.execute(
+        select(Transaction.date, Transaction.amount_pence, Transaction.description)
+        .where(Transaction.account_id == account.id, Transaction.source == "import")
+        .order_by(Transaction.date, Transaction.id)).tuples())
+
+
+def _do_import(session: Session, account: Account, data: bytes, name: str = "may.csv",
+               **kw) -> imports.ImportSummary:  # type: ignore[no-untyped-def]
+    user = account.__dict__["_test_user"]
+    with audit.acting_as(audit.Actor(user.id, user.name)):
+        summary = imports.import_statement(session, account, data, name, **kw)
+    session.commit()
+    return summary
+
+
+def test_import_adds_every_line_with_exact_amounts(session: Session, account: Account) -> None:
+    data = csv_statement(MAY)
+    summary = _do_import(session, account, data)
+    assert (summary.read_count, summary.new_count, summary.duplicate_count) == (5, 5, 0)
+    assert summary.rejected_count == 0
+    assert summary.date_from == date(2026, 5, 1) and summary.date_to == date(2026, 5, 10)
+    assert summary.money_in_pence == 100000 and summary.money_out_pence == 50000
+    assert _imported(session, account) == [
+        (date(2026, 5, 1), 100000, "NORTHSHIRE COUNCIL DP"),
+        (date(2026, 5, 3), -45000, "A PATEL WAGES"),
+        (date(2026, 5, 3), -1250, "TESCO STORES"),
+        (date(2026, 5, 3), -1250, "TESCO STORES"),
+        (date(2026, 5, 10), -2500, "PAYROLL BUREAU LTD"),
+    ]
+    record = session.get(StatementImport, summary.import_id)
+    assert record is not None
+    assert (record.new_count, record.duplicate_count, record.rejected_count) == (5, 0, 0)
+    assert record.filename == "may.csv" and len(record.file_sha256) == 64
+    assert record.uploaded_by_id == account.__dict__["_test_user"].id
+    assert record.statement_start == date(2026, 5, 1)
+    assert record.balance_check == "This statement adds up: £0.00 to £500.00."
+    # every imported line keeps its raw text and running balance
+    raw = session.execute(select(Transaction.raw, Transaction.running_balance_pence)
+                          .where(Transaction.import_id == record.id)
+                          .order_by(Transaction.id)).first()
+    assert raw == ("01/05/2026,NORTHSHIRE COUNCIL DP,1000.00,1000.00", 100000)
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "imported"))
+    assert event is not None and event.actor_name == "Sam Worker"
+    assert event.holder_id == account.holder_id
+    assert "5 new payments" in (event.summary or "")
+
+
+def test_reimport_adds_nothing_and_says_so(session: Session, account: Account) -> None:
+    data = csv_statement(MAY)
+    first = _do_import(session, account, data)
+    before = imports.preview(session, account, data, "may.csv")
+    assert (before.new_count, before.duplicate_count) == (0, 5)
+    assert [i for i, _ in before.earlier_imports] == [first.import_id]
+    assert all(row.duplicate for row in before.first_rows)
+    again = _do_import(session, account, data)
+    assert (again.new_count, again.duplicate_count) == (0, 5)
+    assert len(_imported(session, account)) == 5
+
+
+def test_overlapping_statement_adds_only_new_lines(session: Session, account: Account) -> None:
+    _do_import(session, account, csv_statement(MAY))
+    overlap = csv_statement(MAY[2:] + JUNE, opening=53750)
+    summary = _do_import(session, account, overlap, "may-june.csv")
+    assert (summary.new_count, summary.duplicate_count) == (2, 3)
+    assert len(_imported(session, account)) == 7
+
+
+def test_a_third_identical_payment_in_a_longer_statement_is_new(
+        session: Session, account: Account) -> None:
+    _do_import(session, account, csv_statement(MAY))
+    longer = MAY + [("03/05/2026", "TESCO STORES", "-12.50")]
+    summary = _do_import(session, account, csv_statement(longer))
+    assert (summary.new_count, summary.duplicate_count) == (1, 5)
+
+
+def test_permuted_lines_add_nothing(session: Session, account: Account) -> None:
+    _do_import(session, account, csv_statement(MAY))
+    rows = csv_statement(MAY).decode().splitlines(keepends=True)
+    body = rows[1:]
+    random.Random(7).shuffle(body)
+    summary = _do_import(session, account, (rows[0] + "".join(body)).encode(), "shuffled.csv")
+    assert summary.new_count == 0 and summary.duplicate_count == 5
+
+
+def _ofx(ids: list[str | None]) -> bytes:
+    txns = []
+    for n, fitid in enumerate(ids, start=1):
+        tag = f"<FITID>{fitid}\n" if fitid is not None else ""
+        txns.append(f"<STMTTRN>\n<TRNTYPE>DEBIT\n<DTPOSTED>202605{n:02d}120000[+1:BST]\n"
+                    f"<TRNAMT>-{n}.25\n{tag}<NAME>SHOP {n}\n</STMTTRN>\n")
+    return ("OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nENCODING:USASCII\nCHARSET:1252\n\n"
+            "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>GBP\n"
+            "<BANKACCTFROM><BANKID>401234<ACCTID>12345678<ACCTTYPE>CHECKING</BANKACCTFROM>\n"
+            "<BANKTRANLIST>\n" + "".join(txns) + "</BANKTRANLIST>\n"
+            "<LEDGERBAL><BALAMT>-6.50<DTASOF>20260510</LEDGERBAL>\n"
+            "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n").encode()
+
+
+def test_ofx_uses_bank_ids_and_falls_back_to_fingerprints(
+        session: Session, account: Account) -> None:
+    first = _do_import(session, account, _ofx(["A1", "A2", "A3"]), "may.ofx")
+    assert first.used_bank_ids and first.new_count == 3
+    keys = session.scalars(select(Transaction.dedupe_key).where(
+        Transaction.import_id == first.import_id)).all()
+    assert all(k and k.startswith("id:") for k in keys)
+    # the same download again, but the bank left one id out: every id is then suspect,
+    # and the lines are recognised by their fingerprints instead
+    again = _do_import(session, account, _ofx(["A1", None, "A3"]), "may-again.ofx")
+    assert not again.used_bank_ids
+    assert (again.new_count, again.duplicate_count) == (0, 3)
+    # ids repeated within one file: also not trusted, and nothing is lost
+    repeated = _do_import(session, account, _ofx(["B1", "B1", "B1", "B4"]), "odd.ofx")
+    assert not repeated.used_bank_ids
+    assert (repeated.new_count, repeated.duplicate_count) == (1, 3)
+    assert len(_imported(session, account)) == 4
+
+
+def test_ofx_statement_balance_is_checked(session: Session, account: Account) -> None:
+    summary = imports.preview(session, account, _ofx(["A1", "A2", "A3"]), "may.ofx")
+    assert summary.balance_check is not None
+    # no opening balance in the file: we cannot check and say so plainly
+    assert summary.balance_check.adds_up is None
+
+
+def test_unreadable_line_refuses_the_whole_file(session: Session, account: Account) -> None:
+    bad = csv_statement(MAY).replace(b"03/05/2026,A PATEL", b"31/02/2026,A PATEL")
+    with pytest.raises(imports.ImportRefused) as caught:
+        _do_import(session, account, bad)
+    session.rollback()
+    assert "Line 3" in caught.value.message and "31/02/2026" in caught.value.message
+    assert "Nothing has been imported" in caught.value.message
+    assert [p.line for p in caught.value.problems] == [3]
+    assert _imported(session, account) == []
+    assert session.scalar(select(func.count()).select_from(StatementImport)) == 0
+    assert session.scalar(select(func.count()).where(AuditEvent.action == "imported")) == 0
+    # the person has seen the problem line and chooses to import the rest
+    summary = _do_import(session, account, bad, accept_problems=True)
+    assert (summary.new_count, summary.rejected_count) == (4, 1)
+    record = session.get(StatementImport, summary.import_id)
+    assert record is not None and record.rejected_count == 1
+    assert "31/02/2026" in (record.problems or "")
+
+
+@pytest.mark.parametrize("data, name, words", [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "statement.pdf", "PDF"),
+    (b"", "empty.csv", "empty"),
+    (b"\x00\x01\x02\x03" * 100, "noise.bin", "could not read"),
+])
+def test_unknown_files_are_refused_plainly(session: Session, account: Account, data: bytes,
+                                           name: str, words: str) -> None:
+    with pytest.raises(imports.ImportRefused) as caught:
+        imports.preview(session, account, data, name)
+    assert words.lower() in caught.value.message.lower()
+
+
+def test_limits(session: Session, account: Account) -> None:
+    data = csv_statement(MAY)
+    with pytest.raises(imports.ImportRefused, match="larger than"):
+        imports.preview(session, account, data, "may.csv",
+                        limits=imports.Limits(max_bytes=len(data) - 1))
+    with pytest.raises(imports.ImportRefused, match="more than 4 transactions"):
+        _do_import(session, account, data, limits=imports.Limits(max_rows=4))
+    session.rollback()
+    assert _imported(session, account) == []
+
+
+def test_column_mapping_is_asked_for_then_remembered(session: Session,
+                                                     account: Account) -> None:
+    odd = b"when;what;howmuch\n2026-05-01;Council;10\n2026-05-02;Shop;-3.20\n"
+    with pytest.raises(imports.NeedsMapping) as caught:
+        imports.preview(session, account, odd, "odd.csv")
+    assert caught.value.preview is not None
+    assert caught.value.preview.columns == ["when", "what", "howmuch"]
+    mapping = ColumnMapping(date="when", amount="howmuch", description=("what",),
+                            date_format="ymd")
+    summary = _do_import(session, account, odd, "odd.csv", mapping=mapping,
+                         remember_mapping=True)
+    assert summary.new_count == 2
+    assert _imported(session, account) == [(date(2026, 5, 1), 1000, "Council"),
+                                           (date(2026, 5, 2), -320, "Shop")]
+    # next month's file of the same shape is read with the remembered choices
+    later = b"when;what;howmuch\n2026-06-01;Council;10\n"
+    summary = imports.preview(session, account, later, "odd-june.csv")
+    assert summary.new_count == 1
+    assert any("last time" in n for n in summary.notices)
+
+
+def test_undo_removes_the_import_and_allows_it_again(session: Session,
+                                                     account: Account) -> None:
+    summary = _do_import(session, account, csv_statement(MAY))
+    record = session.get(StatementImport, summary.import_id)
+    assert record is not None
+    user = account.__dict__["_test_user"]
+    with audit.acting_as(audit.Actor(user.id, user.name)):
+        removed = imports.undo_import(session, record)
+    session.commit()
+    assert removed == 5
+    assert _imported(session, account) == []
+    assert record.status == "undone" and record.undone_by_id == user.id
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "undone"))
+    assert event is not None and "removed 5 payments" in (event.summary or "")
+    with pytest.raises(imports.ImportRefused, match="already been undone"):
+        imports.undo_import(session, record)
+    again = _do_import(session, account, csv_statement(MAY))
+    assert again.new_count == 5
+
+
+def test_undo_refuses_while_receipts_are_attached(session: Session, account: Account) -> None:
+    summary = _do_import(session, account, csv_statement(MAY))
+    line = session.scalar(select(Transaction).where(Transaction.import_id == summary.import_id))
+    assert line is not None
+    session.add(Attachment(transaction_id=line.id, holder_id=account.holder_id,
+                           filename="r.png", content_type="image/png", size_bytes=1,
+                           sha256="0" * 64))
+    session.commit()
+    record = session.get(StatementImport, summary.import_id)
+    assert record is not None
+    with pytest.raises(imports.ImportRefused, match="receipt"):
+        imports.undo_import(session, record)
+    session.rollback()
+    assert len(_imported(session, account)) == 5
+
+
+def test_payments_typed_by_hand_are_pointed_out(session: Session, account: Account) -> None:
+    session.add(Transaction(holder_id=account.holder_id, account_id=account.id,
+                            date=date(2026, 5, 3), amount_pence=-45000, payee="A Patel"))
+    session.commit()
+    summary = imports.preview(session, account, csv_statement(MAY), "may.csv")
+    assert summary.hand_matches == 1
+    flagged = [r.description for r in summary.first_rows if r.entered_by_hand]
+    assert flagged == ["A PATEL WAGES"]
+
+
+def test_preview_writes_nothing(session: Session, account: Account) -> None:
+    before = session.scalar(select(func.count()).select_from(Transaction))
+    summary = imports.preview(session, account, csv_statement(MAY), "may.csv")
+    session.commit()
+    assert summary.new_count == 5 and not summary.written and summary.import_id is None
+    assert session.scalar(select(func.count()).select_from(Transaction)) == before
+    assert session.scalar(select(func.count()).select_from(StatementImport)) == 0
+
+
+def test_two_imports_of_the_same_file_at_the_same_moment(app, account: Account) -> None:  # type: ignore[no-untyped-def]
+    """Each line goes in exactly once, whichever import wins; both are recorded."""
+    factory = app.extensions["dpsupport.sessions"]
+    lines = [(f"{d:02d}/05/2026", f"PAYEE {n}", f"-{n}.{d:02d}")
+             for d in range(1, 29) for n in range(1, 40)]
+    data = csv_statement(lines, opening=10_000_000)
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            from dpsupport.db import unit_of_work
+
+            barrier.wait()
+            with unit_of_work(factory) as s:
+                acct = s.get(Account, account.id)
+                assert acct is not None
+                results.append(imports.import_statement(s, acct, data, "may.csv").new_count)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert len(results) == 2 and sum(results) == len(lines)
+    with factory() as s:
+        assert s.scalar(select(func.count()).where(
+            Transaction.account_id == account.id, Transaction.source == "import")) == len(lines)
+        records = s.scalars(select(StatementImport)).all()
+        assert len(records) == 2
+        assert sum(r.new_count for r in records) == len(lines)
+        assert all(r.new_count + r.duplicate_count == len(lines) for r in records)
+
+
+def test_an_error_midway_leaves_nothing(session: Session, account: Account,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure after some chunks were written rolls everything back."""
+    lines = [(f"{d:02d}/05/2026", f"SHOP {n}", "-1.00") for d in range(1, 29)
+             for n in range(100)]
+    calls = {"n": 0}
+    real = imports._existing
+
+    def failing(p, chunk):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("the database went away")
+        return real(p, chunk)
+
+    monkeypatch.setattr(imports, "_existing", failing)
+    with pytest.raises(RuntimeError):
+        _do_import(session, account, csv_statement(lines, opening=10_000_000))
+    session.rollback()
+    assert _imported(session, account) == []
+    assert session.scalar(select(func.count()).select_from(StatementImport)) == 0
+
+
+def test_corpus_statements_import_and_reimport_cleanly(session: Session,
+                                                       account: Account) -> None:
+    """Real bank files from the corpus: import, then import again adds nothing."""
+    picked = [p for p in sorted(SAMPLES.rglob("*")) if p.suffix.lower() in
+              (".ofx", ".qfx", ".qif", ".csv")]
+    done = 0
+    for path in picked:
+        data = path.read_bytes()
+        try:
+            first = _do_import(session, account, data, path.name)
+        except (imports.ImportRefused, imports.NeedsMapping):
+            session.rollback()
+            continue
+        second = imports.preview(session, account, data, path.name)
+        assert second.new_count == 0, path
+        assert second.duplicate_count == first.read_count, path
+        done += 1
+    assert done >= 40
+    # and the database holds exactly what the import records say they added
+    added = session.scalar(select(func.sum(StatementImport.new_count)))
+    assert session.scalar(select(func.count()).where(Transaction.source == "import")) == added
+    assert session.execute(text("SELECT 1")).scalar() == 1
