@@ -104,6 +104,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(prepare_demo)
     app.cli.add_command(serve)
     app.cli.add_command(check_schema)
+    from .cli_import import import_statement_command
+
+    app.cli.add_command(import_statement_command)
 
 
 main = FlaskGroup(create_app=_app_factory, add_default_commands=True, load_dotenv=False,
