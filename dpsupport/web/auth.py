@@ -28,6 +28,8 @@ def _safe_next(target: str | None) -> str:
     """Only ever send people to a page on this site after signing in."""
     if not target:
         return url_for("main.home")
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return url_for("main.home")  # browsers read "\\" as "/" and drop tabs
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("main.home")
