@@ -1,0 +1,168 @@
+"""Migrations: from an empty database to head on SQLite and PostgreSQL, the result matches
+the models exactly, and every step can be undone and done again."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Engine, MetaData, String, create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from dpsupport.db import make_engine
+from dpsupport.migrate import alembic_config, downgrade, upgrade
+from dpsupport.models import Base
+
+from .conftest import PG_ENV
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A brand-new database with nothing in it (not the suite's migrated template)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} to run these tests on it")
+    name = f"dpsupport_migrate_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(empty_url: str) -> Iterator[Engine]:
+    made = make_engine(empty_url)
+    yield made
+    made.dispose()
+
+
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config("sqlite://"))
+
+
+def _revisions_oldest_first() -> list[str]:
+    return [s.revision for s in reversed(list(_script().walk_revisions()))]
+
+
+def _current(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads())
+
+
+def _tables(engine: Engine) -> set[str]:
+    inspect(engine).clear_cache()
+    return set(inspect(engine).get_table_names())
+
+
+def _audit_triggers(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        else:
+            sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+        return {r[0] for r in conn.execute(text(sql)) if r[0].startswith("audit_event")}
+
+
+def _differences(engine: Engine, metadata: MetaData = Base.metadata) -> list:  # type: ignore[type-arg]
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(context, metadata)
+
+
+def _audit_row_is_refused(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_event (at, actor_name, action, entity) "
+                          "VALUES (CURRENT_TIMESTAMP, 'Migration test', 'note', 'test')"))
+    with pytest.raises(DBAPIError), engine.begin() as conn:
+        conn.execute(text("UPDATE audit_event SET actor_name = 'Someone else'"))
+    with pytest.raises(DBAPIError), engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event"))
+
+
+def test_history_is_one_straight_line() -> None:
+    script = _script()
+    assert len(script.get_heads()) == 1, f"more than one head: {script.get_heads()}"
+    assert len(script.get_bases()) == 1, f"more than one base: {script.get_bases()}"
+
+
+def test_empty_to_head(empty_url: str, engine: Engine) -> None:
+    assert _tables(engine) == set()
+    upgrade(empty_url, engine=engine)
+    assert _current(engine) == set(_script().get_heads())
+    assert _tables(engine) == set(Base.metadata.tables) | {"alembic_version"}
+    expected = ({"audit_event_no_update", "audit_event_no_delete"}
+                if engine.dialect.name == "sqlite" else {"audit_event_append_only"})
+    assert _audit_triggers(engine) == expected
+    _audit_row_is_refused(engine)
+    # Running it again on an up-to-date database changes nothing and does not fail.
+    upgrade(empty_url, engine=engine)
+    assert _current(engine) == set(_script().get_heads())
+
+
+def test_models_match_the_migrated_database(empty_url: str, engine: Engine) -> None:
+    upgrade(empty_url, engine=engine)
+    differences = _differences(engine)
+    assert differences == [], (
+        "the models and the migrations disagree; write a migration "
+        "(alembic revision --autogenerate) for:\n" + "\n".join(map(str, differences)))
+
+
+def test_the_comparison_would_see_a_forgotten_migration(empty_url: str, engine: Engine) -> None:
+    """Guards the test above: a model change without a migration is reported."""
+    upgrade(empty_url, engine=engine)
+    changed = MetaData(naming_convention=Base.metadata.naming_convention)
+    for table in Base.metadata.tables.values():
+        table.to_metadata(changed)
+    changed.tables["holder"].append_column(Column("nickname", String(50)))
+    changed.tables["account"].c.name.type = String(7)
+    differences = [str(d) for d in _differences(engine, changed)]
+    assert any("add_column" in d and "nickname" in d for d in differences), differences
+    assert any("modify_type" in d and "'account'" in d for d in differences), differences
+
+
+def test_downgrade_to_base_and_upgrade_again(empty_url: str, engine: Engine) -> None:
+    upgrade(empty_url, engine=engine)
+    downgrade(empty_url, "base", engine=engine)
+    assert _current(engine) == set()
+    assert _tables(engine) <= {"alembic_version"}, "downgrade left tables behind"
+    assert _audit_triggers(engine) == set()
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            left = conn.execute(text("SELECT proname FROM pg_proc p JOIN pg_namespace n "
+                                     "ON n.oid = p.pronamespace WHERE nspname = 'public'")).all()
+        assert left == [], f"downgrade left functions behind: {left}"
+
+    upgrade(empty_url, engine=engine)
+    assert _current(engine) == set(_script().get_heads())
+    assert _differences(engine) == []
+    _audit_row_is_refused(engine)
+
+
+def test_every_step_down_and_up_again(empty_url: str, engine: Engine) -> None:
+    """The stairway: each revision applies, undoes and re-applies on top of the previous."""
+    revisions = _revisions_oldest_first()
+    assert revisions, "no migrations found"
+    previous = "base"
+    for revision in revisions:
+        upgrade(empty_url, revision, engine=engine)
+        assert _current(engine) == {revision}
+        downgrade(empty_url, previous, engine=engine)
+        assert _current(engine) == (set() if previous == "base" else {previous})
+        upgrade(empty_url, revision, engine=engine)
+        assert _current(engine) == {revision}
+        previous = revision
