@@ -40,6 +40,27 @@ def parse_pence(text: object, *, comma_decimal: bool = False) -> int:
     return _slow(s, comma_decimal)
 
 
+def plain_pence(s: str) -> int | None:
+    """Pence for text written like "1234.56", "-1,234.56", "£1,234.56" or "-£1,234.56"
+    (ASCII digits, exactly two decimals, nothing else), else None.
+
+    The common case in bank files, parsed without Decimal. Anything else goes through
+    :func:`parse_pence`, which gives the same answer for every text accepted here.
+    """
+    if len(s) > 3 and s[-3] == ".":
+        neg = s[0] == "-"
+        body = s[1:] if neg else s
+        if body[:1] == "£":
+            body = body[1:]
+        whole = body[:-3]
+        if "," in whole:
+            whole = whole.replace(",", "")
+        t = whole + body[-2:]
+        if t.isdigit() and t.isascii() and len(t) <= 14:
+            return -int(t) if neg else int(t)
+    return None
+
+
 def _slow(s: str, comma_decimal: bool) -> int:
     up = s.upper()
     sign = 1

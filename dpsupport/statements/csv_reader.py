@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .amounts import AmountError, parse_pence
@@ -40,24 +40,45 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def iter_rows(text: str, delimiter: str) -> Iterator[Row]:
-    """(1-based line number, cells, raw text) per CSV record; quoted newlines are allowed."""
-    buf: list[str] = []
-    append = buf.append
+def iter_rows(text: str, delimiter: str, after: int = 0) -> Iterator[Row]:
+    """(1-based line number, cells, raw text) per CSV record; quoted newlines are allowed.
 
-    def feed() -> Iterator[str]:
-        for ln in io.StringIO(text, newline=""):
-            append(ln)
-            yield ln
-
+    Records that start on or before line ``after`` (a heading row) are read but not yielded.
+    The raw text comes from a second line iterator over the same text, kept in step with
+    the csv reader by its ``line_num`` (the number of physical lines it has consumed).
+    """
+    lines = iter(io.StringIO(text, newline=""))
+    next_line = lines.__next__
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                        skipinitialspace=delimiter == ",")
     line = 1
-    reader = csv.reader(feed(), delimiter=delimiter, skipinitialspace=delimiter == ",")
     try:
         for cells in reader:
-            raw = buf[0].rstrip("\r\n") if len(buf) == 1 else "".join(buf).rstrip("\r\n")
-            yield line, cells, raw
-            line += len(buf)
-            buf.clear()
+            end = reader.line_num
+            if end == line:  # the usual case: one physical line
+                raw = next_line()
+                if line > after:
+                    yield line, cells, raw.rstrip("\r\n")
+            else:
+                raw = "".join([next_line() for _ in range(end - line + 1)])
+                if line > after:
+                    yield line, cells, raw.rstrip("\r\n")
+            line = end + 1
+    except csv.Error as exc:
+        raise StatementError(f"Line {line}: this line of the file is damaged ({exc}).",
+                             line) from None
+
+
+def iter_cells(text: str, delimiter: str, after: int = 0) -> Iterator[tuple[int, list[str]]]:
+    """Like :func:`iter_rows` without the raw text (cheaper, for a first look at a column)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                        skipinitialspace=delimiter == ",")
+    line = 1
+    try:
+        for cells in reader:
+            if line > after:
+                yield line, cells
+            line = reader.line_num + 1
     except csv.Error as exc:
         raise StatementError(f"Line {line}: this line of the file is damaged ({exc}).",
                              line) from None
@@ -76,7 +97,8 @@ def read_csv(data: bytes, *, profile: str | None = None,
                              "bank statement. Please download a CSV or OFX statement from your "
                              "bank instead.")
     return read_table(head, lambda: iter_rows(text, delimiter), "csv", profile, mapping,
-                      delimiter)
+                      delimiter, rows_after=lambda after: iter_rows(text, delimiter, after),
+                      cells_after=lambda after: iter_cells(text, delimiter, after))
 
 
 def _take(it: Iterator[Row], n: int) -> list[Row]:
@@ -90,8 +112,15 @@ def _take(it: Iterator[Row], n: int) -> list[Row]:
 
 def read_table(head: list[tuple[int, list[Any]]], rows: Any, kind: str,
                profile: str | None, mapping: ColumnMapping | None,
-               delimiter: str = ",") -> Statement:
-    """Shared by CSV and Excel: ``rows`` is a callable returning a fresh row iterator."""
+               delimiter: str = ",", *,
+               rows_after: Callable[[int], Iterator[Row]] | None = None,
+               cells_after: Callable[[int], Iterator[tuple[int, list[Any]]]] | None = None,
+               ) -> Statement:
+    """Shared by CSV and Excel: ``rows`` is a callable returning a fresh row iterator.
+
+    ``rows_after(n)`` / ``cells_after(n)``, when given, return the rows after line ``n``
+    (with and without the raw text): cheaper than filtering ``rows()``.
+    """
     p = plan(head, profile, mapping)
     if not isinstance(p, Plan):
         p.delimiter = delimiter
@@ -102,9 +131,13 @@ def read_table(head: list[tuple[int, list[Any]]], rows: Any, kind: str,
     _preamble(head, p, st)
     dates = DateReader(p.mapping.date_format)
     if p.mapping.date_format is None:
-        order, assumed = decide_order(
-            cell_text(cells[res.date]) for ln, cells, _ in rows()
-            if ln > p.header_line and res.date < len(cells))
+        di = res.date
+        if cells_after is not None:
+            column = (cells[di] for _, cells in cells_after(p.header_line) if di < len(cells))
+        else:
+            column = (cells[di] for ln, cells, _ in rows()
+                      if ln > p.header_line and di < len(cells))
+        order, assumed = decide_order(_distinct_texts(column))
         if order is None:
             raise StatementError("The dates in this file are written in two different ways "
                                  "(some day first, some month first), so we cannot be sure "
@@ -117,9 +150,25 @@ def read_table(head: list[tuple[int, list[Any]]], rows: Any, kind: str,
             st.notices.append("The dates in this file are written month first (the American "
                               "way); we have read them that way.")
         dates = DateReader(None, order)
-    body = ((ln, cells, raw) for ln, cells, raw in rows() if ln > p.header_line)
+    if rows_after is not None:
+        body = rows_after(p.header_line)
+    else:
+        body = ((ln, cells, raw) for ln, cells, raw in rows() if ln > p.header_line)
     st.records = _with_accounts(table_records(body, p.mapping, res, st, dates), p, st, res)
     return st
+
+
+def _distinct_texts(values: Iterable[Any]) -> Iterator[str]:
+    """cell_text of each value, each distinct value once (dates repeat a lot; decide_order
+    only cares which values occur, not how often)."""
+    seen: set[Any] = set()
+    add = seen.add
+    for v in values:
+        if v.__class__ is not str:
+            yield cell_text(v)
+        elif v not in seen:
+            add(v)
+            yield cell_text(v)
 
 
 def _preamble(head: list[tuple[int, list[Any]]], p: Plan, st: Statement) -> None:
@@ -149,14 +198,16 @@ def _preamble(head: list[tuple[int, list[Any]]], p: Plan, st: Statement) -> None
 def _with_accounts(records: Iterator[Transaction], p: Plan, st: Statement,
                    res: Any) -> Iterator[Transaction]:
     cols = p.profile.account_columns if p.profile else ()
-    first = True
+    if not cols:
+        yield from records
+        return
     for rec in records:
-        if first and cols:
-            first = False
-            found = _account_from_raw(rec.raw, p, cols)
-            if found is not None:
-                st.accounts.append(found)
+        found = _account_from_raw(rec.raw, p, cols)
+        if found is not None:
+            st.accounts.append(found)
         yield rec
+        break
+    yield from records
 
 
 def _account_from_raw(raw: str, p: Plan, cols: tuple[str | int, ...]) -> AccountInfo | None:

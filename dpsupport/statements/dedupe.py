@@ -35,57 +35,159 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Transaction
 
 _NON_WORD = re.compile(r"[^0-9A-Z]+")
 
 
+@lru_cache(maxsize=8192)  # statements repeat the same payees over and over
 def normalise_description(text: str) -> str:
     return _NON_WORD.sub(" ", text.upper()).strip()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class RecordKey:
+    """Treat as read-only (not ``frozen`` because frozen dataclasses are slow to build)."""
+
     key: str
     fingerprint: str
     fitid_key: str | None
     occurrence: int
 
 
-def fingerprint(scope: str, rec: Transaction, occurrence: int) -> str:
-    payload = "\x1f".join((scope, rec.posted.isoformat(), str(rec.amount_pence),
-                           normalise_description(rec.description), str(occurrence)))
+def _fingerprint(scope: str, posted: str, amount: int, norm: str, occurrence: int) -> str:
+    payload = f"{scope}\x1f{posted}\x1f{amount}\x1f{norm}\x1f{occurrence}"
     return "fp:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def fingerprint(scope: str, rec: Transaction, occurrence: int) -> str:
+    return _fingerprint(scope, rec.posted.isoformat(), rec.amount_pence,
+                        normalise_description(rec.description), occurrence)
+
+
+def id_key(scope: str, bank_id: str) -> str:
+    """The ``fitid_key`` for a bank id (used only when the file's ids are reliable)."""
+    return f"id:{scope}\x1f{bank_id}"
 
 
 def reliable_ids(records: Sequence[Transaction]) -> set[int]:
     """Account indexes whose bank ids are all present and unique in this file."""
-    ids: dict[int, list[str | None]] = {}
+    ids: dict[int, set[str]] = {}
+    bad: set[int] = set()
     for r in records:
-        ids.setdefault(r.account_index, []).append(r.bank_id)
-    return {acct for acct, vals in ids.items()
-            if all(vals) and len(set(vals)) == len(vals)}
+        acct, bank_id = r.account_index, r.bank_id
+        seen = ids.get(acct)
+        if seen is None:
+            seen = ids[acct] = set()
+        if not bank_id or bank_id in seen:
+            bad.add(acct)
+        else:
+            seen.add(bank_id)
+    return set(ids) - bad
+
+
+class KeyStream:
+    """The keys of :func:`record_keys`, one record at a time, for an import that streams.
+
+    ``add(rec)`` returns the record's ``(fingerprint, occurrence)`` at once: they depend only
+    on the records before it. Whether the bank ids can be trusted is known only at the end
+    of the file: after the last ``add``, :meth:`ids_reliable` says so per account, and
+    :meth:`fitid_key` gives the id key (None when the ids are not reliable). While
+    streaming, ``ids_reliable`` is False as soon as a blank or repeated id has been seen, so
+    an importer can switch to fingerprints early. Only the (date, amount, description)
+    counts and the bank ids are kept, never the records.
+    """
+
+    __slots__ = ("_scope", "_scopes", "_seen", "_ids", "_bad")
+
+    def __init__(self, account_scope: str | Sequence[str]) -> None:
+        self._scope = account_scope if isinstance(account_scope, str) else None
+        self._scopes = account_scope
+        self._seen: dict[tuple[int, object, int, str], int] = {}
+        self._ids: dict[int, set[str]] = {}
+        self._bad: set[int] = set()
+
+    def scope(self, account_index: int = 0) -> str:
+        return self._scope if self._scope is not None else self._scopes[account_index]
+
+    def add(self, rec: Transaction) -> tuple[str, int]:
+        acct = rec.account_index
+        scope = self._scope if self._scope is not None else self._scopes[acct]
+        norm = normalise_description(rec.description)
+        triple = (acct, rec.posted, rec.amount_pence, norm)
+        occ = self._seen.get(triple, 0) + 1
+        self._seen[triple] = occ
+        bank_id = rec.bank_id
+        ids = self._ids.get(acct)
+        if ids is None:
+            ids = self._ids[acct] = set()
+        if not bank_id or bank_id in ids:
+            self._bad.add(acct)
+        else:
+            ids.add(bank_id)
+        return _fingerprint(scope, rec.posted.isoformat(), rec.amount_pence, norm, occ), occ
+
+    def ids_reliable(self, account_index: int = 0) -> bool:
+        return account_index in self._ids and account_index not in self._bad
+
+    def fitid_key(self, rec: Transaction) -> str | None:
+        if rec.bank_id and self.ids_reliable(rec.account_index):
+            return id_key(self.scope(rec.account_index), rec.bank_id)
+        return None
 
 
 def record_keys(records: Iterable[Transaction], account_scope: str | Sequence[str]
                 ) -> list[RecordKey]:
     """One key per record, in the same order. ``account_scope`` identifies the account in the
-    database (e.g. its id); pass a list to give each OFX account index its own scope."""
-    recs = list(records)
-    good = reliable_ids(recs)
-    seen: Counter[tuple[int, object, int, str]] = Counter()
+    database (e.g. its id); pass a list to give each OFX account index its own scope.
+
+    One pass over ``records`` (an iterator is fine: the records themselves are not kept,
+    only what the keys need); see :class:`KeyStream` to key records while streaming."""
+    single = account_scope if isinstance(account_scope, str) else None
+    seen: dict[tuple[int, object, int, str], int] = {}
+    seen_get = seen.get
+    ids: dict[int, set[str]] = {}
+    bad: set[int] = set()
+    iso: dict[object, str] = {}
+    norm_of = normalise_description
+    sha = hashlib.sha256
+    done: list[tuple[str, int, str | None, int, str]] = []
+    append = done.append
+    for r in records:
+        acct = r.account_index
+        scope = single if single is not None else account_scope[acct]
+        posted = r.posted
+        amount = r.amount_pence
+        norm = norm_of(r.description)
+        triple = (acct, posted, amount, norm)
+        occ = seen_get(triple, 0) + 1
+        seen[triple] = occ
+        day = iso.get(posted)
+        if day is None:
+            day = iso[posted] = posted.isoformat()
+        fp = "fp:" + sha(f"{scope}\x1f{day}\x1f{amount}\x1f{norm}\x1f{occ}".encode()
+                         ).hexdigest()
+        bank_id = r.bank_id
+        acct_ids = ids.get(acct)
+        if acct_ids is None:
+            acct_ids = ids[acct] = set()
+        if not bank_id or bank_id in acct_ids:
+            bad.add(acct)
+        else:
+            acct_ids.add(bank_id)
+        append((fp, occ, bank_id, acct, scope))
+    good = set(ids) - bad
+    if not good:
+        return [RecordKey(fp, fp, None, occ) for fp, occ, _, _, _ in done]
     out: list[RecordKey] = []
-    for r in recs:
-        scope = (account_scope if isinstance(account_scope, str)
-                 else account_scope[r.account_index])
-        triple = (r.account_index, r.posted, r.amount_pence,
-                  normalise_description(r.description))
-        seen[triple] += 1
-        fp = fingerprint(scope, r, seen[triple])
-        fid = f"id:{scope}\x1f{r.bank_id}" if r.account_index in good and r.bank_id else None
-        out.append(RecordKey(fid or fp, fp, fid, seen[triple]))
+    for fp, occ, bank_id, acct, scope in done:
+        if acct in good and bank_id:
+            fid = f"id:{scope}\x1f{bank_id}"
+            out.append(RecordKey(fid, fp, fid, occ))
+        else:
+            out.append(RecordKey(fp, fp, None, occ))
     return out

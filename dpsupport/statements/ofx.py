@@ -283,4 +283,5 @@ def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
 
 
 def _is_sort_code(value: str | None) -> bool:
-    return bool(value) and len(value.replace("-", "")) == 6 and value.replace("-", "").isdigit()
+    digits = (value or "").replace("-", "")
+    return len(digits) == 6 and digits.isdigit()

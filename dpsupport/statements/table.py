@@ -7,11 +7,13 @@ so the caller can stream; the only thing kept per file is the running state belo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from .amounts import AmountError, format_pence, parse_pence
+from .amounts import AmountError, format_pence, parse_pence, plain_pence
 from .csv_profiles import norm_header
 from .dates import DateError, DateReader
 from .model import Balance, ColumnMapping, ColumnRef, Statement, StatementError, Transaction
@@ -22,6 +24,7 @@ _TRAILERS = re.compile(
     r"(overdraft limit|balance as at|closing balance|balance carried|balance brought|"
     r"opening balance|^total|statement balance|available balance)", re.I)
 _PENDING = {"pending", "pending transaction", "authorised", "reserved"}
+_CACHE = 20_000  # most distinct dates / cell texts remembered per file
 
 
 def cell_text(value: Any) -> str:
@@ -92,38 +95,171 @@ def resolve(mapping: ColumnMapping, header: Sequence[Any] | None) -> Resolved:
 
 def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
                   st: Statement, dates: DateReader | None = None) -> Iterator[Transaction]:
-    """Turn rows into transactions; unreadable lines become problems, never guesses."""
+    """Turn rows into transactions; unreadable lines become problems, never guesses.
+
+    Each row first tries a fast path for the usual shape (text cells, the expected number
+    of columns, a date already seen, amounts written like "-12.34"); anything else goes
+    through :func:`_general_row`, which holds all the rules. The fast path only ever
+    accepts rows the general code would read the same way.
+    """
     dates = dates or DateReader(mapping.date_format)
     invert = mapping.sign == "invert"
     credit_values = {v.upper() for v in mapping.credit_values}
     needed = max(i for i in (res.date, res.amount, res.debit, res.credit) if i is not None) + 1
-    all_positive = True
-    seen = 0
     headings = res.headings
     mapped = max(i for i in (res.date, res.amount, res.debit, res.credit, res.balance,
                              res.payee, res.reference, res.bank_id, res.kind, res.direction,
                              *res.description) if i is not None) + 1
+    general = _general_row(mapping, res, st, dates, needed, mapped)
+
+    fast_min = max(needed, min(len(headings), mapped) if headings else 0)
+    fast_max = res.width or sys.maxsize
+    di, ai, dbi, cri, bi = res.date, res.amount, res.debit, res.credit, res.balance
+    pi, ri, ii, ki, diri = res.payee, res.reference, res.bank_id, res.kind, res.direction
+    mode = (1 if dbi is None and cri is None else 0) if ai is not None else 2
+    ai = ai or 0
+    desc_cols = res.description
+    d0 = desc_cols[0] if len(desc_cols) == 1 else None
+    plain = plain_pence
+    day_of: dict[str, date] = {}  # raw date cell -> date (in range) for the fast path
+    day_get = day_of.get
+    texts: dict[str, str] = {}  # raw cell -> tidy(cell_text(cell)); descriptions repeat
+    text_get = texts.get
+
+    def text(c: Any) -> str:
+        if c.__class__ is not str:
+            return tidy(cell_text(c))
+        t = text_get(c)
+        if t is None:
+            t = tidy(cell_text(c))
+            if len(texts) < _CACHE:
+                texts[c] = t
+        return t
+
+    def new_day(c: str) -> date | None:
+        try:
+            d = dates(cell_text(c))
+        except DateError:
+            return None
+        if d.year < 1970 or d.year > 2100:
+            return None
+        if len(day_of) < _CACHE:
+            day_of[c] = d
+        return d
+
+    all_positive = True
+    seen = 0
+    posted: date | None = None
     for line, cells, raw in rows:
+        n = len(cells)
+        pence: int | None = None
+        if fast_min <= n <= fast_max:
+            dc = cells[di]
+            if dc.__class__ is str:
+                posted = day_get(dc) or new_day(dc)
+                if posted is not None:
+                    if mode == 1:
+                        a = cells[ai]
+                        if a.__class__ is str:
+                            pence = plain(a)
+                    elif mode == 2:
+                        o = cells[dbi] if dbi is not None else ""
+                        i = cells[cri] if cri is not None else ""
+                        if o.__class__ is str and i.__class__ is str:
+                            if o == "":
+                                if i != "":
+                                    pence = plain(i)
+                                    if pence is not None:
+                                        pence = abs(pence)
+                            elif i == "":
+                                pence = plain(o)
+                                if pence is not None:
+                                    pence = -abs(pence)
+        if not pence:  # not the usual shape (or a zero amount: maybe an opening balance)
+            rec = general(line, cells, raw)
+            if rec is not None:
+                if rec.amount_pence < 0:
+                    all_positive = False
+                seen += 1
+                yield rec
+            continue
+        assert posted is not None
+        if diri is not None:
+            flag = cell_text(cells[diri]).upper() if diri < n else ""
+            pence = abs(pence) if flag in credit_values else -abs(pence)
+        elif invert:
+            pence = -pence
+        if pence < 0:
+            all_positive = False
+        balance = None
+        if bi is not None and bi < n:
+            b = cells[bi]
+            if b.__class__ is str and b:
+                balance = plain(b)
+                if balance is None:
+                    balance = _balance(b)
+            elif b is not None and b != "":
+                balance = _balance(b)
+        if d0 is not None:
+            desc = text(cells[d0]) if d0 < n else ""
+        else:
+            desc = " ".join(t for t in (text(cells[i]) for i in desc_cols if i < n) if t)
+        if pi is None or pi >= n:
+            payee = ""
+        elif pi == d0:
+            payee = desc
+        else:
+            payee = text(cells[pi])
+        seen += 1
+        yield Transaction(
+            posted, pence, desc, payee,
+            text(cells[ri]) if ri is not None and ri < n else "",
+            (cell_text(cells[ii]) or None) if ii is not None and ii < n else None,
+            balance, line, raw,
+            cell_text(cells[ki]) if ki is not None and ki < n else "",
+        )
+    if seen > 1 and all_positive and res.amount is not None and res.direction is None:
+        st.notices.append("Every amount in this file is positive. If this is a card statement, "
+                          "spending may be shown as money in: please check the sign setting.")
+
+
+def _balance(btxt: Any) -> int | None:
+    try:
+        return parse_pence(btxt if not isinstance(btxt, str) else cell_text(btxt))
+    except AmountError:
+        return None
+
+
+def _general_row(mapping: ColumnMapping, res: Resolved, st: Statement, dates: DateReader,
+                 needed: int, mapped: int) -> Callable[[int, list[Any], str],
+                                                       Transaction | None]:
+    """All the rules for one row: a Transaction, or None (skipped, or noted as a problem)."""
+    invert = mapping.sign == "invert"
+    credit_values = {v.upper() for v in mapping.credit_values}
+    headings = res.headings
+
+    def row(line: int, cells: list[Any], raw: str) -> Transaction | None:
         n = len(cells)
         if n == 0 or not any(cells) or all(
                 c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
+            return None
         if res.width and n > res.width and any(cell_text(c) for c in cells[res.width:]):
             st.add_problem(line, f"Line {line}: this line has more columns than the heading "
                            "row, so we could not be sure which value is which.", raw)
-            continue
-        if headings and n < min(len(headings), mapped) and not _trailer(cells, st, line, quiet=True):
+            return None
+        if headings and n < min(len(headings), mapped) and not _trailer(cells, st, line,
+                                                                        quiet=True):
             st.add_problem(line, f"Line {line}: this line has fewer columns than the heading "
                            "row, so we could not be sure which value is which.", raw)
-            continue
+            return None
         date_cell = cells[res.date] if res.date < n else None
         date_txt = cell_text(date_cell)
         if n < needed:
             if _trailer(cells, st, line):
-                continue
+                return None
             st.add_problem(line, f"Line {line}: this line has fewer columns than expected, so "
                            "we could not read it.", raw)
-            continue
+            return None
         try:
             posted = dates(date_cell if not isinstance(date_cell, str) else date_txt)
             if posted.year < 1970 or posted.year > 2100:
@@ -131,9 +267,9 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
         except DateError:
             if headings and date_txt and norm_header(date_txt) == headings[0] and tuple(
                     n for n in (norm_header(c) for c in cells) if n) == headings:
-                continue  # the heading row repeated
+                return None  # the heading row repeated
             if _trailer(cells, st, line):
-                continue
+                return None
             if date_txt.lower() in _PENDING:
                 st.add_problem(line, f"Line {line}: this payment is still pending at the bank, "
                                "so it was not imported. It will come in with a later statement "
@@ -143,35 +279,29 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
             else:
                 st.add_problem(line, f"Line {line}: we could not read the date '{date_txt}'.",
                                raw)
-            continue
+            return None
         try:
             pence = _amount(cells, res, n)
         except AmountError as exc:
             if _opening_row(cells, res, st, posted):
-                continue
+                return None
             st.add_problem(line, f"Line {line}: {exc}", raw)
-            continue
+            return None
         if res.direction is not None:
             flag = cell_text(cells[res.direction]).upper() if res.direction < n else ""
             pence = abs(pence) if flag in credit_values else -abs(pence)
         elif invert:
             pence = -pence
         if pence == 0 and _opening_row(cells, res, st, posted):
-            continue
-        if pence < 0:
-            all_positive = False
+            return None
         balance = None
         if res.balance is not None and res.balance < n:
             btxt = cells[res.balance]
             if btxt not in (None, ""):
-                try:
-                    balance = parse_pence(btxt if not isinstance(btxt, str) else cell_text(btxt))
-                except AmountError:
-                    balance = None
+                balance = _balance(btxt)
         desc = " ".join(t for t in (tidy(cell_text(cells[i])) for i in res.description
                                     if i < n) if t)
-        seen += 1
-        yield Transaction(
+        return Transaction(
             posted=posted, amount_pence=pence, description=desc,
             payee=tidy(cell_text(cells[res.payee])) if res.payee is not None
             and res.payee < n else "",
@@ -182,9 +312,8 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
             balance_pence=balance, line=line, raw=raw,
             kind=cell_text(cells[res.kind]) if res.kind is not None and res.kind < n else "",
         )
-    if seen > 1 and all_positive and res.amount is not None and res.direction is None:
-        st.notices.append("Every amount in this file is positive. If this is a card statement, "
-                          "spending may be shown as money in: please check the sign setting.")
+
+    return row
 
 
 def _amount(cells: list[Any], res: Resolved, n: int) -> int:

@@ -61,7 +61,8 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    for enc in (codec_for(declared), "cp1252"):
+    for candidate in (codec_for(declared), "cp1252"):
+        enc = candidate or ""
         if enc and enc != "utf-8":
             try:
                 return data.decode(enc), enc
