@@ -67,6 +67,13 @@ def load_settings(overrides: dict[str, object] | None = None, *, root: Path | No
         secret_key = _instance_secret(instance_path)
     if mode == "production" and len(secret_key) < 32:
         raise ConfigError("DPSUPPORT_SECRET_KEY must be at least 32 characters long.")
-    max_upload = int(str(overrides.get("max_upload_bytes") or env.get("DPSUPPORT_MAX_UPLOAD_BYTES")
-                         or 10 * 1024 * 1024))
+    raw_max = str(overrides.get("max_upload_bytes") or env.get("DPSUPPORT_MAX_UPLOAD_BYTES")
+                  or 10 * 1024 * 1024)
+    try:
+        max_upload = int(raw_max.strip())
+    except ValueError:
+        max_upload = 0
+    if max_upload < 1:
+        raise ConfigError("DPSUPPORT_MAX_UPLOAD_BYTES must be a whole number of bytes above "
+                          f"0, like 10485760 for 10 MB, not {raw_max!r}.")
     return Settings(mode, database_url, secret_key, instance_path, max_upload)
