@@ -94,7 +94,8 @@ class Transaction(Base):
 
     id: Mapped[IntPk]
     holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"))
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    # No index of its own: the unique (account_id, dedupe_key) index starts with it.
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     date: Mapped[date] = mapped_column(Date)
     amount_pence: Mapped[Pence]
     category: Mapped[str | None] = mapped_column(String(30))

@@ -17,6 +17,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("money_transaction", schema=None) as batch_op:
         batch_op.add_column(sa.Column("fingerprint", sa.String(length=80), nullable=True))
+        # The unique (account_id, dedupe_key) index already serves look-ups by account, and
+        # every index slows a statement import down.
+        batch_op.drop_index("ix_money_transaction_account_id")
         batch_op.create_index(
             "ix_money_transaction_account_fingerprint", ["account_id", "fingerprint"],
             unique=False,
@@ -60,3 +63,4 @@ def downgrade() -> None:
     with op.batch_alter_table("money_transaction", schema=None) as batch_op:
         batch_op.drop_index("ix_money_transaction_account_fingerprint")
         batch_op.drop_column("fingerprint")
+        batch_op.create_index("ix_money_transaction_account_id", ["account_id"], unique=False)
