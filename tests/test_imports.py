@@ -176,6 +176,18 @@ def test_ofx_uses_bank_ids_and_falls_back_to_fingerprints(
     assert len(_imported(session, account)) == 4
 
 
+def test_lines_keyed_by_fingerprint_are_recognised_by_a_file_with_ids(
+        session: Session, account: Account) -> None:
+    first = _do_import(session, account, _ofx(["A1", None, "A3"]), "no-ids.ofx")
+    assert not first.used_bank_ids and first.new_count == 3
+    stored = session.execute(select(Transaction.dedupe_key, Transaction.fingerprint).where(
+        Transaction.import_id == first.import_id)).all()
+    assert all(k.startswith("fp:") and f is None for k, f in stored)  # not stored twice
+    again = _do_import(session, account, _ofx(["A1", "A2", "A3"]), "with-ids.ofx")
+    assert again.used_bank_ids
+    assert (again.new_count, again.duplicate_count) == (0, 3)
+
+
 def test_ofx_statement_balance_is_checked(session: Session, account: Account) -> None:
     summary = imports.preview(session, account, _ofx(["A1", "A2", "A3"]), "may.ofx")
     assert summary.balance_check is not None

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -88,7 +89,10 @@ class Transaction(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "dedupe_key"),
         Index("ix_money_transaction_holder_date", "holder_id", "date"),
-        Index("ix_money_transaction_account_fingerprint", "account_id", "fingerprint"),
+        # Only lines keyed by a bank id have a fingerprint of their own (see imports.py).
+        Index("ix_money_transaction_account_fingerprint", "account_id", "fingerprint",
+              sqlite_where=text("fingerprint IS NOT NULL"),
+              postgresql_where=text("fingerprint IS NOT NULL")),
     )
     __audited__ = True
 
@@ -107,8 +111,9 @@ class Transaction(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("statement_import.id"), index=True)
     # For imported lines: the key that stops a re-import adding the line twice.
     dedupe_key: Mapped[str | None] = mapped_column(String(128))
-    # The line's fingerprint (date, amount, description, occurrence): a second way to
-    # recognise it when the key above is the bank's own id. See dpsupport.statements.dedupe.
+    # The line's fingerprint (date, amount, description, occurrence) when the key above is
+    # the bank's own id: a second way to recognise it. (When the key is the fingerprint it
+    # is not stored twice.) See dpsupport.statements.dedupe.
     fingerprint: Mapped[str | None] = mapped_column(String(80))
     bank_transaction_id: Mapped[str | None] = mapped_column(String(255))
     running_balance_pence: Mapped[int | None] = mapped_column(BigInteger)

@@ -282,7 +282,7 @@ def _lines_with_keys(p: _Pass, records: Iterator[Line]
 def _known_range(session: Session, account_id: int) -> tuple[date, date] | None:
     lo, hi = session.execute(
         select(func.min(Transaction.date), func.max(Transaction.date))
-        .where(Transaction.account_id == account_id, Transaction.fingerprint.is_not(None))
+        .where(Transaction.account_id == account_id, Transaction.dedupe_key.is_not(None))
     ).one()
     return (lo, hi) if lo is not None else None
 
@@ -290,18 +290,20 @@ def _known_range(session: Session, account_id: int) -> tuple[date, date] | None:
 def _existing(p: _Pass, chunk: list[tuple[Line, str, str]]) -> tuple[set[str], set[str]]:
     """Keys and fingerprints of this chunk that the account already holds.
 
-    Two queries, one per index: (account, key) and (account, fingerprint)."""
+    A line keyed by its fingerprint stores it only as its key (the fingerprint column is
+    filled only for lines keyed by a bank id), so: one query on the (account, key) index
+    for both the keys and the fingerprints, one on the (account, fingerprint) index."""
     if p.known_range is None:
         return set(), set()
     lo = min(r.posted for r, _, _ in chunk)
     hi = max(r.posted for r, _, _ in chunk)
     if hi < p.known_range[0] or lo > p.known_range[1]:
         return set(), set()
-    keys = [k for _, k, _ in chunk]
     fps = [f for _, _, f in chunk]
+    wanted = list({k for _, k, _ in chunk} | set(fps))
     account_id = p.account.id
     found_keys = set(p.session.scalars(select(Transaction.dedupe_key).where(
-        Transaction.account_id == account_id, Transaction.dedupe_key.in_(keys))))
+        Transaction.account_id == account_id, Transaction.dedupe_key.in_(wanted))))
     found_fps = set(p.session.scalars(select(Transaction.fingerprint).where(
         Transaction.account_id == account_id, Transaction.fingerprint.in_(fps))))
     return found_keys, found_fps  # type: ignore[return-value]
@@ -379,7 +381,7 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
         rows: list[tuple[Any, ...]] = []
         append = rows.append
         for rec, key, fp in chunk:
-            dup = key in found_keys or fp in found_fps
+            dup = key in found_keys or fp in found_keys or fp in found_fps
             amount = rec.amount_pence
             posted = rec.posted
             if amount >= 0:
@@ -410,7 +412,8 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
                 bank_id = rec.bank_id
                 append((holder_id, account_id, as_date(posted), amount,
                         rec.payee[:200] or None, rec.description[:500] or None, "import",
-                        import_id, key, fp, bank_id[:255] if bank_id else None,
+                        import_id, key, fp if key != fp else None,
+                        bank_id[:255] if bank_id else None,
                         rec.balance_pence, rec.raw or None, now, user_id))
         s.read_count += len(chunk)
         if rows and writer is not None:

@@ -22,7 +22,8 @@ def upgrade() -> None:
         batch_op.drop_index("ix_money_transaction_account_id")
         batch_op.create_index(
             "ix_money_transaction_account_fingerprint", ["account_id", "fingerprint"],
-            unique=False,
+            unique=False, sqlite_where=sa.text("fingerprint IS NOT NULL"),
+            postgresql_where=sa.text("fingerprint IS NOT NULL"),
         )
     op.create_table(
         "pending_upload",
