@@ -13,7 +13,8 @@ setup(
     packages=packages,
     package_dir={"dpsupport._templates": "templates"},
     package_data={
-        "dpsupport": ["static/**/*", "migrations/*", "migrations/**/*", "py.typed"],
+        "dpsupport": ["access_policy.toml", "static/**/*", "migrations/*", "migrations/**/*",
+                      "py.typed"],
         "dpsupport._templates": ["*.html", "**/*.html"],
         "payroll_rules": ["data/**/*", "py.typed"],
     },
