@@ -94,13 +94,14 @@ def _dispatch(data: bytes, filename: str | None, profile: str | None,
     else:
         from .csv_reader import read_csv
         st = read_csv(data, profile=profile, mapping=mapping)
-    st.records = _guard(count_limit(st.records, max_rows))
+    st.records = _guard(st.records, max_rows)
     return st
 
 
-def _guard(records):  # type: ignore[no-untyped-def]
+def _guard(records, max_rows):  # type: ignore[no-untyped-def]
+    """count_limit, with unexpected errors turned into plain-English StatementErrors."""
     try:
-        yield from records
+        yield from count_limit(records, max_rows)
     except StatementError:
         raise
     except RecursionError:

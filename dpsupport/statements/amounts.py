@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _STRIP = str.maketrans("", "", "£$€ \u00a0'\"\u2009GBPgbp")
@@ -59,6 +60,55 @@ def plain_pence(s: str) -> int | None:
         if t.isdigit() and t.isascii() and len(t) <= 14:
             return -int(t) if neg else int(t)
     return None
+
+
+_CENTS = {f"{i:02d}": i for i in range(100)}
+
+
+def pence_reader(limit: int = 20_000) -> Callable[[str], int | None]:
+    """A :func:`plain_pence` for one file, faster on repeats: it remembers the part before
+    the decimal point ("-£1,234" -> -123400), of which a statement has few distinct values,
+    so most calls are two dictionary look-ups. Same answers as :func:`plain_pence`."""
+    wholes: dict[str, int] = {}  # "-£1,234" -> ~123400 (negative numbers are stored as ~n)
+    get = wholes.get
+    cents = _CENTS.get
+
+    def read(s: str) -> int | None:
+        if s[-3:-2] != ".":
+            return None
+        c = cents(s[-2:])
+        if c is None:
+            return None
+        w = get(s[:-3])
+        if w is None:
+            w = _whole(s[:-3])
+            if w is None:
+                return None
+            if len(wholes) < limit:
+                wholes[s[:-3]] = w
+        return w + c if w >= 0 else -(~w + c)
+
+    return read
+
+
+def _whole(text: str) -> int | None:
+    """The part before the decimal point, as plain_pence reads it: hundreds of pence, or ~that
+    for a negative amount; None if plain_pence would not read it."""
+    if not text:
+        return None
+    neg = text[0] == "-"
+    body = text[1:] if neg else text
+    if body[:1] == "£":
+        body = body[1:]
+    if "," in body:
+        body = body.replace(",", "")
+    if body == "":
+        value = 0
+    elif body.isdigit() and body.isascii() and len(body) <= 12:
+        value = int(body) * 100
+    else:
+        return None
+    return ~value if neg else value
 
 
 def _slow(s: str, comma_decimal: bool) -> int:

@@ -148,30 +148,40 @@ def record_keys(records: Iterable[Transaction], account_scope: str | Sequence[st
     One pass over ``records`` (an iterator is fine: the records themselves are not kept,
     only what the keys need); see :class:`KeyStream` to key records while streaming."""
     single = account_scope if isinstance(account_scope, str) else None
-    seen: dict[tuple[int, object, int, str], int] = {}
+    # Occurrence counts, keyed by the text hashed (minus the occurrence): for one scope that
+    # text stands for (date, amount, normalised description) exactly. Plain strings and
+    # lists of strings/ints keep the garbage collector's work small.
+    seen: dict[object, int] = {}
     seen_get = seen.get
     ids: dict[int, set[str]] = {}
     bad: set[int] = set()
     iso: dict[object, str] = {}
     norm_of = normalise_description
     sha = hashlib.sha256
-    done: list[tuple[str, int, str | None, int, str]] = []
-    append = done.append
+    fps: list[str] = []
+    occs: list[int] = []
+    bank_ids: list[str | None] = []
+    accts: list[int] = []
     for r in records:
         acct = r.account_index
-        scope = single if single is not None else account_scope[acct]
         posted = r.posted
-        amount = r.amount_pence
-        norm = norm_of(r.description)
-        triple = (acct, posted, amount, norm)
-        occ = seen_get(triple, 0) + 1
-        seen[triple] = occ
         day = iso.get(posted)
         if day is None:
             day = iso[posted] = posted.isoformat()
-        fp = "fp:" + sha(f"{scope}\x1f{day}\x1f{amount}\x1f{norm}\x1f{occ}".encode()
-                         ).hexdigest()
+        if single is not None:
+            base = f"{single}\x1f{day}\x1f{r.amount_pence}\x1f{norm_of(r.description)}"
+            key: object = base
+        else:
+            base = (f"{account_scope[acct]}\x1f{day}\x1f{r.amount_pence}\x1f"
+                    f"{norm_of(r.description)}")
+            key = (acct, base)
+        occ = seen_get(key, 0) + 1
+        seen[key] = occ
+        fps.append("fp:" + sha(f"{base}\x1f{occ}".encode()).hexdigest())
+        occs.append(occ)
         bank_id = r.bank_id
+        bank_ids.append(bank_id)
+        accts.append(acct)
         acct_ids = ids.get(acct)
         if acct_ids is None:
             acct_ids = ids[acct] = set()
@@ -179,14 +189,14 @@ def record_keys(records: Iterable[Transaction], account_scope: str | Sequence[st
             bad.add(acct)
         else:
             acct_ids.add(bank_id)
-        append((fp, occ, bank_id, acct, scope))
+    del seen, iso
     good = set(ids) - bad
     if not good:
-        return [RecordKey(fp, fp, None, occ) for fp, occ, _, _, _ in done]
+        return [RecordKey(fp, fp, None, occ) for fp, occ in zip(fps, occs, strict=True)]
     out: list[RecordKey] = []
-    for fp, occ, bank_id, acct, scope in done:
+    for fp, occ, bank_id, acct in zip(fps, occs, bank_ids, accts, strict=True):
         if acct in good and bank_id:
-            fid = f"id:{scope}\x1f{bank_id}"
+            fid = f"id:{single if single is not None else account_scope[acct]}\x1f{bank_id}"
             out.append(RecordKey(fid, fp, fid, occ))
         else:
             out.append(RecordKey(fp, fp, None, occ))

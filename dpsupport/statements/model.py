@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, Literal
 
 
@@ -179,9 +179,13 @@ class Statement:
 def count_limit(records: Iterable[Transaction], max_rows: int) -> Iterator[Transaction]:
     """Pass records through, failing in plain English past ``max_rows``."""
     it = iter(records)
-    yield from islice(it, max(max_rows, 0))
+    return chain(islice(it, max(max_rows, 0)), _nothing_more(it, max_rows))
+
+
+def _nothing_more(it: Iterator[Transaction], max_rows: int) -> Iterator[Transaction]:
     for _ in it:
         raise StatementError(
             f"This file has more than {max_rows:,} transactions. "
             "Please split it into smaller statements."
         )
+    yield from ()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .amounts import AmountError, format_pence, parse_pence, plain_pence
+from .amounts import AmountError, format_pence, parse_pence, pence_reader
 from .csv_profiles import norm_header
 from .dates import DateError, DateReader
 from .model import Balance, ColumnMapping, ColumnRef, Statement, StatementError, Transaction
@@ -120,11 +120,15 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
     ai = ai or 0
     desc_cols = res.description
     d0 = desc_cols[0] if len(desc_cols) == 1 else None
-    plain = plain_pence
-    day_of: dict[str, date] = {}  # raw date cell -> date (in range) for the fast path
+    plain = pence_reader(_CACHE)
+    # Per-file memories, keyed by the raw cell text (bounded): statements repeat the same
+    # dates, amounts, payees and type codes over and over.
+    day_of: dict[str, date] = {}  # -> date (in range)
     day_get = day_of.get
-    texts: dict[str, str] = {}  # raw cell -> tidy(cell_text(cell)); descriptions repeat
+    texts: dict[str, str] = {}  # -> tidy(cell_text(cell))
     text_get = texts.get
+    codes: dict[str, str] = {}  # -> cell_text(cell)
+    code_get = codes.get
 
     def text(c: Any) -> str:
         if c.__class__ is not str:
@@ -134,6 +138,16 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
             t = tidy(cell_text(c))
             if len(texts) < _CACHE:
                 texts[c] = t
+        return t
+
+    def code(c: Any) -> str:
+        if c.__class__ is not str:
+            return cell_text(c)
+        t = code_get(c)
+        if t is None:
+            t = cell_text(c)
+            if len(codes) < _CACHE:
+                codes[c] = t
         return t
 
     def new_day(c: str) -> date | None:
@@ -165,16 +179,15 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
                     elif mode == 2:
                         o = cells[dbi] if dbi is not None else ""
                         i = cells[cri] if cri is not None else ""
-                        if o.__class__ is str and i.__class__ is str:
-                            if o == "":
-                                if i != "":
-                                    pence = plain(i)
-                                    if pence is not None:
-                                        pence = abs(pence)
-                            elif i == "":
-                                pence = plain(o)
-                                if pence is not None:
-                                    pence = -abs(pence)
+                        if o == "":
+                            if i.__class__ is str and i != "":
+                                pence = plain(i)
+                                if pence is not None and pence < 0:
+                                    pence = -pence
+                        elif i == "" and o.__class__ is str:
+                            pence = plain(o)
+                            if pence is not None and pence > 0:
+                                pence = -pence
         if not pence:  # not the usual shape (or a zero amount: maybe an opening balance)
             rec = general(line, cells, raw)
             if rec is not None:
@@ -201,7 +214,10 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
             elif b is not None and b != "":
                 balance = _balance(b)
         if d0 is not None:
-            desc = text(cells[d0]) if d0 < n else ""
+            if d0 < n:
+                desc = text_get(cells[d0]) or text(cells[d0])
+            else:
+                desc = ""
         else:
             desc = " ".join(t for t in (text(cells[i]) for i in desc_cols if i < n) if t)
         if pi is None or pi >= n:
@@ -216,7 +232,7 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
             text(cells[ri]) if ri is not None and ri < n else "",
             (cell_text(cells[ii]) or None) if ii is not None and ii < n else None,
             balance, line, raw,
-            cell_text(cells[ki]) if ki is not None and ki < n else "",
+            (code_get(cells[ki]) or code(cells[ki])) if ki is not None and ki < n else "",
         )
     if seen > 1 and all_positive and res.amount is not None and res.direction is None:
         st.notices.append("Every amount in this file is positive. If this is a card statement, "
