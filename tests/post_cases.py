@@ -6,10 +6,11 @@ data that a person would send, using ids from the standard World in scenario.py.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
-from .scenario import PNG
+from .scenario import PNG, STATEMENT_CSV
 
 Case = Callable[[], dict[str, Any]]
 
@@ -40,6 +41,14 @@ CASES: dict[str, Case] = {
                                      "change-amount": "1100"},
     "agreement.add_one_off": lambda: {**_date("oneoff-date", 1, 6, 2026),
                                       "oneoff-amount": "250", "oneoff-description": "Ramp"},
+    "imports.upload": lambda: {"statement": (io.BytesIO(STATEMENT_CSV.replace(b"/05/", b"/06/")),
+                                             "june.csv")},
+    "imports.mapping": lambda: {"date": "0", "amount": "2", "debit": "", "credit": "",
+                                "description": "1", "balance": "", "date_order": "ymd",
+                                "sign": "as_is"},
+    "imports.confirm": lambda: {},
+    "imports.cancel": lambda: {},
+    "imports.undo": lambda: {},
 }
 
 # POST routes that are not about a holder's records, and what they change.

@@ -3,19 +3,30 @@ every role, and organisation B with its own admin and holder (the outsider)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dpsupport.models import Attachment, BudgetLine, Transaction, User
+from dpsupport.models import Account, Attachment, BudgetLine, Transaction, User
+from dpsupport.services import imports
 from dpsupport.services.records import add_attachment
+from dpsupport.statements import ColumnMapping
 
 from .factories import create_holder, create_org, create_user, grant
 
 ROLES = ("holder", "representative", "support_worker", "finance_officer", "org_admin")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A statement the reader recognises on its own (imported into the world, so it can be undone)
+STATEMENT_CSV = (b"Date,Description,Amount,Balance\n"
+                 b"01/05/2026,NORTHSHIRE COUNCIL DP,1000.00,1000.00\n"
+                 b"03/05/2026,TESCO STORES,-12.50,987.50\n")
+# ...and one whose columns the person has to choose (date, description, amount)
+ODD_CSV = b"when;what;howmuch\n2026-06-01;Council;10\n2026-06-02;Shop;-3.20\n"
+ODD_MAPPING = ColumnMapping(date="when", amount="howmuch", description=("what",),
+                            date_format="ymd")
 
 
 @dataclass
@@ -25,6 +36,9 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     outsider: User | None = None
     ids: dict[str, int] = field(default_factory=dict)
+    # A fresh pending upload (its token) each time a route needs one: confirming or
+    # cancelling uses one up.
+    new_token: Callable[[], str] | None = None
 
 
 def build_world(session: Session) -> World:
@@ -51,12 +65,32 @@ def build_world(session: Session) -> World:
                             planned_pence=1000)
     session.add(spare_line)
     session.flush()
+    account = session.scalar(select(Account).where(Account.holder_id == holder.id))
+    assert account is not None
+    done = imports.import_statement(session, account, STATEMENT_CSV, "may.csv")  # by the system
+    assert done.import_id is not None
     world.ids = {"transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,
-                 "attachment_id": attachment.id}
+                 "attachment_id": attachment.id, "import_id": done.import_id}
     session.commit()
+    engine, account_id = session.get_bind(), account.id
+
+    def new_token() -> str:
+        with Session(bind=engine) as s:
+            acct = s.get(Account, account_id)
+            assert acct is not None
+            row = imports.save_pending(s, acct, ODD_CSV, "june.csv", ODD_MAPPING)
+            token = row.token
+            s.commit()
+        return token
+
+    world.new_token = new_token
     return world
 
 
-def url_args(world: World, arguments: set[str], holder_id: int | None = None) -> dict[str, int]:
-    values = {"holder_id": holder_id or world.holder_id, **world.ids}
+def url_args(world: World, arguments: set[str],
+             holder_id: int | None = None) -> dict[str, int | str]:
+    values: dict[str, int | str] = {"holder_id": holder_id or world.holder_id, **world.ids}
+    if "token" in arguments:
+        assert world.new_token is not None
+        values["token"] = world.new_token()
     return {name: values[name] for name in arguments}

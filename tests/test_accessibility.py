@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from dpsupport.models import BudgetLine, Transaction, User
+from dpsupport.models import Account, BudgetLine, Transaction, User
+from dpsupport.services import audit, imports
 from dpsupport.services.access import visible_holders
 from dpsupport.services.demo import DEMO_PASSWORD, load_demo
 
@@ -31,6 +32,30 @@ ROLES = ["sam.okafor@riverside.example", "farah.ahmed@riverside.example",
          "helen.hill@example.org", "jordan.price@example.org"]
 
 
+STATEMENT = (b"Date,Description,Amount,Balance\n"
+             b"01/05/2025,NORTHSHIRE COUNCIL DP,1000.00,1000.00\n"
+             b"03/05/2025,TESCO STORES,-12.50,987.50\n")
+UNREADABLE_LINE = STATEMENT.replace(b"2025", b"2024").replace(b"03/05/2024", b"31/02/2024")
+ODD_COLUMNS = b"when;what;howmuch\n2025-06-01;Council;10\n2025-06-02;Shop;-3.20\n"
+
+
+def _statement_paths(session, user: User, holder_id: int, manages: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    """An import to look at and, for people who may import, uploads waiting to be checked."""
+    account = session.scalar(select(Account).where(Account.holder_id == holder_id)
+                             .order_by(Account.id).limit(1))
+    base = f"/holders/{holder_id}/statements"
+    with audit.acting_as(audit.Actor(user.id, user.name)):
+        done = imports.import_statement(session, account, STATEMENT, "may.csv")
+        odd = imports.save_pending(session, account, ODD_COLUMNS, "june.csv")
+        bad = imports.save_pending(session, account, UNREADABLE_LINE, "old.csv")
+    session.commit()
+    paths = [base, f"{base}/{done.import_id}"]
+    if manages:
+        paths += [f"{base}/upload", f"submit:{base}/upload", f"{base}/upload/{odd.token}/columns",
+                  f"{base}/upload/{bad.token}", f"submit:{base}/upload/{bad.token}"]
+    return paths
+
+
 def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
     user = session.scalar(select(User).where(User.email == email))
     holder = session.scalars(visible_holders(user)).first()
@@ -44,7 +69,7 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
         paths += [f"{h}/plan/lines/{line.id}/edit", f"{h}/transactions/{tx.id}/edit",
                   f"{h}/agreement/edit", f"submit:{h}/transactions/new",
                   f"submit:{h}/plan/lines/new"]
-    return paths
+    return paths + _statement_paths(session, user, holder.id, "farah" not in email)
 
 
 @pytest.mark.parametrize("email", ROLES)

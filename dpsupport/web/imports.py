@@ -1,0 +1,461 @@
+"""Bank statements: upload, choose columns, check, import, and undo an import.
+
+Nothing is added to the account until the person has seen what the file holds and pressed
+"Import". Until then the file waits as a pending upload (`services.imports.save_pending`),
+found again by an unguessable token in the address.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, FileField, RadioField, SelectField
+from wtforms.validators import Optional
+
+from ..models import Account, Holder, PendingUpload, StatementImport, Transaction
+from ..services import audit, imports, records
+from ..statements import ColumnMapping, MappingPreview, StatementError, iter_statement
+from .access import holder_page
+from .database import db
+from .forms import ConfirmForm
+
+bp = Blueprint("imports", __name__, url_prefix="/holders/<int:holder_id>/statements")
+SHOWN_LINES = 50
+FORMATS = ["OFX or QFX (sometimes called 'Money' or 'Quicken' files)", "QIF",
+           "CSV (a spreadsheet file)", "Excel (.xlsx)", "Santander text statements (.txt)"]
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+class UploadForm(FlaskForm):
+    account = SelectField("Which account is this statement for?", choices=[],
+                          validators=[Optional()])
+    statement = FileField("Upload a statement file")
+
+
+class ConfirmImportForm(FlaskForm):
+    accept_problems = BooleanField("Import the other lines without these")
+
+
+NO_COLUMN = ("", "None")
+
+
+class MappingForm(FlaskForm):
+    date = SelectField("Which column has the date?", choices=[])
+    amount = SelectField("Which column has the amount?", choices=[])
+    debit = SelectField("Which column has money paid out?", choices=[])
+    credit = SelectField("Which column has money paid in?", choices=[])
+    description = SelectField("Which column describes the payment?", choices=[])
+    balance = SelectField("Which column has the balance? (optional)", choices=[])
+    date_order = RadioField("How are the dates written?", default="dmy", choices=[
+        ("dmy", "Day first, like 27/03/2026 (the usual way in the UK)"),
+        ("mdy", "Month first, like 03/27/2026"),
+        ("ymd", "Year first, like 2026-03-27")])
+    sign = RadioField("How does the file show money you spend?", default="as_is", choices=[
+        ("as_is", "With a minus sign, like -12.50 (most bank statements)"),
+        ("invert", "As a positive number, like 12.50 (some credit card files)")])
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def _accounts(holder: Holder) -> list[Account]:
+    found = sorted(records.accounts(db(), holder), key=lambda a: a.id)
+    return found or [records.main_account(db(), holder)]
+
+
+def _account_label(account: Account) -> str:
+    label = account.name
+    if account.bank_name:
+        label += f", {account.bank_name}"
+    if account.last4:
+        label += f" (ending {account.last4})"
+    return label
+
+
+def _pending(holder: Holder, token: str) -> tuple[PendingUpload, Account]:
+    session = db()
+    row = imports.pending_for(session, holder.id, token)
+    if row is None:
+        abort(404)
+    account = session.get(Account, row.account_id)
+    if account is None or account.holder_id != holder.id:
+        abort(404)
+    return row, account
+
+
+def _filename(name: str) -> str:
+    return name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "statement"
+
+
+def _max_mb() -> int:
+    cap = min(current_app.config.get("MAX_CONTENT_LENGTH") or imports.MAX_BYTES, imports.MAX_BYTES)
+    return max(1, int(cap) // (1024 * 1024))
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _mapping_preview(row: PendingUpload) -> MappingPreview | None:
+    """The first rows of a CSV or Excel file whose columns we cannot tell on our own."""
+    try:  # without the account's saved choices: they may be what does not fit
+        st = iter_statement(row.data, row.filename, max_bytes=imports.MAX_BYTES)
+    except StatementError:
+        return None
+    return st.preview if st.needs_mapping else None
+
+
+def _columns_unknown(data: bytes, filename: str) -> bool:
+    try:
+        return iter_statement(data, filename, max_bytes=imports.MAX_BYTES).needs_mapping
+    except StatementError:
+        return False
+
+
+def _column_choices(preview: MappingPreview) -> list[tuple[str, str]]:
+    names = [c.strip() for c in preview.columns]
+    out = []
+    for i, name in enumerate(names):
+        if not name:
+            label = f"Column {i + 1}"
+        elif names.count(name) > 1:
+            label = f"{name} (column {i + 1})"
+        else:
+            label = name
+        out.append((str(i), label))
+    return out
+
+
+def _index_of(preview: MappingPreview, ref: Any) -> str:
+    """A saved or guessed column (index or heading) as the select box's value."""
+    if isinstance(ref, int) and 0 <= ref < len(preview.columns):
+        return str(ref)
+    if isinstance(ref, str):
+        wanted = ref.strip().casefold()
+        for i, name in enumerate(preview.columns):
+            if name.strip().casefold() == wanted:
+                return str(i)
+    return ""
+
+
+def _preselect(form: MappingForm, preview: MappingPreview, mapping: ColumnMapping | None) -> None:
+    if mapping is None:
+        for name, ref in preview.guesses.items():
+            if name in ("date", "amount", "debit", "credit", "description", "balance"):
+                getattr(form, name).data = _index_of(preview, ref)
+        return
+    form.date.data = _index_of(preview, mapping.date)
+    form.amount.data = _index_of(preview, mapping.amount)
+    form.debit.data = _index_of(preview, mapping.debit)
+    form.credit.data = _index_of(preview, mapping.credit)
+    form.description.data = (_index_of(preview, mapping.description[0])
+                             if mapping.description else "")
+    form.balance.data = _index_of(preview, mapping.balance)
+    if mapping.date_format in ("dmy", "mdy", "ymd"):
+        form.date_order.data = mapping.date_format
+    form.sign.data = mapping.sign
+
+
+def _mapping_from(form: MappingForm, preview: MappingPreview) -> ColumnMapping | None:
+    """The person's choices as a ColumnMapping, or None (with errors on the form)."""
+    chosen = {name: getattr(form, name).data or "" for name in
+              ("date", "amount", "debit", "credit", "description", "balance")}
+    if not chosen["date"]:
+        form.date.errors = ["Choose the column that has the date"]
+    if chosen["amount"] and (chosen["debit"] or chosen["credit"]):
+        form.amount.errors = ["Choose either one amount column, or the paid out and paid in "
+                              "columns, not both"]
+    elif not (chosen["amount"] or chosen["debit"] or chosen["credit"]):
+        form.amount.errors = ["Choose the column that has the amount, or the paid out and "
+                              "paid in columns"]
+    elif chosen["date"] and chosen["date"] in (chosen["amount"], chosen["debit"],
+                                               chosen["credit"]):
+        form.amount.errors = ["The amount must be in a different column from the date"]
+    if chosen["debit"] and chosen["debit"] == chosen["credit"]:
+        form.credit.errors = ["Choose different columns for money paid out and money paid in"]
+    if form.errors:
+        return None
+    names = [c.strip() for c in preview.columns]
+    use_names = bool(preview.header_row) and all(
+        n and names.count(n) == 1 for n in names)
+
+    def ref(value: str) -> str | int | None:
+        if not value:
+            return None
+        i = int(value)
+        return names[i] if use_names else i
+
+    description = ref(chosen["description"])
+    return ColumnMapping(
+        date=ref(chosen["date"]),  # type: ignore[arg-type]
+        amount=ref(chosen["amount"]), debit=ref(chosen["debit"]),
+        credit=ref(chosen["credit"]), balance=ref(chosen["balance"]),
+        description=(description,) if description is not None else (),
+        date_format=form.date_order.data if form.date_order.data in ("dmy", "mdy", "ymd")
+        else "dmy",
+        sign="invert" if form.sign.data == "invert" else "as_is",
+        header_row=None if use_names else (preview.header_row or 0))
+
+
+def _mapping_form(preview: MappingPreview) -> MappingForm:
+    form = MappingForm()
+    columns = _column_choices(preview)
+    form.date.choices = [("", "Choose a column")] + columns
+    form.amount.choices = [("", "None: the file has separate paid out and paid in columns")] \
+        + columns
+    for name in ("debit", "credit", "description", "balance"):
+        getattr(form, name).choices = [NO_COLUMN] + columns
+    return form
+
+
+def _needs_columns(row: PendingUpload, summary: imports.ImportSummary) -> bool:
+    """Could the person choose this file's columns (again)?"""
+    if not summary.format.startswith(("csv", "xlsx")):
+        return False
+    return bool(row.mapping) or any("last time" in n for n in summary.notices)
+
+
+def _review(holder: Holder, row: PendingUpload, account: Account,
+            form: ConfirmImportForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    """The check-before-importing page (also shown again when an import is refused)."""
+    session = db()
+    form = form or ConfirmImportForm()
+    summary: imports.ImportSummary | None = None
+    try:
+        summary = imports.preview(session, account, row.data, row.filename,
+                                  mapping=imports.pending_mapping(row))
+    except imports.NeedsMapping:
+        return redirect(url_for("imports.mapping", holder_id=holder.id, token=row.token))
+    except imports.ImportRefused as refused:
+        unknown = _columns_unknown(row.data, row.filename)
+        if request.method == "GET" and row.mapping is None and unknown:
+            # the account's saved column choices do not fit this file: ask again
+            return redirect(url_for("imports.mapping", holder_id=holder.id, token=row.token))
+        if refused.message not in form.form_errors:
+            form.form_errors.append(refused.message)
+        can_choose_columns = bool(row.mapping) or unknown
+    else:
+        can_choose_columns = _needs_columns(row, summary)
+    form.accept_problems.label.text = (
+        f"Import the other {_plural(summary.read_count, 'line')} without these"
+        if summary is not None else "Import the other lines without these")
+    return render_template(
+        "imports/review.html", holder=holder, row=row, account=account, summary=summary,
+        form=form, cancel_form=ConfirmForm(), several_accounts=len(_accounts(holder)) > 1,
+        account_label=_account_label(account), can_choose_columns=can_choose_columns,
+        title="Check your statement before importing"), status
+
+
+# --- views ----------------------------------------------------------------------------------
+
+@bp.route("")
+@holder_page
+def index(holder: Holder):  # type: ignore[no-untyped-def]
+    session = db()
+    found = imports.imports_for(session, holder.id)
+    return render_template(
+        "imports/index.html", holder=holder, imports_list=found, formats=FORMATS,
+        several_accounts=len(_accounts(holder)) > 1, label=imports.format_label,
+        account_label=_account_label, title="Bank statements")
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@holder_page
+def upload(holder: Holder):  # type: ignore[no-untyped-def]
+    session = db()
+    accounts = _accounts(holder)
+    form = UploadForm()
+    form.account.choices = [(str(a.id), _account_label(a)) for a in accounts]
+    if request.method == "GET" and form.account.data is None:
+        form.account.data = str(accounts[0].id)
+    if form.validate_on_submit():
+        account = next((a for a in accounts if str(a.id) == form.account.data), None)
+        if len(accounts) == 1:
+            account = accounts[0]
+        file = request.files.get("statement")
+        if account is None:
+            form.account.errors = ["Choose which account this statement is for"]
+        elif file is None or not file.filename:
+            form.statement.errors = ["Choose a statement file"]
+        else:
+            data = file.read(imports.MAX_BYTES + 1)
+            name = _filename(file.filename)
+            target = "imports.review"
+            try:
+                imports.preview(session, account, data, name)
+            except imports.ImportRefused as refused:
+                if _columns_unknown(data, name):  # the saved choices do not fit this file
+                    target = "imports.mapping"
+                else:
+                    form.statement.errors = [refused.message]
+            except imports.NeedsMapping:
+                target = "imports.mapping"
+            if not form.errors:
+                row = imports.save_pending(session, account, data, name)
+                audit.record(session, "uploaded", "pending_upload", holder_id=holder.id,
+                             summary=f"Uploaded statement {name[:80]} for checking")
+                session.commit()
+                return redirect(url_for(target, holder_id=holder.id, token=row.token))
+        session.rollback()
+    status = 400 if form.errors else 200
+    return render_template("imports/upload.html", holder=holder, form=form, formats=FORMATS,
+                           several_accounts=len(accounts) > 1, max_mb=_max_mb(),
+                           title="Import a bank statement"), status
+
+
+@bp.route("/upload/<token>/columns", methods=["GET", "POST"])
+@holder_page
+def mapping(holder: Holder, token: str):  # type: ignore[no-untyped-def]
+    session = db()
+    row, account = _pending(holder, token)
+    preview = _mapping_preview(row)
+    if preview is None:  # the file's columns are known: nothing to choose
+        return redirect(url_for("imports.review", holder_id=holder.id, token=row.token))
+    form = _mapping_form(preview)
+    if request.method == "GET":
+        saved = imports.pending_mapping(row)
+        if saved is None and account.csv_mapping:
+            try:
+                saved = ColumnMapping.from_dict(json.loads(account.csv_mapping))
+            except (StatementError, ValueError):
+                saved = None
+        _preselect(form, preview, saved)
+    elif form.validate_on_submit():
+        chosen = _mapping_from(form, preview)
+        if chosen is not None:
+            try:
+                summary = imports.preview(session, account, row.data, row.filename,
+                                          mapping=chosen)
+            except imports.NeedsMapping:
+                form.form_errors.append("We still could not read the file with these "
+                                        "choices. Please check the columns.")
+            except imports.ImportRefused as refused:
+                form.form_errors.append(refused.message)
+            else:
+                if summary.read_count == 0:
+                    first = summary.problems[0].reason if summary.problems else ""
+                    form.form_errors.append(
+                        "We could not read any payments with these choices. "
+                        + (f"{first} " if first else "")
+                        + "Please check the columns and how the dates are written.")
+                else:
+                    imports.set_pending_mapping(row, chosen)
+                    audit.record(session, "updated", "pending_upload", holder_id=holder.id,
+                                 summary=f"Chose the columns for statement {row.filename[:80]}")
+                    session.commit()
+                    return redirect(url_for("imports.review", holder_id=holder.id,
+                                            token=row.token))
+        session.rollback()
+    status = 400 if form.errors else 200
+    width = max([len(preview.columns)] + [len(r) for r in preview.rows])
+    rows = [r + [""] * (width - len(r)) for r in preview.rows]
+    headings = [label for _, label in _column_choices(preview)]
+    headings += [f"Column {i + 1}" for i in range(len(headings), width)]
+    return render_template("imports/mapping.html", holder=holder, row=row, form=form,
+                           preview=preview, headings=headings, rows=rows,
+                           title="Tell us which column is which"), status
+
+
+@bp.route("/upload/<token>")
+@holder_page
+def review(holder: Holder, token: str):  # type: ignore[no-untyped-def]
+    row, account = _pending(holder, token)
+    return _review(holder, row, account)
+
+
+@bp.route("/upload/<token>/confirm", methods=["POST"])
+@holder_page
+def confirm(holder: Holder, token: str):  # type: ignore[no-untyped-def]
+    session = db()
+    row, account = _pending(holder, token)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    mapping = imports.pending_mapping(row)
+    try:
+        summary = imports.import_statement(
+            session, account, row.data, row.filename, mapping=mapping,
+            accept_problems=bool(form.accept_problems.data),
+            remember_mapping=mapping is not None)
+    except imports.NeedsMapping:
+        session.rollback()
+        return redirect(url_for("imports.mapping", holder_id=holder.id, token=token))
+    except imports.ImportRefused as refused:
+        session.rollback()
+        row, account = _pending(holder, token)
+        if refused.problems and not form.accept_problems.data:
+            form.accept_problems.errors = [
+                "Tick the box to import the other lines without the ones we could not read, "
+                "or cancel and download the statement again"]
+        else:
+            form.form_errors.append(refused.message)
+        return _review(holder, row, account, form, status=400)
+    imports.drop_pending(session, row)
+    session.commit()
+    flash(summary.sentence())
+    return redirect(url_for("imports.show", holder_id=holder.id, import_id=summary.import_id))
+
+
+@bp.route("/upload/<token>/cancel", methods=["POST"])
+@holder_page
+def cancel(holder: Holder, token: str):  # type: ignore[no-untyped-def]
+    session = db()
+    row, _account = _pending(holder, token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = row.filename
+    imports.drop_pending(session, row)
+    audit.record(session, "cancelled", "pending_upload", holder_id=holder.id,
+                 summary=f"Cancelled the upload of {name[:80]}: nothing was imported")
+    session.commit()
+    flash("Nothing was imported.")
+    return redirect(url_for("imports.index", holder_id=holder.id))
+
+
+@bp.route("/<int:import_id>")
+@holder_page
+def show(holder: Holder, import_id: int):  # type: ignore[no-untyped-def]
+    session = db()
+    record = imports.import_for(session, holder.id, import_id) or abort(404)
+    lines = list(session.scalars(
+        select(Transaction).where(Transaction.import_id == record.id)
+        .order_by(Transaction.date, Transaction.id).limit(SHOWN_LINES)))
+    still_here = session.scalar(select(func.count()).where(
+        Transaction.import_id == record.id)) or 0
+    problems = json.loads(record.problems) if record.problems else []
+    return render_template(
+        "imports/show.html", holder=holder, record=record, lines=lines, still_here=still_here,
+        problems=problems, blocker=imports.undo_blockers(session, record),
+        undo_form=ConfirmForm(), format_label=imports.format_label(record.file_format),
+        several_accounts=len(_accounts(holder)) > 1, account_label=_account_label,
+        title=f"Statement {record.filename}")
+
+
+@bp.route("/<int:import_id>/undo", methods=["POST"])
+@holder_page
+def undo(holder: Holder, import_id: int):  # type: ignore[no-untyped-def]
+    session = db()
+    record: StatementImport = imports.import_for(session, holder.id, import_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        removed = imports.undo_import(session, record)
+    except imports.ImportRefused:
+        session.rollback()  # already undone, or receipts attached: the page says why
+        return redirect(url_for("imports.show", holder_id=holder.id, import_id=import_id))
+    session.commit()
+    flash(f"The import has been undone: {_plural(removed, 'payment')} removed.")
+    return redirect(url_for("imports.show", holder_id=holder.id, import_id=import_id))
