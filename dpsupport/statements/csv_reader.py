@@ -42,7 +42,7 @@ def sniff_delimiter(text: str) -> str:
 
 
 # Characters str.splitlines() breaks lines at but io.StringIO(newline="") does not.
-_ODD_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_ODD_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def text_lines(text: str) -> Iterator[str]:
@@ -50,7 +50,7 @@ def text_lines(text: str) -> Iterator[str]:
     them (a line ends at \\n, \\r or \\r\\n), split a chunk at a time with str.splitlines,
     which is much cheaper than a StringIO (that copies the whole text at 4 bytes a
     character before giving the first line)."""
-    if _ODD_BREAKS.search(text) is not None:
+    if any(c in text for c in _ODD_BREAKS):  # one fast scan per character
         return iter(io.StringIO(text, newline=""))
     return chain.from_iterable(_line_chunks(text))
 

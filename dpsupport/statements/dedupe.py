@@ -153,19 +153,21 @@ def record_keys(records: Iterable[Transaction], account_scope: str | Sequence[st
     # lists of strings/ints keep the garbage collector's work small.
     seen: dict[object, int] = {}
     seen_get = seen.get
-    ids: dict[int, set[str]] = {}
-    bad: set[int] = set()
+    ids: dict[int, set[str]] = {}  # bank ids so far, per account whose ids may be reliable
+    bad: set[int] = set()  # accounts with a missing or repeated bank id
+    candidates: list[tuple[int, int, str]] = []  # (record index, account, bank id)
     iso: dict[object, str] = {}
+    iso_get = iso.get
     norm_of = normalise_description
     sha = hashlib.sha256
     fps: list[str] = []
     occs: list[int] = []
-    bank_ids: list[str | None] = []
-    accts: list[int] = []
+    add_fp = fps.append
+    add_occ = occs.append
     for r in records:
         acct = r.account_index
         posted = r.posted
-        day = iso.get(posted)
+        day = iso_get(posted)
         if day is None:
             day = iso[posted] = posted.isoformat()
         if single is not None:
@@ -177,27 +179,23 @@ def record_keys(records: Iterable[Transaction], account_scope: str | Sequence[st
             key = (acct, base)
         occ = seen_get(key, 0) + 1
         seen[key] = occ
-        fps.append("fp:" + sha(f"{base}\x1f{occ}".encode()).hexdigest())
-        occs.append(occ)
-        bank_id = r.bank_id
-        bank_ids.append(bank_id)
-        accts.append(acct)
-        acct_ids = ids.get(acct)
-        if acct_ids is None:
-            acct_ids = ids[acct] = set()
-        if not bank_id or bank_id in acct_ids:
-            bad.add(acct)
-        else:
-            acct_ids.add(bank_id)
+        add_fp("fp:" + sha(f"{base}\x1f{occ}".encode()).hexdigest())
+        add_occ(occ)
+        if acct not in bad:
+            bank_id = r.bank_id
+            acct_ids = ids.get(acct)
+            if acct_ids is None:
+                acct_ids = ids[acct] = set()
+            if not bank_id or bank_id in acct_ids:
+                bad.add(acct)
+                del ids[acct]
+            else:
+                acct_ids.add(bank_id)
+                candidates.append((len(fps) - 1, acct, bank_id))
     del seen, iso
-    good = set(ids) - bad
-    if not good:
-        return [RecordKey(fp, fp, None, occ) for fp, occ in zip(fps, occs, strict=True)]
-    out: list[RecordKey] = []
-    for fp, occ, bank_id, acct in zip(fps, occs, bank_ids, accts, strict=True):
-        if acct in good and bank_id:
+    out = [RecordKey(fp, fp, None, occ) for fp, occ in zip(fps, occs, strict=True)]
+    for i, acct, bank_id in candidates:
+        if acct not in bad:
             fid = f"id:{single if single is not None else account_scope[acct]}\x1f{bank_id}"
-            out.append(RecordKey(fid, fp, fid, occ))
-        else:
-            out.append(RecordKey(fp, fp, None, occ))
+            out[i] = RecordKey(fid, fps[i], fid, occs[i])
     return out

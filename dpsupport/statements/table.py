@@ -11,9 +11,10 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
-from .amounts import AmountError, format_pence, parse_pence, pence_reader
+from .amounts import AmountError, format_pence, parse_pence, pence_reader, plain_pence
 from .csv_profiles import norm_header
 from .dates import DateError, DateReader
 from .model import Balance, ColumnMapping, ColumnRef, Statement, StatementError, Transaction
@@ -25,6 +26,7 @@ _TRAILERS = re.compile(
     r"opening balance|^total|statement balance|available balance)", re.I)
 _PENDING = {"pending", "pending transaction", "authorised", "reserved"}
 _CACHE = 20_000  # most distinct dates / cell texts remembered per file
+FAST_PATH = True  # tests turn this off to check the fast path against the general rules
 
 
 def cell_text(value: Any) -> str:
@@ -106,20 +108,24 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
     invert = mapping.sign == "invert"
     credit_values = {v.upper() for v in mapping.credit_values}
     needed = max(i for i in (res.date, res.amount, res.debit, res.credit) if i is not None) + 1
-    headings = res.headings
     mapped = max(i for i in (res.date, res.amount, res.debit, res.credit, res.balance,
                              res.payee, res.reference, res.bank_id, res.kind, res.direction,
                              *res.description) if i is not None) + 1
     general = _general_row(mapping, res, st, dates, needed, mapped)
 
-    fast_min = max(needed, min(len(headings), mapped) if headings else 0)
+    # The fast path takes rows with every mapped column present and no more cells than
+    # headings: then none of the column-count rules below can apply.
+    fast_min = mapped if FAST_PATH else sys.maxsize
     fast_max = res.width or sys.maxsize
     di, ai, dbi, cri, bi = res.date, res.amount, res.debit, res.credit, res.balance
     pi, ri, ii, ki, diri = res.payee, res.reference, res.bank_id, res.kind, res.direction
     mode = (1 if dbi is None and cri is None else 0) if ai is not None else 2
-    ai = ai or 0
     desc_cols = res.description
     d0 = desc_cols[0] if len(desc_cols) == 1 else None
+    # One C call fetches every cell the fast path needs (absent columns read the date).
+    pick = itemgetter(di, *(di if c is None else c for c in (
+        ai if mode == 1 else dbi, None if mode == 1 else cri, bi, d0, pi, ri, ii, ki)))
+    payee_is_desc = pi is not None and pi == d0
     plain = pence_reader(_CACHE)
     # Per-file memories, keyed by the raw cell text (bounded): statements repeat the same
     # dates, amounts, payees and type codes over and over.
@@ -168,24 +174,25 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
         n = len(cells)
         pence: int | None = None
         if fast_min <= n <= fast_max:
-            dc = cells[di]
+            dc, x, y, b, dtext, ptext, rtext, itext, ktext = pick(cells)
             if dc.__class__ is str:
                 posted = day_get(dc) or new_day(dc)
                 if posted is not None:
-                    if mode == 1:
-                        a = cells[ai]
-                        if a.__class__ is str:
-                            pence = plain(a)
-                    elif mode == 2:
-                        o = cells[dbi] if dbi is not None else ""
-                        i = cells[cri] if cri is not None else ""
-                        if o == "":
-                            if i.__class__ is str and i != "":
-                                pence = plain(i)
+                    if mode == 1:  # x: the amount
+                        if x.__class__ is str:
+                            pence = plain(x)
+                    elif mode == 2:  # x: paid out, y: paid in
+                        if dbi is None:
+                            x = ""
+                        if cri is None:
+                            y = ""
+                        if x == "":
+                            if y.__class__ is str and y != "":
+                                pence = plain(y)
                                 if pence is not None and pence < 0:
                                     pence = -pence
-                        elif i == "" and o.__class__ is str:
-                            pence = plain(o)
+                        elif y == "" and x.__class__ is str:
+                            pence = plain(x)
                             if pence is not None and pence > 0:
                                 pence = -pence
         if not pence:  # not the usual shape (or a zero amount: maybe an opening balance)
@@ -198,41 +205,33 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
             continue
         assert posted is not None
         if diri is not None:
-            flag = cell_text(cells[diri]).upper() if diri < n else ""
+            flag = cell_text(cells[diri]).upper()
             pence = abs(pence) if flag in credit_values else -abs(pence)
         elif invert:
             pence = -pence
         if pence < 0:
             all_positive = False
         balance = None
-        if bi is not None and bi < n:
-            b = cells[bi]
-            if b.__class__ is str and b:
-                balance = plain(b)
-                if balance is None:
-                    balance = _balance(b)
-            elif b is not None and b != "":
+        if bi is not None:
+            if b.__class__ is str:
+                if b:
+                    balance = plain_pence(b)  # running balances rarely repeat: no memory
+                    if balance is None:
+                        balance = _balance(b)
+            elif b is not None:
                 balance = _balance(b)
         if d0 is not None:
-            if d0 < n:
-                desc = text_get(cells[d0]) or text(cells[d0])
-            else:
-                desc = ""
+            desc = text_get(dtext) or text(dtext)
         else:
-            desc = " ".join(t for t in (text(cells[i]) for i in desc_cols if i < n) if t)
-        if pi is None or pi >= n:
-            payee = ""
-        elif pi == d0:
-            payee = desc
-        else:
-            payee = text(cells[pi])
+            desc = " ".join(t for t in (text(cells[i]) for i in desc_cols) if t)
         seen += 1
         yield Transaction(
-            posted, pence, desc, payee,
-            text(cells[ri]) if ri is not None and ri < n else "",
-            (cell_text(cells[ii]) or None) if ii is not None and ii < n else None,
+            posted, pence, desc,
+            desc if payee_is_desc else "" if pi is None else text(ptext),
+            "" if ri is None else text(rtext),
+            None if ii is None else (cell_text(itext) or None),
             balance, line, raw,
-            (code_get(cells[ki]) or code(cells[ki])) if ki is not None and ki < n else "",
+            "" if ki is None else (code_get(ktext) or code(ktext)),
         )
     if seen > 1 and all_positive and res.amount is not None and res.direction is None:
         st.notices.append("Every amount in this file is positive. If this is a card statement, "
