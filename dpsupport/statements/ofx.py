@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
-from .amounts import AmountError, has_sub_penny, parse_pence
+from .amounts import AmountError, has_sub_penny, parse_pence, plain_pence
 from .dates import LONDON
 from .model import AccountInfo, Balance, Statement, StatementError, Transaction
 from .textio import decode
@@ -32,6 +32,10 @@ _CHARSET = re.compile(r"(?:CHARSET|ENCODING)\s*[:=]\s*[\"']?([A-Za-z0-9_\-]+)", 
 _STMT_AGGS = {"STMTRS", "CCSTMTRS"}
 _ACCT_FROM = {"BANKACCTFROM", "CCACCTFROM"}
 _ACCT_TO = {"BANKACCTTO", "CCACCTTO"}
+# Tags that end the transaction being read (explicitly, or implied by what comes next).
+_TRN_END = {"STMTTRN", "BANKTRANLIST", "LEDGERBAL", "AVAILBAL", "INVSTMTRS"} | _STMT_AGGS
+# Closing tags that change the reader's state (any other closing tag is skipped).
+_CLOSE_MATTERS = _TRN_END | _ACCT_FROM | _ACCT_TO | {"PAYEE"}
 
 
 def _unescape(text: str) -> str:
@@ -103,8 +107,8 @@ def read_ofx(data: bytes, fmt: str = "ofx") -> Statement:
 
 
 def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
-    line = text.count("\n", 0, start) + 1
-    pos = start
+    line = text.count("\n", 0, start) + 1  # the line number at line_pos
+    line_pos = pos = start
     in_trn = in_invest = in_acct_from = in_acct_to = in_payee = in_tranlist = False
     bal_kind: str | None = None
     acct: dict[str, str] = {}
@@ -143,7 +147,7 @@ def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
 
     def make() -> Transaction | None:
         nonlocal sub_penny_noted
-        raw = text[trn_start:pos][:2000].strip()
+        raw = text[trn_start:min(pos, trn_start + 2000)].strip()
         posted = fields.get("DTPOSTED") or fields.get("DTUSER") or ""
         amt = fields.get("TRNAMT", "")
         if not posted:
@@ -158,40 +162,60 @@ def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
                                f"'{posted}'.", raw)
                 return None
             dates[posted] = d
-        try:
-            pence = parse_pence(amt, comma_decimal=True)
-        except AmountError:
-            msg = (f"Line {trn_line}: we could not read the amount '{amt}'." if amt
-                   else f"Line {trn_line}: this transaction has no amount.")
-            st.add_problem(trn_line, msg, raw)
-            return None
-        if not sub_penny_noted and has_sub_penny(amt):
-            sub_penny_noted = True
-            st.notices.append(f"Line {trn_line}: the amount '{amt}' has fractions of a penny; "
-                              "amounts were rounded to the nearest penny.")
-        name = fields.get("PAYEE.NAME") or fields.get("NAME", "")
-        memo = fields.get("MEMO", "")
+        pence = plain_pence(amt)  # "-12.34": the usual case, two decimals exactly
+        if pence is None:
+            try:
+                pence = parse_pence(amt, comma_decimal=True)
+            except AmountError:
+                msg = (f"Line {trn_line}: we could not read the amount '{amt}'." if amt
+                       else f"Line {trn_line}: this transaction has no amount.")
+                st.add_problem(trn_line, msg, raw)
+                return None
+            if not sub_penny_noted and has_sub_penny(amt):
+                sub_penny_noted = True
+                st.notices.append(f"Line {trn_line}: the amount '{amt}' has fractions of a "
+                                  "penny; amounts were rounded to the nearest penny.")
+        get = fields.get
+        name = get("PAYEE.NAME") or get("NAME", "")
+        memo = get("MEMO", "")
         desc = name if not memo or memo == name else (f"{name} {memo}" if name else memo)
-        return Transaction(
-            posted=d, amount_pence=pence, description=desc, payee=name,
-            reference=fields.get("REFNUM") or fields.get("CHECKNUM") or "",
-            bank_id=fields.get("FITID") or None, line=trn_line, raw=raw,
-            kind=fields.get("TRNTYPE", ""), account_index=max(acct_index, 0),
-        )
+        return Transaction(d, pence, desc, name, get("REFNUM") or get("CHECKNUM") or "",
+                           get("FITID") or None, None, trn_line, raw, get("TRNTYPE", ""),
+                           max(acct_index, 0))
 
     for m in _TOKEN.finditer(text, start):
-        line += text.count("\n", pos, m.start())
-        pos = m.start()
         prefix, name, _selfclose, value = m.groups()
+        tag = name.upper()
+        if in_trn:  # the hot path: the fields of a transaction
+            if not prefix:
+                if tag not in _TRN_END:
+                    val = value.strip()
+                    if val and "&" in val:
+                        val = _unescape(val)
+                    if tag in _ACCT_TO:
+                        in_acct_to = True
+                    elif tag == "PAYEE" and not val:
+                        in_payee = True
+                    elif in_acct_to:
+                        pass
+                    elif in_payee and tag == "NAME":
+                        fields["PAYEE.NAME"] = val
+                    elif not fields.get(tag):
+                        fields[tag] = val
+                    continue
+            elif prefix == "/" and tag not in _CLOSE_MATTERS:
+                continue
         if prefix in ("!", "?"):
             continue
-        tag = name.upper()
+        pos = m.start()
         closing = prefix == "/"
-        if in_trn and (tag == "STMTTRN" or tag == "BANKTRANLIST" or tag in _STMT_AGGS
-                       or tag in ("LEDGERBAL", "AVAILBAL", "INVSTMTRS")):
+        if in_trn and tag in _TRN_END:
             # end of this transaction (explicitly, or implied by what comes next)
             if closing and tag == "STMTTRN":
                 pos = m.end()
+                # Kept as it always was (the golden files record it): the line breaks
+                # inside this closing tag and the text after it are not counted.
+                line -= text.count("\n", m.start(), pos)
             rec = make()
             in_trn = in_acct_to = in_payee = False
             fields = {}
@@ -226,6 +250,8 @@ def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
                 continue
         if tag == "STMTTRN":
             in_trn = True
+            line += text.count("\n", line_pos, pos)
+            line_pos = pos
             trn_start, trn_line = pos, line
             fields = {}
             continue
