@@ -1,0 +1,132 @@
+"""The speed-ups give the same answers as the general code they short-cut."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dpsupport.statements import StatementError, read_statement, record_keys
+from dpsupport.statements import table as table_module
+from dpsupport.statements.amounts import AmountError, parse_pence, pence_reader, plain_pence
+from dpsupport.statements.csv_reader import text_lines
+from dpsupport.statements.dedupe import KeyStream
+
+from .helpers import DATA, expected
+
+CSV_FILES = sorted(DATA / n for n, v in expected().items()
+                   if str(v.get("format", "")).startswith("csv:") or n.endswith(".xlsx"))
+KEYED = sorted(DATA / n for n, v in expected().items() if v.get("count"))
+
+
+def _everything(path: Path) -> object:
+    try:
+        s = read_statement(path.read_bytes(), path.name)
+    except StatementError as exc:
+        return exc.message
+    return ([(r.posted, r.amount_pence, r.description, r.payee, r.reference, r.bank_id,
+              r.balance_pence, r.line, r.raw, r.kind) for r in s.records], s.problems,
+            s.notices, s.accounts, s.opening_balance, s.closing_balance, s.ledger_balance)
+
+
+@pytest.mark.parametrize("path", CSV_FILES, ids=lambda p: str(p.relative_to(DATA)))
+def test_table_fast_path_matches_the_general_rules(path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = _everything(path)
+    monkeypatch.setattr(table_module, "FAST_PATH", False)
+    assert _everything(path) == fast
+
+
+MONEY = st.text(alphabet="0123456789,.-£+ '", max_size=16) | st.builds(
+    lambda sign, pound, whole, cents: f"{sign}{pound}{whole}.{cents:02d}",
+    st.sampled_from(["", "-"]), st.sampled_from(["", "£"]),
+    st.sampled_from(["0", "12", "1,234", "999,999,999", "1234567890123", ""]) | st.integers(
+        0, 10**13).map(str), st.integers(0, 99))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(MONEY)
+def test_plain_pence_agrees_with_parse_pence(text: str) -> None:
+    fast = plain_pence(text)
+    assert pence_reader()(text) == fast
+    if fast is not None:
+        assert parse_pence(text) == fast
+        assert parse_pence(text, comma_decimal=True) == fast
+
+
+def test_pence_reader_remembers_without_changing_answers() -> None:
+    read = pence_reader(limit=10)
+    for pence in range(-300_000, 300_000, 997):
+        for text in (f"{pence / 100:.2f}", f"£{pence / 100:,.2f}",
+                     f"-£{abs(pence) / 100:,.2f}"):
+            got = read(text)
+            assert got == plain_pence(text)
+            if got is not None:
+                assert got == parse_pence(text)
+    with pytest.raises(AmountError):
+        parse_pence("£10,000,000,000,000.00")
+    assert read("£10,000,000,000,000.00") is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab,\"\r\n\x0b\x85\u2028 ", max_size=300))
+def test_text_lines_match_stringio(text: str) -> None:
+    assert list(text_lines(text)) == list(io.StringIO(text, newline=""))
+
+
+def test_text_lines_across_chunks() -> None:
+    text = "".join(("a,b\n", "c\r\n", "d\r", "\n", "e" * 50)[i % 5] for i in range(40_000))
+    assert list(text_lines(text)) == list(io.StringIO(text, newline=""))
+
+
+@pytest.mark.parametrize("path", KEYED[:60], ids=lambda p: str(p.relative_to(DATA)))
+def test_key_stream_gives_record_keys(path: Path) -> None:
+    recs = read_statement(path.read_bytes(), path.name).records
+    scope: str | list[str] = "acct"
+    if any(r.account_index for r in recs):
+        scope = [f"acct-{i}" for i in range(max(r.account_index for r in recs) + 1)]
+    keys = record_keys(iter(recs), scope)
+    ks = KeyStream(scope)
+    streamed = [ks.add(r) for r in recs]
+    assert [(k.fingerprint, k.occurrence) for k in keys] == streamed
+    assert [k.fitid_key for k in keys] == [ks.fitid_key(r) for r in recs]
+    assert [k.key for k in keys] == [k.fitid_key or k.fingerprint for k in keys]
+
+
+def _reference_keys(records: list, scope: str | list[str]) -> list[tuple]:  # type: ignore[type-arg]
+    """record_keys as first written (two passes, a Counter of tuples)."""
+    import hashlib
+    from collections import Counter
+
+    from dpsupport.statements import normalise_description
+
+    ids: dict[int, list[str | None]] = {}
+    for r in records:
+        ids.setdefault(r.account_index, []).append(r.bank_id)
+    good = {a for a, v in ids.items() if all(v) and len(set(v)) == len(v)}
+    seen: Counter[tuple] = Counter()  # type: ignore[type-arg]
+    out = []
+    for r in records:
+        sc = scope if isinstance(scope, str) else scope[r.account_index]
+        norm = normalise_description(r.description)
+        triple = (r.account_index, r.posted, r.amount_pence, norm)
+        seen[triple] += 1
+        payload = "\x1f".join((sc, r.posted.isoformat(), str(r.amount_pence), norm,
+                               str(seen[triple])))
+        fp = "fp:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        fid = f"id:{sc}\x1f{r.bank_id}" if r.account_index in good and r.bank_id else None
+        out.append((fid or fp, fp, fid, seen[triple]))
+    return out
+
+
+@pytest.mark.parametrize("path", KEYED, ids=lambda p: str(p.relative_to(DATA)))
+def test_record_keys_match_the_reference(path: Path) -> None:
+    recs = list(read_statement(path.read_bytes(), path.name).records)
+    scopes: str | list[str] = "acct"
+    if any(r.account_index for r in recs):
+        scopes = [f"acct-{i % 2}" for i in range(max(r.account_index for r in recs) + 1)]
+    got = [(k.key, k.fingerprint, k.fitid_key, k.occurrence) for k in record_keys(recs, scopes)]
+    assert got == _reference_keys(recs, scopes)
