@@ -33,6 +33,7 @@ Known limits
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -146,7 +147,23 @@ def record_keys(records: Iterable[Transaction], account_scope: str | Sequence[st
     database (e.g. its id); pass a list to give each OFX account index its own scope.
 
     One pass over ``records`` (an iterator is fine: the records themselves are not kept,
-    only what the keys need); see :class:`KeyStream` to key records while streaming."""
+    only what the keys need); see :class:`KeyStream` to key records while streaming.
+
+    The cyclic garbage collector is paused while the keys are made: building 100,000 small
+    objects next to 100,000 records otherwise sets off full collections that cost a third
+    of the time. Nothing made here forms a cycle; it is switched back on at the end (only if
+    it was on), even on error."""
+    if not gc.isenabled():
+        return _record_keys(records, account_scope)
+    gc.disable()
+    try:
+        return _record_keys(records, account_scope)
+    finally:
+        gc.enable()
+
+
+def _record_keys(records: Iterable[Transaction], account_scope: str | Sequence[str]
+                 ) -> list[RecordKey]:
     single = account_scope if isinstance(account_scope, str) else None
     # Occurrence counts, keyed by the text hashed (minus the occurrence): for one scope that
     # text stands for (date, amount, normalised description) exactly. Plain strings and

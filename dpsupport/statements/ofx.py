@@ -22,7 +22,7 @@ from .dates import LONDON
 from .model import AccountInfo, Balance, Statement, StatementError, Transaction
 from .textio import decode
 
-_TOKEN = re.compile(r"<([/!?]?)([^<>\s/]*)[^<>]*?(/?)>([^<]*)")
+_TOKEN = re.compile(r"<([/!?]?)([^<>\s/]*)[^<>]*>([^<]*)")  # prefix, name, text after
 _ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _DT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?[^\[]*(?:\[\s*([+-]?\d{1,2}"
@@ -184,7 +184,7 @@ def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
                            max(acct_index, 0))
 
     for m in _TOKEN.finditer(text, start):
-        prefix, name, _selfclose, value = m.groups()
+        prefix, name, value = m.groups()
         tag = name.upper()
         if in_trn:  # the hot path: the fields of a transaction
             if not prefix:
