@@ -131,7 +131,7 @@ def import_statement_command(file: Path, account_id: int, profile: str | None, d
     except imports.ImportRefused as exc:
         if stream is not None:
             sys.stdout.write("]}\n")
-        if exc.problems and not accept_problems:
+        if exc.can_accept:
             _fail(f"{file.name}: {exc.message.split(' Nothing has been imported.')[0]} "
                   "Nothing was imported (use --accept-problems to import the other lines).")
         _fail(f"{file.name}: {exc.message}")

@@ -203,6 +203,7 @@ def test_unreadable_line_refuses_the_whole_file(session: Session, account: Accou
     assert "Line 3" in caught.value.message and "31/02/2026" in caught.value.message
     assert "Nothing has been imported" in caught.value.message
     assert [p.line for p in caught.value.problems] == [3]
+    assert caught.value.can_accept
     assert _imported(session, account) == []
     assert session.scalar(select(func.count()).select_from(StatementImport)) == 0
     assert session.scalar(select(func.count()).where(AuditEvent.action == "imported")) == 0
@@ -224,6 +225,26 @@ def test_unknown_files_are_refused_plainly(session: Session, account: Account, d
     with pytest.raises(imports.ImportRefused) as caught:
         imports.preview(session, account, data, name)
     assert words.lower() in caught.value.message.lower()
+
+
+def test_a_file_with_no_readable_line_is_not_offered_as_partial(
+        session: Session, account: Account) -> None:
+    bad = HEADER.encode() + b"31/02/2026,SHOP,-1.00,5.00\n32/13/2026,SHOP,-1.00,4.00\n"
+    with pytest.raises(imports.ImportRefused) as caught:
+        _do_import(session, account, bad, accept_problems=True)
+    session.rollback()
+    assert "could not find any payments" in caught.value.message
+    assert not caught.value.can_accept
+    assert session.scalar(select(func.count()).select_from(StatementImport)) == 0
+
+
+def test_remembered_columns_that_do_not_fit_ask_again(session: Session,
+                                                     account: Account) -> None:
+    account.csv_mapping = '{"date": "no such column", "amount": "nor this"}'
+    session.commit()
+    odd = b"when;what;howmuch\n2026-05-01;Council;10\n"
+    with pytest.raises(imports.NeedsMapping):
+        imports.preview(session, account, odd, "odd.csv")
 
 
 def test_limits(session: Session, account: Account) -> None:

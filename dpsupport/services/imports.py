@@ -74,10 +74,13 @@ FORMAT_LABELS = {
 class ImportRefused(Exception):
     """The statement cannot be imported as it is. ``message`` is for the person importing."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+    def __init__(self, message: str, problems: list[Problem] | None = None, *,
+                 can_accept: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.problems = problems or []
+        # True when importing the readable lines is possible (accept_problems=True).
+        self.can_accept = can_accept
 
 
 class NeedsMapping(Exception):
@@ -202,19 +205,19 @@ def _read(data: bytes, filename: str, account: Account, profile: str | None,
     try:
         st = iter_statement(data, filename, profile=profile, mapping=mapping,
                             max_rows=limits.max_rows, max_bytes=limits.max_bytes)
-        if st.needs_mapping and mapping is None and profile is None and account.csv_mapping:
+    except StatementError as exc:
+        raise ImportRefused(exc.message) from None
+    if st.needs_mapping and mapping is None and profile is None and account.csv_mapping:
+        try:
             remembered = ColumnMapping.from_dict(json.loads(account.csv_mapping))
             again = iter_statement(data, filename, mapping=remembered,
                                    max_rows=limits.max_rows, max_bytes=limits.max_bytes)
-            if not again.needs_mapping:
-                again.notices.insert(0, "We used the column choices you made last time for "
-                                        "this account.")
-                st = again
-    except StatementError as exc:
-        raise ImportRefused(exc.message) from None
-    except (ValueError, KeyError):  # a remembered mapping that no longer makes sense
-        raise ImportRefused("The column choices saved for this account do not fit this "
-                            "file. Please choose the columns again.") from None
+        except (StatementError, ValueError, KeyError, TypeError):
+            again = None  # the remembered choices do not fit this file: ask again
+        if again is not None and not again.needs_mapping:
+            again.notices.insert(0, "We used the column choices you made last time for "
+                                    "this account.")
+            st = again
     if st.needs_mapping:
         raise NeedsMapping(st.preview, st.format)
     return st
@@ -538,11 +541,12 @@ def import_statement(session: Session, account: Account, data: bytes, filename: 
     except StatementError as exc:
         raise ImportRefused(exc.message) from None
     _finish(summary, st, tracker)
-    if summary.problems and not accept_problems:
-        raise ImportRefused(_problem_message(summary.problems), summary.problems)
     if summary.read_count == 0:
         raise ImportRefused("We could not find any payments in this file, so there is "
                             "nothing to import.", summary.problems)
+    if summary.problems and not accept_problems:
+        raise ImportRefused(_problem_message(summary.problems), summary.problems,
+                            can_accept=True)
     # What really went in: another import of the same lines at the same moment may have
     # won the race for some of them (they are then "already here").
     added = session.scalar(select(func.count()).where(Transaction.import_id == record.id)) or 0
