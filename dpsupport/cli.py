@@ -13,8 +13,13 @@ from sqlalchemy import func, inspect, select
 
 def _app_factory() -> Flask:
     from . import create_app
+    from .config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as exc:  # a setting is missing or wrong: say so in one line
+        click.echo(f"dpsupport: {exc}", err=True)
+        sys.exit(2)
 
 
 def _settings():  # type: ignore[no-untyped-def]

@@ -81,8 +81,9 @@ def test_the_command_line_refuses_too_and_says_why(tmp_path: Path) -> None:
     env.update(DPSUPPORT_ENV="production", DPSUPPORT_DATABASE_URL=f"sqlite:///{database}")
     result = subprocess.run([sys.executable, "-m", "dpsupport.cli", "db", "upgrade"],
                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "DPSUPPORT_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr, "one clear line, not a stack trace"
     assert not database.exists(), "nothing was done to the database"
 
 
