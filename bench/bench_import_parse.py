@@ -28,6 +28,13 @@ PAYEES = ["TESCO STORES 3297", "BRITISH GAS", "ACME CARE AGENCY", "HMRC PAYE", "
           "COUNCIL DIRECT PAYMENT", "J SMITH PA WAGES", "SAINSBURYS S/MKTS", "TFL.GOV.UK/CP"]
 
 
+def pounds(pence: int, commas: bool = False) -> str:
+    """12345 -> "123.45" (with commas: "1,234.56"); money as text without floats."""
+    whole, part = divmod(abs(pence), 100)
+    return f"{'-' if pence < 0 else ''}{whole:,}.{part:02d}" if commas else \
+        f"{'-' if pence < 0 else ''}{whole}.{part:02d}"
+
+
 def make_csv(path: Path) -> None:
     rnd = random.Random(1)
     day, bal = date(2024, 12, 31), 1_000_000_00
@@ -35,10 +42,10 @@ def make_csv(path: Path) -> None:
              "Transaction Description,Debit Amount,Credit Amount,Balance,"]
     for i in range(N):
         pence = rnd.randint(1, 50000) * (1 if i % 7 == 0 else -1)
-        debit = f"{-pence / 100:.2f}" if pence < 0 else ""
-        credit = f"{pence / 100:.2f}" if pence > 0 else ""
+        debit = pounds(-pence) if pence < 0 else ""
+        credit = pounds(pence) if pence > 0 else ""
         lines.append(f"{day:%d/%m/%Y},{'BGC' if pence > 0 else 'DEB'},'30-96-29,20681668,"
-                     f"{rnd.choice(PAYEES)},{debit},{credit},{bal / 100:.2f}")
+                     f"{rnd.choice(PAYEES)},{debit},{credit},{pounds(bal)}")
         bal -= pence
         if i % 40 == 39:
             day -= timedelta(days=1)
@@ -59,7 +66,7 @@ def make_ofx(path: Path) -> None:
     for i in range(N):
         pence = rnd.randint(1, 50000) * (1 if i % 7 == 0 else -1)
         out.append(f"<STMTTRN><TRNTYPE>{'CREDIT' if pence > 0 else 'DEBIT'}"
-                   f"<DTPOSTED>{day:%Y%m%d}120000[0:GMT]<TRNAMT>{pence / 100:.2f}"
+                   f"<DTPOSTED>{day:%Y%m%d}120000[0:GMT]<TRNAMT>{pounds(pence)}"
                    f"<FITID>{i:09d}<NAME>{rnd.choice(PAYEES)}<MEMO>REF {i}</STMTTRN>")
         if i % 40 == 39:
             day += timedelta(days=1)
@@ -76,10 +83,10 @@ def make_nationwide(path: Path) -> None:
              '"Date","Transaction type","Description","Paid out","Paid in","Balance"']
     for i in range(N):
         pence = rnd.randint(1, 50000) * (1 if i % 7 == 0 else -1)
-        out = f"£{-pence / 100:,.2f}" if pence < 0 else ""
-        inn = f"£{pence / 100:,.2f}" if pence > 0 else ""
+        out = f"£{pounds(-pence, True)}" if pence < 0 else ""
+        inn = f"£{pounds(pence, True)}" if pence > 0 else ""
         lines.append(f'"{day:%d %b %Y}","{"Credit" if pence > 0 else "Visa"}",'
-                     f'"{rnd.choice(PAYEES)} {i % 500}","{out}","{inn}","£{bal / 100:,.2f}"')
+                     f'"{rnd.choice(PAYEES)} {i % 500}","{out}","{inn}","£{pounds(bal, True)}"')
         bal -= pence
         if i % 40 == 39:
             day -= timedelta(days=1)

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from .statements import Transaction as Line
 from .statements import format_pence, profile_names
+from .web.filters import long_date
 
 
 def _fail(message: str) -> NoReturn:
@@ -48,7 +49,8 @@ def _human(summary: Any, dry_run: bool) -> list[str]:
         lines.append(summary.balance_check.message)
     lines.extend(summary.notices)
     for import_id, when in summary.earlier_imports:
-        lines.append(f"This file was imported before, on {when} (import {import_id}).")
+        lines.append(f"This file was imported before, on {long_date(when)} "
+                     f"(import {import_id}).")
     if dry_run:
         lines.append("Dry run: nothing was written.")
     else:
@@ -131,10 +133,8 @@ def import_statement_command(file: Path, account_id: int, profile: str | None, d
     except imports.ImportRefused as exc:
         if stream is not None:
             sys.stdout.write("]}\n")
-        if exc.can_accept:
-            _fail(f"{file.name}: {exc.message.split(' Nothing has been imported.')[0]} "
-                  "Nothing was imported (use --accept-problems to import the other lines).")
-        _fail(f"{file.name}: {exc.message}")
+        advice = " Use --accept-problems to import the other lines." if exc.can_accept else ""
+        _fail(f"{file.name}: {exc.message}{advice}")
     except imports.NeedsMapping as exc:
         if stream is not None:
             sys.stdout.write("]}\n")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import threading
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,19 @@ SAMPLES = Path(__file__).parent / "data" / "bank_samples"
 HEADER = "Date,Description,Amount,Balance\n"
 
 
+def pounds(pence: int) -> str:
+    """12345 -> "123.45", -5 -> "-0.05": money as text, without floats."""
+    whole, part = divmod(abs(pence), 100)
+    return f"{'-' if pence < 0 else ''}{whole}.{part:02d}"
+
+
 def csv_statement(lines: list[tuple[str, str, str]], opening: int = 0) -> bytes:
     """A simple UK CSV with a running balance; amounts in pounds as text."""
     out = [HEADER]
     balance = opening
     for day, desc, amount in lines:
-        balance += round(float(amount) * 100)  # test data only: amounts have 2 decimals
-        out.append(f"{day},{desc},{amount},{balance / 100:.2f}\n")
+        balance += int(Decimal(amount) * 100)
+        out.append(f"{day},{desc},{amount},{pounds(balance)}\n")
     return "".join(out).encode()
 
 
@@ -186,6 +193,20 @@ def test_lines_keyed_by_fingerprint_are_recognised_by_a_file_with_ids(
     again = _do_import(session, account, _ofx(["A1", "A2", "A3"]), "with-ids.ofx")
     assert again.used_bank_ids
     assert (again.new_count, again.duplicate_count) == (0, 3)
+
+
+def test_a_statement_that_does_not_add_up_says_by_how_much(
+        session: Session, account: Account) -> None:
+    data = csv_statement(MAY).replace(b"PAYROLL BUREAU LTD,-25.00,500.00",
+                                      b"PAYROLL BUREAU LTD,-25.00,495.00")
+    summary = imports.preview(session, account, data, "may.csv")
+    assert summary.balance_check is not None and summary.balance_check.adds_up is False
+    assert summary.balance_check.message == (
+        "This statement does not add up: starting from £0.00, the transactions come to "
+        "£500.00, but the bank says £495.00 (a difference of £5.00). The running balance "
+        "jumps at line(s) 6.")
+    assert "-£" not in summary.balance_check.message
+    assert summary.format_label == "CSV file in the first direct layout"
 
 
 def test_ofx_statement_balance_is_checked(session: Session, account: Account) -> None:

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from ..models import Account, Attachment, PendingUpload, StatementImport, Transaction
 from ..models.base import utcnow
 from ..statements import (
+    MAX_BYTES,
     BalanceCheck,
     ColumnMapping,
     MappingPreview,
@@ -55,7 +56,6 @@ from ..statements.balances import BalanceTracker
 from ..statements.dedupe import KeyStream, id_key
 from . import audit
 
-MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 CHUNK = 1000
 PREVIEW_ROWS = 10
@@ -132,7 +132,8 @@ class ImportSummary:
     balance_check: BalanceCheck | None = None
     first_rows: list[PreviewRow] = field(default_factory=list)
     hand_matches: int = 0
-    earlier_imports: list[tuple[int, str]] = field(default_factory=list)  # (id, when)
+    earlier_imports: list[tuple[int, datetime]] = field(default_factory=list)  # (id, when)
+    remembered_mapping: bool = False  # read with the column choices saved for the account
     used_bank_ids: bool = False
     mapping: ColumnMapping | None = None
     import_id: int | None = None
@@ -145,15 +146,15 @@ class ImportSummary:
     def sentence(self) -> str:
         """One plain sentence: what was (or would be) added."""
         verb = "Added" if self.written else "This would add"
-        parts = [f"{verb} {_n(self.new_count, 'new payment')}"]
+        parts = [f"{verb} {plural(self.new_count, 'new payment')}"]
         if self.duplicate_count:
-            parts.append(f"{_n(self.duplicate_count, 'line')} already in this account "
+            parts.append(f"{plural(self.duplicate_count, 'line')} already in this account "
                          f"{'was' if self.duplicate_count == 1 else 'were'} skipped"
                          if self.written else
-                         f"{_n(self.duplicate_count, 'line')} already in this account "
+                         f"{plural(self.duplicate_count, 'line')} already in this account "
                          "would be skipped")
         if self.problems:
-            parts.append(f"{_n(len(self.problems), 'line')} could not be read")
+            parts.append(f"{plural(len(self.problems), 'line')} could not be read")
         return "; ".join(parts) + "."
 
     def to_json(self) -> dict[str, Any]:
@@ -177,11 +178,13 @@ class ImportSummary:
             },
             "problems": [{"line": p.line, "reason": p.reason} for p in self.problems],
             "notices": list(self.notices),
-            "earlier_imports": [{"import_id": i, "at": at} for i, at in self.earlier_imports],
+            "earlier_imports": [{"import_id": i, "at": at.isoformat()}
+                                for i, at in self.earlier_imports],
         }
 
 
-def _n(count: int, noun: str) -> str:
+def plural(count: int, noun: str) -> str:
+    """"1 payment", "1,204 payments"."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
@@ -190,18 +193,21 @@ def format_label(fmt: str) -> str:
     if base in ("csv", "xlsx") and profile and profile != "needs-mapping":
         label = profile_names().get(f"csv:{profile}")
         if label:
-            return f"{label} ({'Excel' if base == 'xlsx' else 'CSV'})"
+            # "in the layout" rather than the bank's name alone: several banks share a
+            # layout, and a holder with another bank must not think we got theirs wrong
+            return f"{'Excel' if base == 'xlsx' else 'CSV'} file in the {label} layout"
     return FORMAT_LABELS.get(base, fmt)
 
 
 # --- reading ----------------------------------------------------------------------------------
 
 def _read(data: bytes, filename: str, account: Account, profile: str | None,
-          mapping: ColumnMapping | None, limits: Limits) -> Statement:
-    """Open the statement; use the account's remembered column choices when we must."""
-    if len(data) > limits.max_bytes:
-        raise ImportRefused(f"This file is larger than {limits.max_bytes // (1024 * 1024)} MB. "
-                            "Please download a shorter statement period.")
+          mapping: ColumnMapping | None, limits: Limits) -> tuple[Statement, bool]:
+    """Open the statement; use the account's remembered column choices when we must.
+
+    Returns the statement and whether the remembered choices were used. The size and row
+    limits are the reader's own (it says so in plain English)."""
+    remembered = False
     try:
         st = iter_statement(data, filename, profile=profile, mapping=mapping,
                             max_rows=limits.max_rows, max_bytes=limits.max_bytes)
@@ -209,18 +215,18 @@ def _read(data: bytes, filename: str, account: Account, profile: str | None,
         raise ImportRefused(exc.message) from None
     if st.needs_mapping and mapping is None and profile is None and account.csv_mapping:
         try:
-            remembered = ColumnMapping.from_dict(json.loads(account.csv_mapping))
-            again = iter_statement(data, filename, mapping=remembered,
+            saved = ColumnMapping.from_dict(json.loads(account.csv_mapping))
+            again = iter_statement(data, filename, mapping=saved,
                                    max_rows=limits.max_rows, max_bytes=limits.max_bytes)
         except (StatementError, ValueError, KeyError, TypeError):
             again = None  # the remembered choices do not fit this file: ask again
         if again is not None and not again.needs_mapping:
             again.notices.insert(0, "We used the column choices you made last time for "
                                     "this account.")
-            st = again
+            st, remembered = again, True
     if st.needs_mapping:
         raise NeedsMapping(st.preview, st.format)
-    return st
+    return st, remembered
 
 
 def file_sha256(data: bytes) -> str:
@@ -475,21 +481,22 @@ def _balance(st: Statement, tracker: BalanceTracker) -> BalanceCheck:
     return tracker.result(opening, closing)
 
 
-def _earlier(session: Session, account: Account, sha: str) -> list[tuple[int, str]]:
+def _earlier(session: Session, account: Account, sha: str) -> list[tuple[int, datetime]]:
     rows = session.execute(
         select(StatementImport.id, StatementImport.uploaded_at).where(
             StatementImport.account_id == account.id, StatementImport.file_sha256 == sha,
             StatementImport.status == "imported").order_by(StatementImport.id)
     )
-    return [(i, at.strftime("%-d %B %Y")) for i, at in rows]
+    return [(i, at) for i, at in rows]
 
 
 def _new_summary(session: Session, account: Account, data: bytes, filename: str,
-                 st: Statement) -> ImportSummary:
+                 st: Statement, remembered: bool) -> ImportSummary:
     sha = file_sha256(data)
     return ImportSummary(filename=filename, sha256=sha, format=st.format,
                          format_label=format_label(st.format), account_id=account.id,
-                         earlier_imports=_earlier(session, account, sha), mapping=st.mapping)
+                         earlier_imports=_earlier(session, account, sha), mapping=st.mapping,
+                         remembered_mapping=remembered)
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -502,11 +509,11 @@ def preview(session: Session, account: Account, data: bytes, filename: str, *,
 
     Raises ImportRefused (unreadable file) or NeedsMapping (ask which column is which).
     """
-    st = _read(data, filename, account, profile, mapping, limits)
-    summary = _new_summary(session, account, data, filename, st)
+    st, remembered = _read(data, filename, account, profile, mapping, limits)
+    summary = _new_summary(session, account, data, filename, st, remembered)
     try:
         st, tracker = _scan(session, account, summary, st,
-                            lambda: _read(data, filename, account, profile, mapping, limits),
+                            lambda: _read(data, filename, account, profile, mapping, limits)[0],
                             write=False, on_line=on_line)
     except StatementError as exc:
         raise ImportRefused(exc.message) from None
@@ -524,8 +531,8 @@ def import_statement(session: Session, account: Account, data: bytes, filename: 
 
     On ImportRefused (or any error) the caller must roll back; nothing is then written.
     """
-    st = _read(data, filename, account, profile, mapping, limits)
-    summary = _new_summary(session, account, data, filename, st)
+    st, remembered = _read(data, filename, account, profile, mapping, limits)
+    summary = _new_summary(session, account, data, filename, st, remembered)
     actor = audit.current_actor()
     record = StatementImport(
         account_id=account.id, holder_id=account.holder_id, uploaded_by_id=actor.user_id,
@@ -535,7 +542,7 @@ def import_statement(session: Session, account: Account, data: bytes, filename: 
     session.flush()
     try:
         st, tracker = _scan(session, account, summary, st,
-                            lambda: _read(data, filename, account, profile, mapping, limits),
+                            lambda: _read(data, filename, account, profile, mapping, limits)[0],
                             write=True, import_id=record.id, user_id=actor.user_id,
                             on_line=on_line)
     except StatementError as exc:
@@ -581,10 +588,9 @@ def _finish(summary: ImportSummary, st: Statement, tracker: BalanceTracker) -> N
 
 def _problem_message(problems: list[Problem]) -> str:
     first = problems[0].reason.rstrip(".")
-    more = f" (and {_n(len(problems) - 1, 'other line')})" if len(problems) > 1 else ""
-    return (f"We could not read {_n(len(problems), 'line')} of this file. {first}{more}. "
-            "Nothing has been imported. You can choose to import the rest of the statement "
-            "without the lines we could not read.")
+    more = f" (and {plural(len(problems) - 1, 'other line')})" if len(problems) > 1 else ""
+    return (f"We could not read {plural(len(problems), 'line')} of this file. {first}{more}. "
+            "Nothing has been imported.")
 
 
 # --- undo -------------------------------------------------------------------------------------
@@ -598,7 +604,7 @@ def undo_blockers(session: Session, record: StatementImport) -> str | None:
             Transaction, Attachment.transaction_id == Transaction.id)
         .where(Transaction.import_id == record.id)) or 0
     if receipts:
-        return (f"{_n(receipts, 'receipt')} {'is' if receipts == 1 else 'are'} attached to "
+        return (f"{plural(receipts, 'receipt')} {'is' if receipts == 1 else 'are'} attached to "
                 "payments from this import. Remove the receipts first, so none is lost.")
     return None
 
@@ -621,7 +627,7 @@ def undo_import(session: Session, record: StatementImport) -> int:
     audit.record(session, "undone", "statement_import", entity_id=str(record.id),
                  holder_id=record.holder_id,
                  summary=f"Undid the import of {record.filename[:80]}: removed "
-                         f"{_n(count, 'payment')} (net {format_pence(int(total))}).")
+                         f"{plural(count, 'payment')} (net {format_pence(int(total))}).")
     return int(count)
 
 

@@ -91,7 +91,7 @@ def _verdict(total: int, opening_pence: int | None, closing_pence: int | None,
                             0, order, tuple(breaks))
     msg = (f"This statement does not add up: starting from {format_pence(opening_pence)}, "
            f"the transactions come to {format_pence(opening_pence + total)}, but the bank "
-           f"says {format_pence(closing_pence)} (a difference of {format_pence(diff)}).")
+           f"says {format_pence(closing_pence)} (a difference of {format_pence(abs(diff))}).")
     if breaks:
         msg += f" The running balance jumps at line(s) {', '.join(map(str, breaks[:5]))}."
     return BalanceCheck(False, msg, diff, order, tuple(breaks))

@@ -105,10 +105,6 @@ def _max_mb() -> int:
     return max(1, int(cap) // (1024 * 1024))
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
 def _mapping_preview(row: PendingUpload) -> MappingPreview | None:
     """The first rows of a CSV or Excel file whose columns we cannot tell on our own."""
     try:  # without the account's saved choices: they may be what does not fit
@@ -116,13 +112,6 @@ def _mapping_preview(row: PendingUpload) -> MappingPreview | None:
     except StatementError:
         return None
     return st.preview if st.needs_mapping else None
-
-
-def _columns_unknown(data: bytes, filename: str) -> bool:
-    try:
-        return iter_statement(data, filename, max_bytes=imports.MAX_BYTES).needs_mapping
-    except StatementError:
-        return False
 
 
 def _column_choices(preview: MappingPreview) -> list[tuple[str, str]]:
@@ -221,13 +210,6 @@ def _mapping_form(preview: MappingPreview) -> MappingForm:
     return form
 
 
-def _needs_columns(row: PendingUpload, summary: imports.ImportSummary) -> bool:
-    """Could the person choose this file's columns (again)?"""
-    if not summary.format.startswith(("csv", "xlsx")):
-        return False
-    return bool(row.mapping) or any("last time" in n for n in summary.notices)
-
-
 def _review(holder: Holder, row: PendingUpload, account: Account,
             form: ConfirmImportForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
     """The check-before-importing page (also shown again when an import is refused)."""
@@ -240,17 +222,13 @@ def _review(holder: Holder, row: PendingUpload, account: Account,
     except imports.NeedsMapping:
         return redirect(url_for("imports.mapping", holder_id=holder.id, token=row.token))
     except imports.ImportRefused as refused:
-        unknown = _columns_unknown(row.data, row.filename)
-        if request.method == "GET" and row.mapping is None and unknown:
-            # the account's saved column choices do not fit this file: ask again
-            return redirect(url_for("imports.mapping", holder_id=holder.id, token=row.token))
         if refused.message not in form.form_errors:
             form.form_errors.append(refused.message)
-        can_choose_columns = bool(row.mapping) or unknown
-    else:
-        can_choose_columns = _needs_columns(row, summary)
+        can_choose_columns = bool(row.mapping)
+    else:  # columns chosen on the mapping page, or remembered from last time
+        can_choose_columns = bool(row.mapping) or summary.remembered_mapping
     form.accept_problems.label.text = (
-        f"Import the other {_plural(summary.read_count, 'line')} without these"
+        f"Import the other {imports.plural(summary.read_count, 'line')} without these"
         if summary is not None else "Import the other lines without these")
     return render_template(
         "imports/review.html", holder=holder, row=row, account=account, summary=summary,
@@ -297,10 +275,7 @@ def upload(holder: Holder):  # type: ignore[no-untyped-def]
             try:
                 imports.preview(session, account, data, name)
             except imports.ImportRefused as refused:
-                if _columns_unknown(data, name):  # the saved choices do not fit this file
-                    target = "imports.mapping"
-                else:
-                    form.statement.errors = [refused.message]
+                form.statement.errors = [refused.message]
             except imports.NeedsMapping:
                 target = "imports.mapping"
             if not form.errors:
@@ -396,7 +371,7 @@ def confirm(holder: Holder, token: str):  # type: ignore[no-untyped-def]
     except imports.ImportRefused as refused:
         session.rollback()
         row, account = _pending(holder, token)
-        if refused.problems and not form.accept_problems.data:
+        if refused.can_accept and not form.accept_problems.data:
             form.accept_problems.errors = [
                 "Tick the box to import the other lines without the ones we could not read, "
                 "or cancel and download the statement again"]
@@ -457,5 +432,5 @@ def undo(holder: Holder, import_id: int):  # type: ignore[no-untyped-def]
         session.rollback()  # already undone, or receipts attached: the page says why
         return redirect(url_for("imports.show", holder_id=holder.id, import_id=import_id))
     session.commit()
-    flash(f"The import has been undone: {_plural(removed, 'payment')} removed.")
+    flash(f"The import has been undone: {imports.plural(removed, 'payment')} removed.")
     return redirect(url_for("imports.show", holder_id=holder.id, import_id=import_id))
