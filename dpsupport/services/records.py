@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..models import (
     Account,
@@ -145,7 +145,9 @@ def transactions_query(holder: Holder, f: TransactionFilter) -> Select[tuple[Tra
             | func.lower(func.coalesce(Transaction.description, "")).like(like)
             | func.lower(func.coalesce(Transaction.note, "")).like(like)
         )
-    return q.order_by(Transaction.date.desc(), Transaction.id.desc())
+    # the list marks payments with a receipt: load those in one query, not one per row
+    return q.order_by(Transaction.date.desc(), Transaction.id.desc()).options(
+        selectinload(Transaction.attachments))
 
 
 def transaction(session: Session, holder: Holder, transaction_id: int) -> Transaction | None:

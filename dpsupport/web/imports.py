@@ -22,6 +22,7 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, FileField, RadioField, SelectField
 from wtforms.validators import Optional
 
@@ -407,6 +408,7 @@ def show(holder: Holder, import_id: int):  # type: ignore[no-untyped-def]
     record = imports.import_for(session, holder.id, import_id) or abort(404)
     lines = list(session.scalars(
         select(Transaction).where(Transaction.import_id == record.id)
+        .options(selectinload(Transaction.attachments))
         .order_by(Transaction.date, Transaction.id).limit(SHOWN_LINES)))
     still_here = session.scalar(select(func.count()).where(
         Transaction.import_id == record.id)) or 0
