@@ -13,6 +13,9 @@ message; lines that cannot be read are listed in ``Statement.problems``, never g
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from .amounts import format_pence
 from .balances import BalanceCheck, check_balances
 from .csv_profiles import PROFILES
@@ -59,15 +62,22 @@ def iter_statement(data: bytes, filename: str | None = None, *, profile: str | N
     if len(data) > max_bytes:
         raise StatementError(f"This file is larger than {max_bytes // (1024 * 1024)} MB. "
                              "Please download a shorter statement period.")
-    try:
+    with _plain_errors():
         return _dispatch(data, filename, profile, mapping, max_rows)
+
+
+@contextmanager
+def _plain_errors() -> Iterator[None]:
+    """Turn an unexpected error (a bug, or very strange input) into a plain StatementError."""
+    try:
+        yield
     except StatementError:
         raise
     except RecursionError:
         raise StatementError("We could not read this file: its layout is too deeply "
                              "nested.") from None
     except (ValueError, LookupError, IndexError, TypeError, UnicodeError, MemoryError,
-            OverflowError, ArithmeticError) as exc:  # a bug or very strange input
+            OverflowError, ArithmeticError) as exc:
         raise StatementError(f"We could not read this file ({type(exc).__name__}).") from None
 
 
@@ -100,16 +110,8 @@ def _dispatch(data: bytes, filename: str | None, profile: str | None,
 
 def _guard(records, max_rows):  # type: ignore[no-untyped-def]
     """count_limit, with unexpected errors turned into plain-English StatementErrors."""
-    try:
+    with _plain_errors():
         yield from count_limit(records, max_rows)
-    except StatementError:
-        raise
-    except RecursionError:
-        raise StatementError("We could not read this file: its layout is too deeply "
-                             "nested.") from None
-    except (ValueError, LookupError, IndexError, TypeError, UnicodeError, MemoryError,
-            OverflowError, ArithmeticError) as exc:
-        raise StatementError(f"We could not read this file ({type(exc).__name__}).") from None
 
 
 def read_statement(data: bytes, filename: str | None = None, *, profile: str | None = None,
