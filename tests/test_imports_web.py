@@ -36,6 +36,14 @@ def _world(session):  # type: ignore[no-untyped-def]
     return holder, worker
 
 
+def _signed_in(app, session):  # type: ignore[no-untyped-def]
+    """The standard holder, their support worker signed in, and the statements URL."""
+    holder, worker = _world(session)
+    client = app.test_client()
+    sign_in(client, worker)
+    return holder, worker, client, f"/holders/{holder.id}/statements"
+
+
 def _count(session, model, *where) -> int:  # type: ignore[no-untyped-def]
     session.rollback()  # a fresh snapshot: the app wrote in its own transactions
     return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
@@ -70,10 +78,7 @@ def _text(html: str) -> str:
 
 
 def test_upload_check_and_import_adds_the_rows(app, session) -> None:  # type: ignore[no-untyped-def]
-    holder, worker = _world(session)
-    client = app.test_client()
-    sign_in(client, worker)
-    base = f"/holders/{holder.id}/statements"
+    holder, worker, client, base = _signed_in(app, session)
     empty = client.get(base).get_data(as_text=True)
     assert "You have not imported a bank statement yet" in empty
     assert "OFX" in empty and "Santander" in empty and "Download" in empty
@@ -118,10 +123,7 @@ def test_upload_check_and_import_adds_the_rows(app, session) -> None:  # type: i
 
 
 def test_the_same_file_again_is_already_here(app, session) -> None:  # type: ignore[no-untyped-def]
-    holder, worker = _world(session)
-    client = app.test_client()
-    sign_in(client, worker)
-    base = f"/holders/{holder.id}/statements"
+    holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
     post(client, f"{base}/upload/{token}/confirm")
     again = _token(_upload(client, holder, MAY, "may (1).csv"))
@@ -160,10 +162,7 @@ def test_no_file_chosen(app, session) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_columns_are_chosen_then_remembered(app, session) -> None:  # type: ignore[no-untyped-def]
-    holder, worker = _world(session)
-    client = app.test_client()
-    sign_in(client, worker)
-    base = f"/holders/{holder.id}/statements"
+    holder, worker, client, base = _signed_in(app, session)
     response = _upload(client, holder, ODD, "odd.csv")
     token = _token(response)
     assert response.headers["Location"].endswith(f"/upload/{token}/columns")
@@ -221,10 +220,7 @@ def test_columns_are_chosen_then_remembered(app, session) -> None:  # type: igno
 
 
 def test_lines_we_could_not_read_need_the_box_ticked(app, session) -> None:  # type: ignore[no-untyped-def]
-    holder, worker = _world(session)
-    client = app.test_client()
-    sign_in(client, worker)
-    base = f"/holders/{holder.id}/statements"
+    holder, worker, client, base = _signed_in(app, session)
     bad = MAY.replace(b"03/05/2026,A PATEL", b"31/02/2026,A PATEL")
     token = _token(_upload(client, holder, bad, "may.csv"))
     text = _text(client.get(f"{base}/upload/{token}").get_data(as_text=True))
@@ -247,10 +243,7 @@ def test_lines_we_could_not_read_need_the_box_ticked(app, session) -> None:  # t
 
 
 def test_cancel_imports_nothing(app, session) -> None:  # type: ignore[no-untyped-def]
-    holder, worker = _world(session)
-    client = app.test_client()
-    sign_in(client, worker)
-    base = f"/holders/{holder.id}/statements"
+    holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
     response = post(client, f"{base}/upload/{token}/cancel")
     assert response.status_code == 302 and response.headers["Location"].endswith(base)
@@ -263,10 +256,7 @@ def test_cancel_imports_nothing(app, session) -> None:  # type: ignore[no-untype
 
 
 def test_undo_removes_the_payments(app, session) -> None:  # type: ignore[no-untyped-def]
-    holder, worker = _world(session)
-    client = app.test_client()
-    sign_in(client, worker)
-    base = f"/holders/{holder.id}/statements"
+    holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
     show = post(client, f"{base}/upload/{token}/confirm").headers["Location"]
     assert _imported(session, holder) == 3
@@ -302,10 +292,7 @@ def test_several_accounts_ask_which_one(app, session) -> None:  # type: ignore[n
 
 
 def test_another_organisation_gets_404_on_every_statement_page(app, session) -> None:  # type: ignore[no-untyped-def]
-    holder, worker = _world(session)
-    client = app.test_client()
-    sign_in(client, worker)
-    base = f"/holders/{holder.id}/statements"
+    holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
     show = post(client, f"{base}/upload/{token}/confirm").headers["Location"]
     import_id = show.rsplit("/", 1)[1]
@@ -342,10 +329,7 @@ def test_another_organisation_gets_404_on_every_statement_page(app, session) -> 
 
 
 def test_a_finance_officer_sees_imports_but_cannot_upload(app, session) -> None:  # type: ignore[no-untyped-def]
-    holder, worker = _world(session)
-    client = app.test_client()
-    sign_in(client, worker)
-    base = f"/holders/{holder.id}/statements"
+    holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
     show = post(client, f"{base}/upload/{token}/confirm").headers["Location"]
     token = _token(_upload(client, holder, MAY, "again.csv"))
