@@ -52,19 +52,24 @@ class Account(Base):
         return self.holder.organisation_id
 
 
-class StatementImport(Base):
-    """One uploaded statement file: who, when, what it added. It can be undone as a whole."""
+class _StatementFile:
+    """Which statement file, for whom, from whom: shared by an import and an upload."""
 
-    __tablename__ = "statement_import"
-    __audited__ = True
-
-    id: Mapped[IntPk]
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     uploaded_at: Mapped[Timestamp]
     filename: Mapped[str] = mapped_column(String(255))
     file_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class StatementImport(_StatementFile, Base):
+    """One uploaded statement file: who, when, what it added. It can be undone as a whole."""
+
+    __tablename__ = "statement_import"
+    __audited__ = True
+
+    id: Mapped[IntPk]
     file_format: Mapped[str] = mapped_column(String(40))
     statement_start: Mapped[date | None] = mapped_column(Date)
     statement_end: Mapped[date | None] = mapped_column(Date)
@@ -79,7 +84,7 @@ class StatementImport(Base):
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
     account: Mapped[Account] = relationship()
-    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys="StatementImport.uploaded_by_id")
 
 
 class Transaction(Base):
@@ -159,7 +164,7 @@ class AttachmentBlob(Base):
     attachment: Mapped[Attachment] = relationship(back_populates="blob")
 
 
-class PendingUpload(Base):
+class PendingUpload(_StatementFile, Base):
     """A statement that has been uploaded and previewed but not yet imported.
 
     Kept in the database, not in memory or on one server's disk, so any app process can
@@ -172,12 +177,6 @@ class PendingUpload(Base):
     id: Mapped[IntPk]
     # An unguessable reference for the web page: ids alone are never enough.
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
-    holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    uploaded_at: Mapped[Timestamp]
-    filename: Mapped[str] = mapped_column(String(255))
-    file_sha256: Mapped[str] = mapped_column(String(64))
     # The column choices made on the mapping page, if any (JSON).
     mapping: Mapped[str | None] = mapped_column(Text)
     data: Mapped[bytes] = mapped_column(LargeBinary)
