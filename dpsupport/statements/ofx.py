@@ -37,6 +37,20 @@ _TRN_END = {"STMTTRN", "BANKTRANLIST", "LEDGERBAL", "AVAILBAL", "INVSTMTRS"} | _
 # Closing tags that change the reader's state (any other closing tag is skipped).
 _CLOSE_MATTERS = _TRN_END | _ACCT_FROM | _ACCT_TO | {"PAYEE"}
 
+# The fast path. Nearly every transaction in a real file is a "plain" block: upper-case
+# leaf tags without attributes (closed or not), then </STMTTRN>. Such a block is matched
+# whole by one expression and its fields taken with one findall, instead of a trip round
+# the tag loop per field. Possessive quantifiers and no STMTTRN inside: no backtracking,
+# and a match never runs past the next transaction, so reading stays linear in the text.
+# Anything else (lower case, attributes, comments, text after a closing tag, no
+# </STMTTRN>, a nested PAYEE or BANKACCTTO, a repeated tag) goes the general way, which
+# gives the same result for plain blocks (tests/statements/test_fast_paths.py checks it).
+_PLAIN_TRN = re.compile(r"\s*+(<STMTTRN>((?:\s*+<(?!STMTTRN>)[A-Z0-9.]++>[^<]*+"
+                        r"(?:</(?!STMTTRN>)[A-Z0-9.]++>)?+)*+)\s*+</STMTTRN>)")
+# A field's value without the white space around it (as str.strip() would take it off).
+_PLAIN_FIELD = re.compile(r"<([A-Z0-9.]+)>\s*+([^<\s]*+(?:\s++[^<\s]++)*+)")
+_NOT_PLAIN = frozenset(_TRN_END | _ACCT_TO | {"PAYEE"})
+
 
 def _unescape(text: str) -> str:
     if "&" not in text:
@@ -145,9 +159,8 @@ def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
                 account_type=acct.get("ACCTTYPE") or ("CREDITCARD" if "CC" in acct else None),
             )
 
-    def make() -> Transaction | None:
+    def make(fields: dict[str, str], trn_line: int, raw: str) -> Transaction | None:
         nonlocal sub_penny_noted
-        raw = text[trn_start:min(pos, trn_start + 2000)].strip()
         posted = fields.get("DTPOSTED") or fields.get("DTUSER") or ""
         amt = fields.get("TRNAMT", "")
         if not posted:
@@ -183,125 +196,145 @@ def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
                            get("FITID") or None, None, trn_line, raw, get("TRNTYPE", ""),
                            max(acct_index, 0))
 
-    for m in _TOKEN.finditer(text, start):
-        prefix, name, value = m.groups()
-        tag = name.upper()
-        if in_trn:  # the hot path: the fields of a transaction
-            if not prefix:
-                if tag not in _TRN_END:
-                    val = value.strip()
-                    if val and "&" in val:
-                        val = _unescape(val)
-                    if tag in _ACCT_TO:
-                        in_acct_to = True
-                    elif tag == "PAYEE" and not val:
-                        in_payee = True
-                    elif in_acct_to:
-                        pass
-                    elif in_payee and tag == "NAME":
-                        fields["PAYEE.NAME"] = val
-                    elif not fields.get(tag):
-                        fields[tag] = val
+    scan, general_only = start, -1  # general_only: a block the fast path gave back
+    while scan >= 0:
+        resume = -1
+        for m in _TOKEN.finditer(text, scan):
+            prefix, name, value = m.groups()
+            tag = name.upper()
+            if in_trn:  # the hot path: the fields of a transaction
+                if not prefix:
+                    if tag not in _TRN_END:
+                        val = value.strip()
+                        if val and "&" in val:
+                            val = _unescape(val)
+                        if tag in _ACCT_TO:
+                            in_acct_to = True
+                        elif tag == "PAYEE" and not val:
+                            in_payee = True
+                        elif in_acct_to:
+                            pass
+                        elif in_payee and tag == "NAME":
+                            fields["PAYEE.NAME"] = val
+                        elif not fields.get(tag):
+                            fields[tag] = val
+                        continue
+                elif prefix == "/" and tag not in _CLOSE_MATTERS:
                     continue
-            elif prefix == "/" and tag not in _CLOSE_MATTERS:
+            if prefix in ("!", "?"):
                 continue
-        if prefix in ("!", "?"):
-            continue
-        pos = m.start()
-        closing = prefix == "/"
-        if in_trn and tag in _TRN_END:
-            # end of this transaction (explicitly, or implied by what comes next)
-            if closing and tag == "STMTTRN":
-                pos = m.end()
-                # Kept as it always was (the golden files record it): the line breaks
-                # inside this closing tag and the text after it are not counted.
-                line -= text.count("\n", m.start(), pos)
-            rec = make()
-            in_trn = in_acct_to = in_payee = False
-            fields = {}
-            if rec is not None:
-                yield rec
-            if closing and tag == "STMTTRN":
+            pos = m.start()
+            closing = prefix == "/"
+            if in_trn and tag in _TRN_END:
+                # end of this transaction (explicitly, or implied by what comes next)
+                if closing and tag == "STMTTRN":
+                    pos = m.end()
+                rec = make(fields, trn_line, text[trn_start:min(pos, trn_start + 2000)].strip())
+                in_trn = in_acct_to = in_payee = False
+                fields = {}
+                if rec is not None:
+                    yield rec
+                if closing and tag == "STMTTRN":
+                    continue
+            if closing:
+                if tag in _ACCT_FROM:
+                    in_acct_from = False
+                    finish_account()
+                elif tag in _ACCT_TO:
+                    in_acct_to = False
+                elif tag == "PAYEE":
+                    in_payee = False
+                elif tag in ("LEDGERBAL", "AVAILBAL"):
+                    finish_balance()
+                elif tag == "INVSTMTRS":
+                    in_invest = False
+                elif tag == "BANKTRANLIST":
+                    in_tranlist = False
                 continue
-        if closing:
-            if tag in _ACCT_FROM:
-                in_acct_from = False
-                finish_account()
-            elif tag in _ACCT_TO:
-                in_acct_to = False
-            elif tag == "PAYEE":
-                in_payee = False
-            elif tag in ("LEDGERBAL", "AVAILBAL"):
+            val = value.strip()
+            if val and "&" in val:
+                val = _unescape(val)
+            if in_invest:
+                if tag == "INVSTMTRS":
+                    continue
+                if tag in _STMT_AGGS:
+                    in_invest = False
+                else:
+                    continue
+            if tag == "STMTTRN":
+                plain = _PLAIN_TRN.match(text, pos) if pos != general_only else None
+                while plain is not None:  # plain blocks, one after another
+                    trn_start = plain.start(1)
+                    line += text.count("\n", line_pos, trn_start)
+                    line_pos = trn_start
+                    found = _PLAIN_FIELD.findall(plain.group(2))
+                    fields = dict(found)
+                    if len(fields) != len(found) or not _NOT_PLAIN.isdisjoint(fields):
+                        general_only = resume = trn_start  # not plain after all
+                        break
+                    if "&" in plain.group(2):
+                        fields = {k: _unescape(v) for k, v in fields.items()}
+                    rec = make(fields, line, plain.group(1)[:2000].strip())
+                    if rec is not None:
+                        yield rec
+                    resume = plain.end()
+                    plain = _PLAIN_TRN.match(text, resume)
+                if resume >= 0:
+                    break  # go on from where the plain blocks end
+                in_trn = True
+                line += text.count("\n", line_pos, pos)
+                line_pos = pos
+                trn_start, trn_line = pos, line
+                fields = {}
+                continue
+            if in_trn:
+                if tag in _ACCT_TO:
+                    in_acct_to = True
+                elif tag == "PAYEE" and not val:
+                    in_payee = True
+                elif in_acct_to:
+                    pass
+                elif in_payee and tag == "NAME":
+                    fields["PAYEE.NAME"] = val
+                elif tag not in fields or not fields[tag]:
+                    fields[tag] = val
+                continue
+            if bal_kind and tag not in ("BALAMT", "DTASOF"):
                 finish_balance()
-            elif tag == "INVSTMTRS":
-                in_invest = False
-            elif tag == "BANKTRANLIST":
-                in_tranlist = False
-            continue
-        val = value.strip()
-        if val and "&" in val:
-            val = _unescape(val)
-        if in_invest:
-            if tag == "INVSTMTRS":
-                continue
             if tag in _STMT_AGGS:
-                in_invest = False
-            else:
-                continue
-        if tag == "STMTTRN":
-            in_trn = True
-            line += text.count("\n", line_pos, pos)
-            line_pos = pos
-            trn_start, trn_line = pos, line
-            fields = {}
-            continue
-        if in_trn:
-            if tag in _ACCT_TO:
-                in_acct_to = True
-            elif tag == "PAYEE" and not val:
-                in_payee = True
-            elif in_acct_to:
-                pass
-            elif in_payee and tag == "NAME":
-                fields["PAYEE.NAME"] = val
-            elif tag not in fields or not fields[tag]:
-                fields[tag] = val
-            continue
-        if bal_kind and tag not in ("BALAMT", "DTASOF"):
-            finish_balance()
-        if tag in _STMT_AGGS:
-            st.accounts.append(AccountInfo())
-            acct_index = len(st.accounts) - 1
-            acct = {"CC": "1"} if tag == "CCSTMTRS" else {}
-        elif tag == "INVSTMTRS":
-            in_invest = True
-            st.notices.append("An investment account in this file was skipped.")
-        elif tag in _ACCT_FROM:
-            in_acct_from = True
-        elif in_acct_from and tag in ("BANKID", "BRANCHID", "ACCTID", "ACCTTYPE"):
-            acct[tag] = val
-            finish_account()
-        elif tag == "CURDEF" and val and st.currency is None:
-            st.currency = val.upper()
-        elif tag == "BANKTRANLIST":
-            in_tranlist = True
-        elif in_tranlist and tag in ("DTSTART", "DTEND") and val:
-            try:
-                d = parse_ofx_datetime(val)
-            except ValueError:
-                continue
-            if tag == "DTSTART" and (st.period_start is None or d < st.period_start):
-                st.period_start = d
-            if tag == "DTEND" and (st.period_end is None or d > st.period_end):
-                st.period_end = d
-        elif tag in ("LEDGERBAL", "AVAILBAL"):
-            bal_kind = tag
-            bal.clear()
-        elif bal_kind and tag in ("BALAMT", "DTASOF"):
-            bal[tag] = val
+                st.accounts.append(AccountInfo())
+                acct_index = len(st.accounts) - 1
+                acct = {"CC": "1"} if tag == "CCSTMTRS" else {}
+            elif tag == "INVSTMTRS":
+                in_invest = True
+                st.notices.append("An investment account in this file was skipped.")
+            elif tag in _ACCT_FROM:
+                in_acct_from = True
+            elif in_acct_from and tag in ("BANKID", "BRANCHID", "ACCTID", "ACCTTYPE"):
+                acct[tag] = val
+                finish_account()
+            elif tag == "CURDEF" and val and st.currency is None:
+                st.currency = val.upper()
+            elif tag == "BANKTRANLIST":
+                in_tranlist = True
+            elif in_tranlist and tag in ("DTSTART", "DTEND") and val:
+                try:
+                    d = parse_ofx_datetime(val)
+                except ValueError:
+                    continue
+                if tag == "DTSTART" and (st.period_start is None or d < st.period_start):
+                    st.period_start = d
+                if tag == "DTEND" and (st.period_end is None or d > st.period_end):
+                    st.period_end = d
+            elif tag in ("LEDGERBAL", "AVAILBAL"):
+                bal_kind = tag
+                bal.clear()
+            elif bal_kind and tag in ("BALAMT", "DTASOF"):
+                bal[tag] = val
+        scan = resume
     pos = len(text)
     if in_trn:
-        rec = make()
+        rec = make(fields, trn_line, text[trn_start:min(pos, trn_start + 2000)].strip())
         if rec is not None:
             yield rec
     if bal_kind:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dpsupport.statements import StatementError, read_statement, record_keys
+from dpsupport.statements import ofx as ofx_module
 from dpsupport.statements import table as table_module
 from dpsupport.statements.amounts import AmountError, parse_pence, pence_reader, plain_pence
 from dpsupport.statements.csv_reader import text_lines
@@ -20,6 +22,7 @@ from .helpers import DATA, expected
 CSV_FILES = sorted(DATA / n for n, v in expected().items()
                    if str(v.get("format", "")).startswith("csv:") or n.endswith(".xlsx"))
 KEYED = sorted(DATA / n for n, v in expected().items() if v.get("count"))
+OFX_FILES = sorted(p for p in DATA.rglob("*") if p.suffix.lower() in (".ofx", ".qfx"))
 
 
 def _everything(path: Path) -> object:
@@ -38,6 +41,73 @@ def test_table_fast_path_matches_the_general_rules(path: Path,
     fast = _everything(path)
     monkeypatch.setattr(table_module, "FAST_PATH", False)
     assert _everything(path) == fast
+
+
+@pytest.mark.parametrize("path", OFX_FILES, ids=lambda p: str(p.relative_to(DATA)))
+def test_ofx_plain_blocks_read_as_the_general_way_reads_them(
+        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = _everything(path)
+    monkeypatch.setattr(ofx_module, "_PLAIN_TRN", re.compile(r"(?!)"))  # never matches
+    assert _everything(path) == fast
+
+
+def _ofx(blocks: list[str]) -> bytes:
+    return ("OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS>"
+            "<CURDEF>GBP<BANKACCTFROM><BANKID>309629<ACCTID>20681668</BANKACCTFROM>\n"
+            "<BANKTRANLIST>\n" + "\n".join(blocks) +
+            "\n</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n").encode()
+
+
+PLAIN = "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>2024010{d}<TRNAMT>-1.0{d}<FITID>F{d}<NAME>SHOP {d}" \
+        "<MEMO>CARD</STMTTRN>"
+# Blocks the fast path must give back to the general way, each for its own reason.
+NOT_PLAIN = [
+    "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>2024010{d}<TRNAMT>-1.0{d}<FITID>F{d}"
+    "<PAYEE><NAME>PAYEE {d}</PAYEE><NAME>SHOP</STMTTRN>",  # a nested aggregate
+    "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>2024010{d}<TRNAMT>-1.0{d}<FITID>F{d}<NAME>"
+    "<NAME>FIRST {d}<NAME>SECOND</STMTTRN>",  # a repeated tag: the first non-empty value
+    "<stmttrn><trntype>DEBIT<dtposted>2024010{d}<trnamt>-1.0{d}<fitid>F{d}<name>low {d}"
+    "</stmttrn>",  # lower case
+    "<STMTTRN><!-- note --><TRNTYPE>DEBIT<DTPOSTED>2024010{d}<TRNAMT>-1.0{d}<FITID>F{d}"
+    "<NAME>COMMENT {d}</STMTTRN>",  # a comment
+    "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>2024010{d}<TRNAMT>-1.0{d}<FITID>F{d}"
+    "<NAME>OPEN {d}",  # no </STMTTRN>: ended by the next transaction
+    "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>2024010{d}<TRNAMT>-1.0{d}<FITID>F{d}"
+    "<NAME>A &amp; B {d}</NAME> stray text <MEMO> spaced  out </MEMO></STMTTRN>",
+    "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>bad<TRNAMT>-1.0{d}<FITID>F{d}</STMTTRN>",  # a problem
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(range(len(NOT_PLAIN) + 1)), max_size=12))
+def test_ofx_plain_and_other_blocks_mixed(kinds: list[int]) -> None:
+    blocks = [(PLAIN if k == len(NOT_PLAIN) else NOT_PLAIN[k]).format(d=i % 9 + 1)
+              for i, k in enumerate(kinds)]
+    data = _ofx(blocks)
+
+    def read() -> object:
+        s = read_statement(data, "x.ofx")
+        return [(r.posted, r.amount_pence, r.description, r.payee, r.bank_id, r.line, r.raw,
+                 r.kind) for r in s.records], s.problems, s.notices
+
+    fast = read()
+    original = ofx_module._PLAIN_TRN
+    ofx_module._PLAIN_TRN = re.compile(r"(?!)")
+    try:
+        assert read() == fast
+    finally:
+        ofx_module._PLAIN_TRN = original
+
+
+def test_ofx_line_numbers_count_every_line() -> None:
+    # Each transaction on its own line, and one spread over three lines: the numbers are
+    # the lines the transactions start on (they used to fall behind after each </STMTTRN>).
+    blocks = [PLAIN.format(d=d) for d in range(1, 4)]
+    blocks.insert(2, "<STMTTRN>\n<TRNTYPE>DEBIT<DTPOSTED>20240109<TRNAMT>-9.00\n"
+                     "<NAME>SPREAD</STMTTRN>")
+    records = read_statement(_ofx(blocks), "x.ofx").records
+    assert [r.line for r in records] == [6, 7, 8, 11]  # lines 1-5 are the heading
+    assert [r.description for r in records][2] == "SPREAD"
 
 
 MONEY = st.text(alphabet="0123456789,.-£+ '", max_size=16) | st.builds(
