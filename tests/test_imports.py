@@ -399,15 +399,16 @@ def test_an_error_midway_leaves_nothing(session: Session, account: Account,
     lines = [(f"{d:02d}/05/2026", f"SHOP {n}", "-1.00") for d in range(1, 29)
              for n in range(100)]
     calls = {"n": 0}
-    real = imports._existing
+    real = imports._Writer.write
 
-    def failing(p, chunk):  # type: ignore[no-untyped-def]
+    def failing(self, rows):  # type: ignore[no-untyped-def]
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 2:  # the first chunk is already in the table
+            assert _imported(session, account)
             raise RuntimeError("the database went away")
-        return real(p, chunk)
+        return real(self, rows)
 
-    monkeypatch.setattr(imports, "_existing", failing)
+    monkeypatch.setattr(imports._Writer, "write", failing)
     with pytest.raises(RuntimeError):
         _do_import(session, account, csv_statement(lines, opening=10_000_000))
     session.rollback()

@@ -32,6 +32,8 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -260,32 +262,29 @@ def _key_for_id(scope: str, bank_id: str) -> str:
     return key
 
 
-def _lines_with_keys(p: _Pass, records: Iterator[Line]
-                     ) -> Iterator[list[tuple[Line, str, str]]]:
-    """Chunks of (line, key, fingerprint); the same keys as `record_keys` would give."""
+_ACCOUNT_INDEX = attrgetter("account_index")
+
+
+def _chunks(records: Iterator[Line]) -> Iterator[list[Line]]:
+    while chunk := list(islice(records, CHUNK)):
+        yield chunk
+
+
+def _keyed_chunks(p: _Pass, records: Iterator[Line]
+                  ) -> Iterator[tuple[list[Line], list[str], list[str]]]:
+    """Chunks of (lines, keys, fingerprints): the same keys as `record_keys` would give."""
     scope = f"account-{p.account.id}"
     keys = KeyStream(scope)
-    chunk: list[tuple[Line, str, str]] = []
-    track = p.tracker.add
-    use_ids = p.use_ids
-    for rec in records:
-        if rec.account_index:
-            raise ImportRefused("This file holds statements for more than one account. "
-                                "Please download one account at a time.")
-        track(rec)
-        fp = keys.add(rec)[0]
-        if use_ids:
+    track = p.tracker.add_many
+    for chunk in _chunks(records):
+        track(chunk)
+        fps = keys.add_many(chunk)
+        if p.use_ids:
             if not keys.ids_reliable():
                 raise _IdsUnreliable
-            key = _key_for_id(scope, rec.bank_id)  # type: ignore[arg-type]
+            yield chunk, [_key_for_id(scope, r.bank_id) for r in chunk], fps  # type: ignore[arg-type]
         else:
-            key = fp
-        chunk.append((rec, key, fp))
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+            yield chunk, fps, fps
 
 
 def _known_range(session: Session, account_id: int) -> tuple[date, date] | None:
@@ -296,20 +295,17 @@ def _known_range(session: Session, account_id: int) -> tuple[date, date] | None:
     return (lo, hi) if lo is not None else None
 
 
-def _existing(p: _Pass, chunk: list[tuple[Line, str, str]]) -> tuple[set[str], set[str]]:
-    """Keys and fingerprints of this chunk that the account already holds.
+def _existing(p: _Pass, lo: date, hi: date, keys: list[str], fps: list[str]
+              ) -> tuple[set[str], set[str]]:
+    """Keys and fingerprints of this chunk (dated ``lo`` to ``hi``) that the account
+    already holds.
 
     A line keyed by its fingerprint stores it only as its key (the fingerprint column is
     filled only for lines keyed by a bank id), so: one query on the (account, key) index
     for both the keys and the fingerprints, one on the (account, fingerprint) index."""
-    if p.known_range is None:
+    if p.known_range is None or hi < p.known_range[0] or lo > p.known_range[1]:
         return set(), set()
-    lo = min(r.posted for r, _, _ in chunk)
-    hi = max(r.posted for r, _, _ in chunk)
-    if hi < p.known_range[0] or lo > p.known_range[1]:
-        return set(), set()
-    fps = [f for _, _, f in chunk]
-    wanted = list({k for _, k, _ in chunk} | set(fps))
+    wanted = list(set(keys) | set(fps))
     account_id = p.account.id
     found_keys = set(p.session.scalars(select(Transaction.dedupe_key).where(
         Transaction.account_id == account_id, Transaction.dedupe_key.in_(wanted))))
@@ -318,10 +314,8 @@ def _existing(p: _Pass, chunk: list[tuple[Line, str, str]]) -> tuple[set[str], s
     return found_keys, found_fps  # type: ignore[return-value]
 
 
-def _typed_by_hand(p: _Pass, chunk: list[tuple[Line, str, str]]) -> set[tuple[date, int]]:
+def _typed_by_hand(p: _Pass, lo: date, hi: date) -> set[tuple[date, int]]:
     """(date, amount) of payments typed in by hand on the chunk's dates: possible doubles."""
-    lo = min(r.posted for r, _, _ in chunk)
-    hi = max(r.posted for r, _, _ in chunk)
     rows = p.session.execute(
         select(Transaction.date, Transaction.amount_pence).where(
             Transaction.holder_id == p.account.holder_id,
@@ -363,9 +357,6 @@ class _Writer:
         self.sql = (f"INSERT INTO money_transaction ({', '.join(_COLUMNS)}) "
                     f"VALUES ({', '.join([mark] * len(_COLUMNS))}){conflict}")
 
-    def date(self, value: date) -> Any:
-        return value.isoformat() if self.sqlite else value
-
     def stamp(self, value: datetime) -> Any:
         return value.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else value
 
@@ -374,57 +365,77 @@ class _Writer:
 
 
 def _run(p: _Pass, records: Iterator[Line]) -> None:
+    """Check and write the lines a chunk at a time. The loop over a chunk's lines is the
+    hot path of a large import, so it keeps its running totals in local variables and
+    hands them to the summary once per chunk."""
     s = p.summary
     session = p.session
     p.known_range = _known_range(session, p.account.id)
     check_hand = _has_hand_entries(session, p.account.id)
     writer = _Writer(session) if p.write else None
-    holder_id = p.account.holder_id
-    account_id = p.account.id
+    holder_id, account_id = p.account.holder_id, p.account.id
     import_id, user_id = p.import_id, p.user_id
-    if writer is not None:
-        as_date, now = writer.date, writer.stamp(utcnow())
-    for chunk in _lines_with_keys(p, records):
-        found_keys, found_fps = _existing(p, chunk)
-        by_hand = _typed_by_hand(p, chunk) if check_hand else set()
+    on_line = p.on_line
+    now = writer.stamp(utcnow()) if writer is not None else None
+    as_text = writer is not None and writer.sqlite  # SQLite stores dates as ISO text
+    day_text: dict[date, str] = {}
+    for chunk, keys, fps in _keyed_chunks(p, records):
+        posted_all = [r.posted for r in chunk]
+        lo, hi = min(posted_all), max(posted_all)
+        if s.date_from is None or lo < s.date_from:
+            s.date_from = lo
+        if s.date_to is None or hi > s.date_to:
+            s.date_to = hi
+        if any(map(_ACCOUNT_INDEX, chunk)):
+            raise ImportRefused("This file holds statements for more than one account. "
+                                "Please download one account at a time.")
+        found_keys, found_fps = _existing(p, lo, hi, keys, fps)
+        any_found = bool(found_keys or found_fps)
+        by_hand = _typed_by_hand(p, lo, hi) if check_hand else set()
         rows: list[tuple[Any, ...]] = []
         append = rows.append
-        for rec, key, fp in chunk:
-            dup = key in found_keys or fp in found_keys or fp in found_fps
+        money_in = money_out = new_in = new_out = dups = 0
+        for rec, key, fp in zip(chunk, keys, fps, strict=True):
             amount = rec.amount_pence
-            posted = rec.posted
             if amount >= 0:
-                s.money_in_pence += amount
+                money_in += amount
             else:
-                s.money_out_pence -= amount
-            if s.date_from is None or posted < s.date_from:
-                s.date_from = posted
-            if s.date_to is None or posted > s.date_to:
-                s.date_to = posted
-            hand = bool(by_hand) and not dup and (posted, amount) in by_hand
-            if hand:
-                s.hand_matches += 1
-            if len(s.first_rows) < PREVIEW_ROWS:
-                s.first_rows.append(PreviewRow(rec.line, posted, amount, rec.description,
-                                               rec.payee, dup, hand))
-            if p.on_line is not None:
-                p.on_line(rec, key, dup)
+                money_out -= amount
+            dup = any_found and (key in found_keys or fp in found_keys or fp in found_fps)
+            if by_hand or len(s.first_rows) < PREVIEW_ROWS:
+                hand = not dup and (rec.posted, amount) in by_hand
+                s.hand_matches += hand
+                if len(s.first_rows) < PREVIEW_ROWS:
+                    s.first_rows.append(PreviewRow(rec.line, rec.posted, amount,
+                                                   rec.description, rec.payee, dup, hand))
+            if on_line is not None:
+                on_line(rec, key, dup)
             if dup:
-                s.duplicate_count += 1
+                dups += 1
                 continue
-            s.new_count += 1
             if amount >= 0:
-                s.new_in_pence += amount
+                new_in += amount
             else:
-                s.new_out_pence -= amount
+                new_out -= amount
             if writer is not None:
+                posted = rec.posted
+                when: Any = posted
+                if as_text:
+                    when = day_text.get(posted)
+                    if when is None:
+                        when = day_text[posted] = posted.isoformat()
                 bank_id = rec.bank_id
-                append((holder_id, account_id, as_date(posted), amount,
-                        rec.payee[:200] or None, rec.description[:500] or None, "import",
-                        import_id, key, fp if key != fp else None,
-                        bank_id[:255] if bank_id else None,
+                append((holder_id, account_id, when, amount, rec.payee[:200] or None,
+                        rec.description[:500] or None, "import", import_id, key,
+                        fp if key != fp else None, bank_id[:255] if bank_id else None,
                         rec.balance_pence, rec.raw or None, now, user_id))
         s.read_count += len(chunk)
+        s.duplicate_count += dups
+        s.new_count += len(chunk) - dups
+        s.money_in_pence += money_in
+        s.money_out_pence += money_out
+        s.new_in_pence += new_in
+        s.new_out_pence += new_out
         if rows and writer is not None:
             writer.write(rows)
 

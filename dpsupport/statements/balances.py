@@ -55,6 +55,32 @@ class BalanceTracker:
                 self._back.append(prev.line)
         self._prev = rec
 
+    def add_many(self, records: list[Transaction]) -> None:
+        """:meth:`add` for each of ``records`` in turn (one call for a chunk of lines)."""
+        if not records:
+            return
+        self.count += len(records)
+        total = self.total
+        prev = self._prev
+        running = self._all_running
+        fwd, back = self._fwd, self._back
+        for rec in records:
+            total += rec.amount_pence
+            bal = rec.balance_pence
+            if bal is None:
+                running = False
+            elif prev is None:
+                self._first = rec
+            elif running and prev.balance_pence is not None:
+                if prev.balance_pence + rec.amount_pence != bal:
+                    fwd.append(rec.line)
+                if bal + prev.amount_pence != prev.balance_pence:
+                    back.append(prev.line)
+            prev = rec
+        self.total = total
+        self._prev = prev
+        self._all_running = running
+
     def result(self, opening_pence: int | None = None,
                closing_pence: int | None = None) -> BalanceCheck:
         order = None
