@@ -3,9 +3,12 @@ the models exactly, and every step can be undone and done again."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,8 @@ from sqlalchemy.exc import DBAPIError
 from dpsupport.db import make_engine
 from dpsupport.migrate import alembic_config, downgrade, upgrade
 from dpsupport.models import Base
+from dpsupport.statements import Transaction as Line
+from dpsupport.statements.dedupe import fingerprint
 
 from .conftest import PG_ENV
 
@@ -166,3 +171,57 @@ def test_every_step_down_and_up_again(empty_url: str, engine: Engine) -> None:
         upgrade(empty_url, revision, engine=engine)
         assert _current(engine) == {revision}
         previous = revision
+
+
+def _old_fingerprint(scope: str, day: str, amount: int, description: str, n: int) -> str:
+    """The fingerprint as revision 0002 wrote it (SHA-256 of every part)."""
+    norm = re.sub(r"[^0-9A-Z]+", " ", description.upper()).strip()
+    payload = f"{scope}\x1f{day}\x1f{amount}\x1f{norm}\x1f{n}"
+    return "fp:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def test_fingerprints_are_rewritten_in_the_new_shape_and_back(empty_url: str,
+                                                            engine: Engine) -> None:
+    """Lines imported before 0003 are still recognised after it (and after going back)."""
+    upgrade(empty_url, "0002", engine=engine)
+    lines = [  # (date, amount, description, occurrence, keyed by a bank id?)
+        ("2026-05-01", -1250, "Tesco Stores 3297", 1, False),
+        ("2026-05-01", -1250, "Tesco Stores 3297", 2, False),  # the same payment twice
+        ("2026-05-02", 200000, "ACME LTD / salary & bonus", 1, True),
+        ("2026-05-03", -99, "x" * 600, 1, False),  # cut to 500 when stored: left alone
+    ]
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO organisation (id, name, kind, created_at) "
+                          "VALUES (1, 'ULO', 'ulo', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO holder (id, organisation_id, name, nation, created_at) "
+                          "VALUES (1, 1, 'Holder', 'england', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO account (id, holder_id, name, kind, created_at) "
+                          "VALUES (7, 1, 'Account', 'bank', CURRENT_TIMESTAMP)"))
+        for i, (day, amount, desc, n, by_id) in enumerate(lines, start=1):
+            fp = _old_fingerprint("account-7", day, amount, desc, n)
+            conn.execute(text(
+                "INSERT INTO money_transaction (id, holder_id, account_id, date, amount_pence, "
+                "description, source, dedupe_key, fingerprint, created_at) VALUES "
+                "(:id, 1, 7, :day, :amount, :desc, 'import', :key, :fp, CURRENT_TIMESTAMP)"),
+                {"id": i, "day": date.fromisoformat(day), "amount": amount, "desc": desc[:500],
+                 "key": f"id:account-7\x1fF{i}" if by_id else fp, "fp": fp if by_id else None})
+        conn.execute(text(
+            "INSERT INTO money_transaction (id, holder_id, account_id, date, amount_pence, "
+            "source, created_at) VALUES (9, 1, 7, :day, -500, 'manual', CURRENT_TIMESTAMP)"),
+            {"day": date(2026, 5, 1)})
+
+    def stored() -> list[tuple[str | None, str | None]]:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(  # type: ignore[misc]
+                "SELECT dedupe_key, fingerprint FROM money_transaction ORDER BY id"))]
+
+    before = stored()
+    upgrade(empty_url, "0003", engine=engine)
+    after = stored()
+    for (day, amount, desc, n, by_id), (key, fp) in zip(lines[:3], after, strict=False):
+        want = fingerprint("account-7", Line(date.fromisoformat(day), amount, desc), n)
+        assert (fp if by_id else key) == want  # what an import makes of the line today
+    assert after[2][0] == before[2][0]  # a bank id key is not a fingerprint: unchanged
+    assert after[3:] == before[3:]  # the cut description, and the line typed by hand
+    downgrade(empty_url, "0002", engine=engine)
+    assert stored() == before
