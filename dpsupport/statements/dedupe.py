@@ -53,6 +53,7 @@ from functools import lru_cache
 from .model import Transaction
 
 _NON_WORD = re.compile(r"[^0-9A-Z]+")
+_sha256 = hashlib.sha256
 
 
 def _normalise(text: str) -> str:
@@ -98,7 +99,9 @@ class _Tags(dict[str, str]):
     def __missing__(self, description: str) -> str:
         if len(self) >= _TAGS_KEPT:
             self.clear()
-        tag = self[description] = description_tag(self.scope, description)
+        # description_tag, written out: this runs once per distinct description
+        norm = _NON_WORD.sub(" ", description.upper()).strip()
+        tag = self[description] = _sha256(f"{self.scope}\x1f{norm}".encode()).hexdigest()[:16]
         return tag
 
 

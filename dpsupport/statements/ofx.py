@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
-from .amounts import AmountError, has_sub_penny, parse_pence, plain_pence
+from .amounts import AmountError, has_sub_penny, parse_pence, pence_reader
 from .dates import LONDON
 from .model import AccountInfo, Balance, Statement, StatementError, Transaction
 from .textio import decode
@@ -131,6 +131,7 @@ def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
     trn_start = trn_line = 0
     bal: dict[str, str] = {}
     dates: dict[str, date] = {}
+    read_pence = pence_reader()  # remembers the whole pounds: amounts repeat
     sub_penny_noted = False
 
     def finish_balance() -> None:
@@ -175,7 +176,7 @@ def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
                                f"'{posted}'.", raw)
                 return None
             dates[posted] = d
-        pence = plain_pence(amt)  # "-12.34": the usual case, two decimals exactly
+        pence = read_pence(amt)  # "-12.34": the usual case, two decimals exactly
         if pence is None:
             try:
                 pence = parse_pence(amt, comma_decimal=True)
