@@ -9,6 +9,12 @@ SQLAlchemy and the file itself) and the ratios the issue asks for:
 * CSV import time / bare csv read time   (aim: at most 10)
 * ofxtools time / our OFX import time     (aim: at least 10)
 * peak memory of either import            (aim: under 200 MB)
+
+It also times the floor under any import: SQLite merely storing the rows the import wrote
+(same tuples, driver call, chunks, indexes and commit) in another fresh database. On this
+kind of machine that floor alone is about 9-17x the bare csv read, so the first aim cannot
+be met by an importer that stores these rows in SQLite: see the closing note of issue 4.
+Every timing is the best of a few interleaved runs (the machine is shared and noisy).
 """
 
 from __future__ import annotations
@@ -52,13 +58,12 @@ def child_ofxtools(path: str) -> dict[str, float]:
     return {"seconds": time.perf_counter() - start, "rows": n, "peak_mb": _rss_mb()}
 
 
-def child_import(path: str, url: str) -> dict[str, float]:
+def _fresh(url: str):  # type: ignore[no-untyped-def]
+    """A freshly migrated database with one holder and account: (engine, factory, id)."""
     from dpsupport.db import make_engine, make_sessionmaker, unit_of_work
     from dpsupport.migrate import upgrade
     from dpsupport.models import Account, Holder, Organisation
-    from dpsupport.services import audit, imports
 
-    audit.install()
     upgrade(url)
     engine = make_engine(url)
     factory = make_sessionmaker(engine)
@@ -72,7 +77,16 @@ def child_import(path: str, url: str) -> dict[str, float]:
         account = Account(holder_id=holder.id, name="Bench account")
         session.add(account)
         session.flush()
-        account_id = account.id
+        return engine, factory, account.id
+
+
+def child_import(path: str, url: str) -> dict[str, float]:
+    from dpsupport.db import unit_of_work
+    from dpsupport.models import Account
+    from dpsupport.services import audit, imports
+
+    audit.install()
+    engine, factory, account_id = _fresh(url)
     data = Path(path).read_bytes()
     before_mb = _rss_mb()
 
@@ -87,10 +101,58 @@ def child_import(path: str, url: str) -> dict[str, float]:
 
     summary, seconds = timed_import()
     again, again_seconds = timed_import()
-    engine.dispose()
+    result = {"seconds": seconds, "rows": summary.new_count, "peak_mb": _rss_mb(),
+              "before_mb": before_mb, "reimport_seconds": again_seconds}
     assert again.new_count == 0 and again.duplicate_count == summary.read_count
-    return {"seconds": seconds, "rows": summary.new_count, "peak_mb": _rss_mb(),
-            "before_mb": before_mb, "reimport_seconds": again_seconds}
+    if url.startswith("sqlite:///"):
+        with unit_of_work(factory) as session:
+            rows = session.connection().exec_driver_sql(
+                f"SELECT {', '.join(imports._COLUMNS)} FROM money_transaction "
+                "WHERE import_id = ? ORDER BY id", (summary.import_id,)).all()
+        result["store_only_seconds"] = _store_only(url + "-store-only", rows)
+    engine.dispose()
+    return result
+
+
+def _store_only(url: str, rows: list) -> float:  # type: ignore[type-arg]
+    """The floor under any import: the time the database alone takes to store the rows an
+    import wrote (the same tuples, through the same driver call, chunk size and indexes,
+    then commit) in another fresh database, with no reading, keys or checks."""
+    from dpsupport.db import unit_of_work
+    from dpsupport.models import Account, StatementImport
+    from dpsupport.services import imports
+
+    engine, factory, account_id = _fresh(url)
+    with unit_of_work(factory) as session:
+        acct = session.get(Account, account_id)
+        assert acct is not None
+        record = StatementImport(account_id=account_id, holder_id=acct.holder_id,
+                                 filename="bench", file_sha256="0" * 64, file_format="csv")
+        session.add(record)
+        session.flush()
+        ours = {"holder_id": acct.holder_id, "account_id": account_id, "import_id": record.id}
+    again = [tuple(ours.get(name, value) for name, value in zip(imports._COLUMNS, row,
+                                                                 strict=True)) for row in rows]
+    start = time.perf_counter()
+    with unit_of_work(factory) as session:
+        writer = imports._Writer(session)
+        for at in range(0, len(again), imports.CHUNK):
+            writer.write(again[at:at + imports.CHUNK])
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    return seconds
+
+
+ROUNDS = 3
+
+
+def _best(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The fastest of each timing, and the largest peak memory, over several runs."""
+    out = dict(runs[0])
+    for key in out:
+        values = [r[key] for r in runs]
+        out[key] = max(values) if key.endswith("_mb") else min(values)
+    return out
 
 
 def _child(kind: str, *args: str) -> dict[str, float]:
@@ -126,9 +188,17 @@ def main() -> int:
         make_ofx(ofx_path)
         print(f"CSV: {csv_path.stat().st_size / 1e6:.1f} MB, "
               f"OFX: {ofx_path.stat().st_size / 1e6:.1f} MB", flush=True)
-        read = _child("csv_read", str(csv_path))
-        csv_imp = _child("import", str(csv_path), f"sqlite:///{tmpdir / 'csv.sqlite3'}")
-        ofx_imp = _child("import", str(ofx_path), f"sqlite:///{tmpdir / 'ofx.sqlite3'}")
+        # The machine is noisy (a shared VM): each figure is the best of ROUNDS runs, the
+        # runs of different kinds interleaved, each import into its own fresh database.
+        runs: dict[str, list[dict[str, float]]] = {"read": [], "csv": [], "ofx": []}
+        for n in range(ROUNDS):
+            runs["read"].append(_child("csv_read", str(csv_path)))
+            runs["csv"].append(_child("import", str(csv_path),
+                                      f"sqlite:///{tmpdir / f'csv{n}.sqlite3'}"))
+            runs["ofx"].append(_child("import", str(ofx_path),
+                                      f"sqlite:///{tmpdir / f'ofx{n}.sqlite3'}"))
+        read, csv_imp, ofx_imp = (_best(runs[k]) for k in ("read", "csv", "ofx"))
+        print(f"(best of {ROUNDS} runs each)")
         print(f"bare csv.reader read:      {read['seconds']:.3f} s ({read['rows']:,} rows)")
         print(f"CSV import (SQLite):       {csv_imp['seconds']:.3f} s, "
               f"{csv_imp['rows']:,} new, peak {csv_imp['peak_mb']:.0f} MB "
@@ -137,6 +207,10 @@ def main() -> int:
         print(f"OFX import (SQLite):       {ofx_imp['seconds']:.3f} s, "
               f"{ofx_imp['rows']:,} new, peak {ofx_imp['peak_mb']:.0f} MB; "
               f"re-import adds 0 in {ofx_imp['reimport_seconds']:.3f} s")
+        print(f"storing the rows only (no reading, keys or checks: the floor under any "
+              f"import): CSV {csv_imp['store_only_seconds']:.3f} s = "
+              f"{csv_imp['store_only_seconds'] / read['seconds']:.1f}x the bare read; "
+              f"OFX {ofx_imp['store_only_seconds']:.3f} s")
         pg = os.environ.get("DPSUPPORT_TEST_POSTGRES_URL")
         if pg:
             for label, path in (("CSV", csv_path), ("OFX", ofx_path)):
@@ -149,12 +223,13 @@ def main() -> int:
                       f"{res['rows']:,} new, peak {res['peak_mb']:.0f} MB")
         else:
             print("PostgreSQL: skipped (set DPSUPPORT_TEST_POSTGRES_URL to include it)")
-        tools = _child("ofxtools", str(ofx_path))
+        tools = _best([_child("ofxtools", str(ofx_path)) for _ in range(2)])
         print(f"ofxtools parse only:       {tools['seconds']:.3f} s, "
               f"peak {tools['peak_mb']:.0f} MB")
         csv_ratio = csv_imp["seconds"] / read["seconds"]
         ofx_ratio = tools["seconds"] / ofx_imp["seconds"]
-        print(f"\nRATIO CSV import / bare csv read: {csv_ratio:.1f}x (aim <= 10)")
+        print(f"\nRATIO CSV import / bare csv read: {csv_ratio:.1f}x (aim <= 10; storing the "
+              f"rows alone is {csv_imp['store_only_seconds'] / read['seconds']:.1f}x)")
         print(f"RATIO ofxtools / our OFX import:  {ofx_ratio:.1f}x (aim >= 10)")
         print(f"PEAK memory: CSV {csv_imp['peak_mb']:.0f} MB, OFX {ofx_imp['peak_mb']:.0f} MB "
               "(aim < 200)")
