@@ -121,6 +121,4 @@ def read_statement(data: bytes, filename: str | None = None, *, profile: str | N
     st = iter_statement(data, filename, profile=profile, mapping=mapping, max_rows=max_rows,
                         max_bytes=max_bytes)
     st.records = tuple(st.records)
-    if not st.records and not st.needs_mapping and st.problems and not st.notices:
-        pass
     return st

@@ -288,18 +288,7 @@ def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
                 trn_start, trn_line = pos, line
                 fields = {}
                 continue
-            if in_trn:
-                if tag in _ACCT_TO:
-                    in_acct_to = True
-                elif tag == "PAYEE" and not val:
-                    in_payee = True
-                elif in_acct_to:
-                    pass
-                elif in_payee and tag == "NAME":
-                    fields["PAYEE.NAME"] = val
-                elif tag not in fields or not fields[tag]:
-                    fields[tag] = val
-                continue
+            # (A transaction's own fields never get this far: the hot path above takes them.)
             if bal_kind and tag not in ("BALAMT", "DTASOF"):
                 finish_balance()
             if tag in _STMT_AGGS:
