@@ -36,7 +36,8 @@ from itertools import islice
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, any_, bindparam, delete, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from ..models import Account, Attachment, PendingUpload, StatementImport, Transaction
@@ -308,10 +309,18 @@ def _existing(p: _Pass, lo: date, hi: date, keys: list[str], fps: list[str]
     wanted = list(set(keys) | set(fps))
     account_id = p.account.id
     found_keys = set(p.session.scalars(select(Transaction.dedupe_key).where(
-        Transaction.account_id == account_id, Transaction.dedupe_key.in_(wanted))))
+        Transaction.account_id == account_id, _one_of(p, Transaction.dedupe_key, wanted))))
     found_fps = set(p.session.scalars(select(Transaction.fingerprint).where(
-        Transaction.account_id == account_id, Transaction.fingerprint.in_(fps))))
+        Transaction.account_id == account_id, _one_of(p, Transaction.fingerprint, fps))))
     return found_keys, found_fps  # type: ignore[return-value]
+
+
+def _one_of(p: _Pass, column: Any, values: list[str]) -> Any:
+    """``column IN values``. On PostgreSQL as ``= ANY(array)``: one parameter instead of a
+    thousand or two, which the driver and the server handle many times faster."""
+    if p.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(String)))
+    return column.in_(values)
 
 
 def _typed_by_hand(p: _Pass, lo: date, hi: date) -> set[tuple[date, int]]:
@@ -345,6 +354,9 @@ class _Writer:
     Dates and times are turned into text the way SQLAlchemy stores them on SQLite;
     PostgreSQL's driver takes them as they are. ON CONFLICT DO NOTHING on the unique
     (account, key) index makes a line that another import has just written a no-op.
+    (On PostgreSQL, COPY into a temporary table and one INSERT ... SELECT per chunk was
+    tried: about 10% faster, as the server's own work per row (four indexes, three
+    foreign-key checks) dominates, so not worth a second way of writing.)
     """
 
     def __init__(self, session: Session) -> None:
