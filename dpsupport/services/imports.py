@@ -256,13 +256,6 @@ class _Pass:
     known_range: tuple[date, date] | None = None
 
 
-def _key_for_id(scope: str, bank_id: str) -> str:
-    key = id_key(scope, bank_id)
-    if len(key) > 128:  # very long bank ids: keep the column small and the key exact
-        key = "id#" + hashlib.sha256(key.encode("utf-8")).hexdigest()
-    return key
-
-
 _ACCOUNT_INDEX = attrgetter("account_index")
 
 
@@ -283,7 +276,7 @@ def _keyed_chunks(p: _Pass, records: Iterator[Line]
         if p.use_ids:
             if not keys.ids_reliable():
                 raise _IdsUnreliable
-            yield chunk, [_key_for_id(scope, r.bank_id) for r in chunk], fps  # type: ignore[arg-type]
+            yield chunk, [id_key(scope, r.bank_id) for r in chunk], fps  # type: ignore[arg-type]
         else:
             yield chunk, fps, fps
 

@@ -49,6 +49,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from .model import Transaction
 
@@ -78,12 +79,17 @@ class RecordKey:
 def description_tag(scope: str, description: str) -> str:
     """16 hex digits standing for (account scope, normalised description)."""
     payload = f"{scope}\x1f{_normalise(description)}"
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+    return _sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
 def fingerprint(scope: str, rec: Transaction, occurrence: int) -> str:
     return (f"fp:{rec.posted.isoformat()}:{rec.amount_pence}:"
             f"{description_tag(scope, rec.description)}:{occurrence}")
+
+
+def occurrence_of(fp: str) -> int:
+    """The occurrence number a fingerprint ends with."""
+    return int(fp.rpartition(":")[2])
 
 
 class _Tags(dict[str, str]):
@@ -99,52 +105,39 @@ class _Tags(dict[str, str]):
     def __missing__(self, description: str) -> str:
         if len(self) >= _TAGS_KEPT:
             self.clear()
-        # description_tag, written out: this runs once per distinct description
-        norm = _NON_WORD.sub(" ", description.upper()).strip()
-        tag = self[description] = _sha256(f"{self.scope}\x1f{norm}".encode()).hexdigest()[:16]
+        tag = self[description] = description_tag(self.scope, description)
         return tag
 
 
 _TAGS_KEPT = 8192
+MAX_KEY = 128  # the database column's size
 
 
 def id_key(scope: str, bank_id: str) -> str:
-    """The ``fitid_key`` for a bank id (used only when the file's ids are reliable)."""
-    return f"id:{scope}\x1f{bank_id}"
-
-
-def reliable_ids(records: Sequence[Transaction]) -> set[int]:
-    """Account indexes whose bank ids are all present and unique in this file."""
-    ids: dict[int, set[str]] = {}
-    bad: set[int] = set()
-    for r in records:
-        acct, bank_id = r.account_index, r.bank_id
-        seen = ids.get(acct)
-        if seen is None:
-            seen = ids[acct] = set()
-        if not bank_id or bank_id in seen:
-            bad.add(acct)
-        else:
-            seen.add(bank_id)
-    return set(ids) - bad
+    """The ``fitid_key`` for a bank id (used only when the file's ids are reliable). A very
+    long id is hashed, so the key fits the database column and stays exact."""
+    key = f"id:{scope}\x1f{bank_id}"
+    if len(key) > MAX_KEY:
+        key = "id#" + _sha256(key.encode("utf-8")).hexdigest()
+    return key
 
 
 class KeyStream:
-    """The keys of :func:`record_keys`, one record at a time, for an import that streams.
+    """The keys of :func:`record_keys`, a chunk of records at a time, for an import that
+    streams.
 
-    ``add(rec)`` returns the record's ``(fingerprint, occurrence)`` at once: they depend only
-    on the records before it. Whether the bank ids can be trusted is known only at the end
-    of the file: after the last ``add``, :meth:`ids_reliable` says so per account, and
+    :meth:`add_many` returns the records' fingerprints at once: they depend only on the
+    records before them. Whether the bank ids can be trusted is known only at the end of
+    the file: after the last chunk, :meth:`ids_reliable` says so per account, and
     :meth:`fitid_key` gives the id key (None when the ids are not reliable). While
     streaming, ``ids_reliable`` is False as soon as a blank or repeated id has been seen, so
     an importer can switch to fingerprints early. Only the (date, amount, description)
     counts and the bank ids are kept, never the records.
     """
 
-    __slots__ = ("_scope", "_scopes", "_seen", "_ids", "_bad", "_tags", "_days")
+    __slots__ = ("_scopes", "_seen", "_ids", "_bad", "_tags", "_days")
 
     def __init__(self, account_scope: str | Sequence[str]) -> None:
-        self._scope = account_scope if isinstance(account_scope, str) else None
         self._scopes = account_scope
         # "fp:<date>:<amount>:<tag>" (with the account index if several) -> occurrences
         self._seen: dict[object, int] = {}
@@ -154,53 +147,37 @@ class KeyStream:
         self._days: dict[object, str] = {}
 
     def scope(self, account_index: int = 0) -> str:
-        return self._scope if self._scope is not None else self._scopes[account_index]
+        scopes = self._scopes
+        return scopes if isinstance(scopes, str) else scopes[account_index]
 
     def add(self, rec: Transaction) -> tuple[str, int]:
-        acct = rec.account_index
-        tags = self._tags.get(acct)
-        if tags is None:
-            tags = self._tags[acct] = _Tags(self.scope(acct))
-        posted = rec.posted
-        day = self._days.get(posted)
-        if day is None:
-            day = self._days[posted] = posted.isoformat()
-        base = f"fp:{day}:{rec.amount_pence}:{tags[rec.description]}"
-        key: object = base if self._scope is not None else (acct, base)
-        occ = self._seen.get(key, 0) + 1
-        self._seen[key] = occ
-        bank_id = rec.bank_id
-        ids = self._ids.get(acct)
-        if ids is None:
-            ids = self._ids[acct] = set()
-        if not bank_id or bank_id in ids:
-            self._bad.add(acct)
-        else:
-            ids.add(bank_id)
-        return f"{base}:{occ}", occ
+        """One record's ``(fingerprint, occurrence)``."""
+        fp = self.add_many([rec])[0]
+        return fp, occurrence_of(fp)
 
     def add_many(self, records: list[Transaction]) -> list[str]:
-        """The fingerprints of ``records``, as :meth:`add` would give them one by one."""
-        if self._scope is None:  # several accounts: the general way
-            return [self.add(r)[0] for r in records]
-        tags = self._tags.get(0)
-        if tags is None:
-            tags = self._tags[0] = _Tags(self._scope)
+        """The fingerprints of ``records``, in order."""
+        single = isinstance(self._scopes, str)
+        all_tags = self._tags
         days, days_get = self._days, self._days.get
         seen, seen_get = self._seen, self._seen.get
         ids_of, bad = self._ids, self._bad
         out: list[str] = []
         add_out = out.append
         for rec in records:
+            acct = rec.account_index
+            tags = all_tags.get(acct)
+            if tags is None:
+                tags = all_tags[acct] = _Tags(self.scope(acct))
             posted = rec.posted
             day = days_get(posted)
             if day is None:
                 day = days[posted] = posted.isoformat()
             base = f"fp:{day}:{rec.amount_pence}:{tags[rec.description]}"
-            occ = seen_get(base, 0) + 1
-            seen[base] = occ
+            key: object = base if single else (acct, base)
+            occ = seen_get(key, 0) + 1
+            seen[key] = occ
             add_out(f"{base}:{occ}")
-            acct = rec.account_index
             if acct in bad:
                 continue
             bank_id = rec.bank_id
@@ -209,6 +186,7 @@ class KeyStream:
                 ids = ids_of[acct] = set()
             if not bank_id or bank_id in ids:
                 bad.add(acct)
+                ids.clear()  # no longer needed: this account's ids will not be used
             else:
                 ids.add(bank_id)
         return out
@@ -217,8 +195,11 @@ class KeyStream:
         return account_index in self._ids and account_index not in self._bad
 
     def fitid_key(self, rec: Transaction) -> str | None:
-        if rec.bank_id and self.ids_reliable(rec.account_index):
-            return id_key(self.scope(rec.account_index), rec.bank_id)
+        return self.id_key(rec.account_index, rec.bank_id)
+
+    def id_key(self, account_index: int, bank_id: str | None) -> str | None:
+        if bank_id and self.ids_reliable(account_index):
+            return id_key(self.scope(account_index), bank_id)
         return None
 
 
@@ -227,8 +208,8 @@ def record_keys(records: Iterable[Transaction], account_scope: str | Sequence[st
     """One key per record, in the same order. ``account_scope`` identifies the account in the
     database (e.g. its id); pass a list to give each OFX account index its own scope.
 
-    One pass over ``records`` (an iterator is fine: the records themselves are not kept,
-    only what the keys need); see :class:`KeyStream` to key records while streaming.
+    One pass over ``records`` with a :class:`KeyStream` (an iterator is fine: the records
+    themselves are not kept, only their fingerprints and bank ids).
 
     The cyclic garbage collector is paused while the keys are made: building 100,000 small
     objects next to 100,000 records otherwise sets off full collections that cost a third
@@ -245,54 +226,15 @@ def record_keys(records: Iterable[Transaction], account_scope: str | Sequence[st
 
 def _record_keys(records: Iterable[Transaction], account_scope: str | Sequence[str]
                  ) -> list[RecordKey]:
-    single = account_scope if isinstance(account_scope, str) else None
-    # Occurrence counts, keyed by the fingerprint minus its occurrence (with the account
-    # index when there are several): (account, date, amount, normalised description).
-    seen: dict[object, int] = {}
-    seen_get = seen.get
-    ids: dict[int, set[str]] = {}  # bank ids so far, per account whose ids may be reliable
-    bad: set[int] = set()  # accounts with a missing or repeated bank id
-    candidates: list[tuple[int, int, str]] = []  # (record index, account, bank id)
-    iso: dict[object, str] = {}
-    iso_get = iso.get
-    all_tags: dict[int, _Tags] = {}
-    one_tags = _Tags(single) if single is not None else None
+    stream = KeyStream(account_scope)
     fps: list[str] = []
-    occs: list[int] = []
-    add_fp = fps.append
-    add_occ = occs.append
-    for r in records:
-        acct = r.account_index
-        posted = r.posted
-        day = iso_get(posted)
-        if day is None:
-            day = iso[posted] = posted.isoformat()
-        tags = one_tags
-        if tags is None:
-            tags = all_tags.get(acct)
-            if tags is None:
-                tags = all_tags[acct] = _Tags(account_scope[acct])
-        base = f"fp:{day}:{r.amount_pence}:{tags[r.description]}"
-        key: object = base if single is not None else (acct, base)
-        occ = seen_get(key, 0) + 1
-        seen[key] = occ
-        add_fp(f"{base}:{occ}")
-        add_occ(occ)
-        if acct not in bad:
-            bank_id = r.bank_id
-            acct_ids = ids.get(acct)
-            if acct_ids is None:
-                acct_ids = ids[acct] = set()
-            if not bank_id or bank_id in acct_ids:
-                bad.add(acct)
-                del ids[acct]
-            else:
-                acct_ids.add(bank_id)
-                candidates.append((len(fps) - 1, acct, bank_id))
-    del seen, iso
-    out = [RecordKey(fp, fp, None, occ) for fp, occ in zip(fps, occs, strict=True)]
-    for i, acct, bank_id in candidates:
-        if acct not in bad:
-            fid = f"id:{single if single is not None else account_scope[acct]}\x1f{bank_id}"
-            out[i] = RecordKey(fid, fps[i], fid, occs[i])
+    ids: list[tuple[int, str | None]] = []  # (account index, bank id) per record
+    it = iter(records)
+    while chunk := list(islice(it, 1000)):
+        fps += stream.add_many(chunk)
+        ids += [(r.account_index, r.bank_id) for r in chunk]
+    out = []
+    for fp, (acct, bank_id) in zip(fps, ids, strict=True):
+        fid = stream.id_key(acct, bank_id)
+        out.append(RecordKey(fid or fp, fp, fid, occurrence_of(fp)))
     return out
