@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,23 +43,30 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def _postgres_database() -> Iterator[str]:
+@contextmanager
+def throwaway_postgres(prefix: str) -> Iterator[str]:
+    """The URL of a brand-new, empty PostgreSQL database, dropped afterwards (the test is
+    skipped, with the reason, when PostgreSQL is not configured)."""
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"PostgreSQL not configured: set {PG_ENV} to run these tests on it")
-    name = f"dpsupport_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
     try:
-        upgrade(url)
-        yield url
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_database() -> Iterator[str]:
+    with throwaway_postgres("dpsupport_test") as url:
+        upgrade(url)
+        yield url
 
 
 def _empty_postgres(url: str) -> None:

@@ -4,9 +4,7 @@ the models exactly, and every step can be undone and done again."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -15,8 +13,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Engine, MetaData, String, create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Column, Engine, MetaData, String, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from dpsupport.db import make_engine
@@ -25,7 +22,7 @@ from dpsupport.models import Base
 from dpsupport.statements import Transaction as Line
 from dpsupport.statements.dedupe import fingerprint
 
-from .conftest import PG_ENV
+from .conftest import throwaway_postgres
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -34,19 +31,8 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
         return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} to run these tests on it")
-    name = f"dpsupport_migrate_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres("dpsupport_migrate") as url:
+        yield url
 
 
 @pytest.fixture
