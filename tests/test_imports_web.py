@@ -352,3 +352,31 @@ def test_a_finance_officer_sees_imports_but_cannot_upload(app, session) -> None:
     assert post(fo, f"{base}/upload/{token}/confirm").status_code == 403
     assert post(fo, f"{show}/undo").status_code == 403
     assert _imported(session, holder) == 3
+
+
+def test_an_imported_payment_shows_where_it_came_from(app, session) -> None:  # type: ignore[no-untyped-def]
+    holder, worker, client, base = _signed_in(app, session)
+    token = _token(_upload(client, holder, MAY, "may.csv"))
+    done = post(client, f"{base}/upload/{token}/confirm")
+    import_url = done.headers["Location"]
+    session.rollback()
+    tesco = session.scalar(select(Transaction).where(Transaction.description == "TESCO STORES"))
+    assert tesco is not None
+    html = client.get(f"/holders/{holder.id}/transactions/{tesco.id}").get_data(as_text=True)
+    text = _text(html)
+    assert re.search(r"Where it came from Bank statement may\.csv ?, imported \d+ \w+ \d{4}", text)
+    assert f'href="{import_url}"' in html
+    assert "Balance after it, as the bank showed it £537.50" in text
+    assert "See this payment as the bank's file has it" in text
+    assert '<pre class="dp-raw"' in html and "03/05/2026,TESCO STORES,-12.50,537.50" in html
+    # a payment typed in by hand has none of this
+    post(client, f"/holders/{holder.id}/transactions/new",
+         {"date-day": "4", "date-month": "5", "date-year": "2026", "direction": "out",
+          "amount": "5.00", "payee": "Corner shop"})
+    session.rollback()
+    typed = session.scalar(select(Transaction).where(Transaction.source == "manual"))
+    assert typed is not None
+    text = _text(client.get(f"/holders/{holder.id}/transactions/{typed.id}").get_data(
+        as_text=True))
+    assert "Entered by hand" in text
+    assert "as the bank showed it" not in text and "bank's file" not in text

@@ -127,6 +127,7 @@ class Transaction(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
     account: Mapped[Account] = relationship()
+    statement_import: Mapped[StatementImport | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="transaction")
 
     @property
