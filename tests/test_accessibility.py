@@ -49,7 +49,10 @@ def _statement_paths(session, user: User, holder_id: int, manages: bool) -> list
         odd = imports.save_pending(session, account, ODD_COLUMNS, "june.csv")
         bad = imports.save_pending(session, account, UNREADABLE_LINE, "old.csv")
     session.commit()
-    paths = [base, f"{base}/{done.import_id}"]
+    line = session.scalar(select(Transaction.id).where(Transaction.import_id == done.import_id)
+                          .limit(1))
+    # the import, and one payment it added (which shows the line from the bank's file)
+    paths = [base, f"{base}/{done.import_id}", f"/holders/{holder_id}/transactions/{line}"]
     if manages:
         paths += [f"{base}/upload", f"submit:{base}/upload", f"{base}/upload/{odd.token}/columns",
                   f"{base}/upload/{bad.token}", f"submit:{base}/upload/{bad.token}"]
