@@ -67,3 +67,34 @@ def test_every_link_works_and_stays_within_grants(app, session, who: str) -> Non
     assert holders_reached <= allowed, f"{who} reached holders {holders_reached - allowed}"
     assert holders_reached == allowed, f"{who} could not reach {allowed - holders_reached}"
     assert len(seen) > 5
+
+
+def test_the_demo_shows_a_statement_import(app, session) -> None:  # type: ignore[no-untyped-def]
+    """Helen uploaded Margaret's latest Nationwide statement: it was read with the
+    Nationwide profile, adds up, and its newest payments are left for her to sort."""
+    from datetime import date, timedelta
+
+    from dpsupport.models import Holder, StatementImport, Transaction
+
+    today = date(2026, 11, 23)
+    load_demo(session, today)
+    session.commit()
+    record = session.scalar(select(StatementImport))
+    assert record is not None
+    margaret = session.get(Holder, record.holder_id)
+    helen = session.get(User, record.uploaded_by_id)
+    assert margaret is not None and margaret.name == "Margaret Hill"
+    assert helen is not None and helen.name.startswith("Helen")
+    assert record.file_format == "csv:nationwide" and record.rejected_count == 0
+    assert record.balance_check and record.balance_check.startswith("This statement adds up")
+    assert record.statement_start == date(2026, 10, 5) and record.new_count == 8
+    lines = session.scalars(select(Transaction).where(Transaction.import_id == record.id)
+                            .order_by(Transaction.date)).all()
+    assert all(t.raw and t.running_balance_pence is not None for t in lines)
+    cutoff = today - timedelta(days=14)
+    assert [t.category is None for t in lines] == [t.date > cutoff for t in lines]
+    assert any(t.date > cutoff for t in lines) and any(t.date <= cutoff for t in lines)
+    # nothing typed by hand overlaps the statement (no payment is there twice)
+    assert not session.scalar(select(Transaction.id).where(
+        Transaction.holder_id == margaret.id, Transaction.source == "manual",
+        Transaction.date >= record.statement_start))

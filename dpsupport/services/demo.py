@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -26,6 +27,7 @@ from ..models import (
     Transaction,
     User,
 )
+from . import imports
 from .audit import Actor, acting_as
 from .auth import hash_password
 
@@ -94,17 +96,59 @@ def _lines(session: Session, holder: Holder, lines: list[tuple[str, str, int, st
 
 
 class _Ledger:
-    def __init__(self, session: Session, holder: Holder, account: Account, today: date) -> None:
+    """Adds a holder's payments as typed in by hand; or, from ``statement_from`` on, keeps
+    them for a bank statement that :meth:`import_statement` then imports (as the person
+    who manages the money would download and upload it)."""
+
+    def __init__(self, session: Session, holder: Holder, account: Account, today: date,
+                 opening: int = 0, statement_from: date | None = None) -> None:
         self.session, self.holder, self.account, self.today = session, holder, account, today
+        self.balance, self.statement_from = opening, statement_from
+        self.later: list[tuple[date, int, str, str | None, BudgetLine | None, str | None]] = []
 
     def add(self, day: date, pence: int, payee: str, category: str | None,
             line: BudgetLine | None = None, note: str | None = None) -> None:
         if day > self.today:
             return
+        if self.statement_from is not None and day >= self.statement_from:
+            self.later.append((day, pence, payee, category, line, note))
+            return
+        self.balance += pence
         self.session.add(Transaction(
             holder_id=self.holder.id, account_id=self.account.id, date=day, amount_pence=pence,
             payee=payee, category=category, budget_line_id=line.id if line else None,
             note=note, source="manual", description=payee))
+
+    def import_statement(self, who: User, sorted_until: date) -> None:
+        """Import the kept payments as a Nationwide CSV download, then sort (give a
+        category to) those up to ``sorted_until``, as the person would over the weeks; the
+        newest are left "not sorted yet"."""
+        self.later.sort(key=lambda entry: entry[0])
+        lines = [f'"Account Name:","FlexDirect ****{self.account.last4}"', "",
+                 '"Date","Transaction type","Description","Paid out","Paid in","Balance"']
+        for day, pence, payee, *_ in self.later:
+            self.balance += pence
+            kind = "Bank credit" if pence > 0 else "Direct debit"
+            money = f"£{abs(pence) // 100:,}.{abs(pence) % 100:02d}"
+            out, into = ("", money) if pence > 0 else (money, "")
+            sign = "-" if self.balance < 0 else ""
+            balance = f"{sign}£{abs(self.balance) // 100:,}.{abs(self.balance) % 100:02d}"
+            lines.append(f'"{day:%d %b %Y}","{kind}","{payee.upper()}","{out}","{into}",'
+                         f'"{balance}"')
+        data = ("\r\n".join(lines) + "\r\n").encode("cp1252")
+        self.session.flush()
+        with acting_as(Actor(who.id, who.name)):
+            done = imports.import_statement(
+                self.session, self.account, data,
+                f"Statement Download {self.today:%Y-%b-%d} 12-00-00.csv")
+        made = self.session.scalars(select(Transaction).where(
+            Transaction.import_id == done.import_id).order_by(Transaction.date,
+                                                             Transaction.id)).all()
+        for tx, (day, pence, _payee, category, line, note) in zip(made, self.later,
+                                                                   strict=True):
+            assert (tx.date, tx.amount_pence) == (day, pence)
+            if day <= sorted_until:
+                tx.category, tx.budget_line_id, tx.note = category, line.id if line else None, note
 
 
 def _every(start: date, step: timedelta | relativedelta, until: date) -> list[date]:
@@ -156,7 +200,7 @@ def load_demo(session: Session, today: date | None = None) -> None:
             session.add(HolderAccess(holder_id=holder.id, user_id=users[key].id, role=role,
                                      representative_type=rep, granted_by_id=users["alex"].id))
 
-        _margaret(session, margaret, start, today, rng)
+        _margaret(session, margaret, start, today, rng, users["helen"])
         _jordan(session, jordan, start, today, rng)
         _ewan(session, ewan, start, today, rng)
         session.flush()
@@ -171,7 +215,7 @@ def _account(session: Session, holder: Holder, name: str, kind: str, bank: str,
 
 
 def _margaret(session: Session, holder: Holder, start: date, today: date,
-              rng: random.Random) -> None:
+              rng: random.Random, helen: User) -> None:
     _agreement(session, holder, funder="Riverside Borough Council", scheme="dp_england",
                frequency="four_weekly", timing="advance", start=start, amount=112000,
                contribution=9600, basis="net", contingency=50000, opening=40000)
@@ -183,8 +227,12 @@ def _margaret(session: Session, holder: Holder, start: date, today: date,
         ("respite", "Short breaks", 10000, "Gives Helen a rest from caring"),
         ("contingency", "Contingency", 4000, None),
     ])
+    # Helen typed payments in by hand until last month; since then she has uploaded
+    # the bank's statement instead, and sorted all but the last fortnight's payments.
+    statement_from = today - relativedelta(months=1, days=today.day - 1)
     ledger = _Ledger(session, holder, _account(session, holder, "Direct payment account",
-                                                "bank", "Nationwide", "4471"), today)
+                                                "bank", "Nationwide", "4471"), today,
+                     opening=40000, statement_from=statement_from)
     for day in _every(start, timedelta(days=28), today):
         ledger.add(day, 102400, "Riverside Borough Council", "council_payment")
         ledger.add(day + timedelta(days=1), 9600, "M Hill", "contribution")
@@ -199,6 +247,7 @@ def _margaret(session: Session, holder: Holder, start: date, today: date,
                    note="A week's respite while Helen was away")
     ledger.add(start + relativedelta(months=5, days=3), -4000, "Cash withdrawal", None,
                note="Taxi to hospital appointment")
+    ledger.import_statement(helen, sorted_until=today - timedelta(days=14))
 
 
 def _jordan(session: Session, holder: Holder, start: date, today: date,
