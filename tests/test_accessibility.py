@@ -99,3 +99,6 @@ def test_pages_pass_axe(app, session, email: str) -> None:  # type: ignore[no-un
     problems = [(p["page"], v["id"], v["help"], v["targets"]) for p in pages
                 for v in p["violations"]]
     assert not problems, problems
+    spills = [(p["page"], p["reflow"]["width"], p["reflow"]["spill"]) for p in pages
+              if p["reflow"]["width"] > 320]
+    assert not spills, f"pages wider than a 320-pixel screen: {spills}"
