@@ -105,6 +105,8 @@ def test_upload_check_and_import_adds_the_rows(app, session) -> None:  # type: i
     text = _text(page.get_data(as_text=True))
     assert "Added 3 new payments." in text  # the flash
     assert "TESCO STORES" in text and "Sam Worker" in text
+    assert "<h1 class=\"govuk-heading-l\">Statement for 1 May 2026 to 3 May 2026</h1>" in (
+        page.get_data(as_text=True))
     assert "This removes the 3 payments this statement added" in text
     assert _imported(session, holder) == 3
     assert _count(session, PendingUpload) == 0

@@ -31,6 +31,7 @@ from ..services import audit, imports, records
 from ..statements import ColumnMapping, MappingPreview, StatementError, iter_statement
 from .access import holder_page
 from .database import db
+from .filters import long_date
 from .forms import ConfirmForm
 
 bp = Blueprint("imports", __name__, url_prefix="/holders/<int:holder_id>/statements")
@@ -418,7 +419,18 @@ def show(holder: Holder, import_id: int):  # type: ignore[no-untyped-def]
         problems=problems, blocker=imports.undo_blockers(session, record),
         undo_form=ConfirmForm(), format_label=imports.format_label(record.file_format),
         several_accounts=len(_accounts(holder)) > 1, account_label=_account_label,
-        title=f"Statement {record.filename}")
+        title=_statement_title(record))
+
+
+def _statement_title(record: StatementImport) -> str:
+    """People know a statement by its dates; a file name ("Statement Download
+    2026-Nov-23 12-00-00.csv") is shown on the page as well, but makes a poor heading."""
+    if record.statement_start and record.statement_end:
+        if record.statement_start == record.statement_end:
+            return f"Statement for {long_date(record.statement_start)}"
+        return (f"Statement for {long_date(record.statement_start)} to "
+                f"{long_date(record.statement_end)}")
+    return f"Statement {record.filename}"
 
 
 @bp.route("/<int:import_id>/undo", methods=["POST"])
