@@ -369,6 +369,7 @@ def test_an_imported_payment_shows_where_it_came_from(app, session) -> None:  # 
     assert re.search(r"Where it came from Bank statement may\.csv ?, imported \d+ \w+ \d{4}", text)
     assert f'href="{import_url}"' in html
     assert "Balance after it, as the bank showed it £537.50" in text
+    assert text.count("TESCO STORES") == 2  # named once (the description is the payee), and in the line
     assert "See this payment as the bank's file has it" in text
     assert '<pre class="dp-raw"' in html and "03/05/2026,TESCO STORES,-12.50,537.50" in html
     # a payment typed in by hand has none of this
