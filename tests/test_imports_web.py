@@ -115,6 +115,7 @@ def test_upload_check_and_import_adds_the_rows(app, session) -> None:  # type: i
     assert record.file_sha256 in text
     listing = _text(client.get(base).get_data(as_text=True))
     assert "may.csv" in listing and "Imported" in listing and "Sam Worker" in listing
+    assert "Statement for 1 May 2026 to 3 May 2026" in listing
     # the trail says who uploaded and who imported
     actions = session.scalars(select(AuditEvent.action).where(
         AuditEvent.actor_id == worker.id, AuditEvent.holder_id == holder.id)).all()

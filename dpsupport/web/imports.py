@@ -249,7 +249,8 @@ def index(holder: Holder):  # type: ignore[no-untyped-def]
     return render_template(
         "imports/index.html", holder=holder, imports_list=found, formats=FORMATS,
         several_accounts=len(_accounts(holder)) > 1, label=imports.format_label,
-        account_label=_account_label, title="Bank statements")
+        account_label=_account_label, statement_title=_statement_title,
+        title="Bank statements")
 
 
 @bp.route("/upload", methods=["GET", "POST"])
