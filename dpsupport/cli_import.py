@@ -48,6 +48,8 @@ def _human(summary: Any, dry_run: bool) -> list[str]:
     if summary.balance_check is not None:
         lines.append(summary.balance_check.message)
     lines.extend(summary.notices)
+    if summary.sorted_like_before:
+        lines.append(summary.sorting_sentence())
     for import_id, when in summary.earlier_imports:
         lines.append(f"This file was imported before, on {long_date(when)} "
                      f"(import {import_id}).")

@@ -71,8 +71,9 @@ def test_every_link_works_and_stays_within_grants(app, session, who: str) -> Non
 
 def test_the_demo_shows_a_statement_import(app, session) -> None:  # type: ignore[no-untyped-def]
     """Helen uploaded Margaret's latest Nationwide statement: it was read with the
-    Nationwide profile, adds up, and its newest payments are left for her to sort."""
-    from datetime import date, timedelta
+    Nationwide profile and adds up; payees she had sorted before are sorted the same way,
+    and a shop she had not paid before is left for her to sort."""
+    from datetime import date
 
     from dpsupport.models import Holder, StatementImport, Transaction
 
@@ -87,13 +88,14 @@ def test_the_demo_shows_a_statement_import(app, session) -> None:  # type: ignor
     assert helen is not None and helen.name.startswith("Helen")
     assert record.file_format == "csv:nationwide" and record.rejected_count == 0
     assert record.balance_check and record.balance_check.startswith("This statement adds up")
-    assert record.statement_start == date(2026, 10, 5) and record.new_count == 8
+    assert record.statement_start == date(2026, 10, 5) and record.new_count == 9
     lines = session.scalars(select(Transaction).where(Transaction.import_id == record.id)
                             .order_by(Transaction.date)).all()
     assert all(t.raw and t.running_balance_pence is not None for t in lines)
-    cutoff = today - timedelta(days=14)
-    assert [t.category is None for t in lines] == [t.date > cutoff for t in lines]
-    assert any(t.date > cutoff for t in lines) and any(t.date <= cutoff for t in lines)
+    unsorted = [t.payee for t in lines if t.category is None]
+    assert unsorted == ["TESCO STORES 2231"]
+    care = [t for t in lines if t.payee == "BRIGHTSIDE CARE LTD"]
+    assert care and all(t.category == "agency_care" and t.budget_line_id for t in care)
     # nothing typed by hand overlaps the statement (no payment is there twice)
     assert not session.scalar(select(Transaction.id).where(
         Transaction.holder_id == margaret.id, Transaction.source == "manual",

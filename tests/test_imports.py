@@ -346,6 +346,55 @@ def test_payments_typed_by_hand_are_pointed_out(session: Session, account: Accou
     assert flagged == ["A PATEL WAGES"]
 
 
+def test_payees_sorted_before_are_sorted_the_same_way(session: Session,
+                                                      account: Account) -> None:
+    from dpsupport.models import BudgetLine
+
+    wages = BudgetLine(holder_id=account.holder_id, category="pa_wages", label="PA wages",
+                       planned_pence=90000)
+    session.add(wages)
+    session.flush()
+    earlier = [  # (date, pence, payee, category, plan line)
+        (date(2026, 4, 3), -45000, "A Patel wages", "pa_wages", wages.id),
+        (date(2026, 3, 3), -45000, "A PATEL WAGES", "respite", None),  # older: not used
+        (date(2026, 4, 1), 100000, "Northshire Council DP", "council_payment", None),
+        (date(2026, 4, 9), 1250, "Tesco Stores", "refund", None),  # money in: a refund
+        (date(2026, 4, 10), -999, "Payroll Bureau Ltd", None, None),  # never sorted
+    ]
+    for day, pence, payee, category, line_id in earlier:
+        session.add(Transaction(holder_id=account.holder_id, account_id=account.id,
+                                date=day, amount_pence=pence, payee=payee,
+                                category=category, budget_line_id=line_id))
+    session.commit()
+
+    preview = imports.preview(session, account, csv_statement(MAY), "may.csv")
+    assert preview.sorted_like_before == 2 and not preview.written
+    assert preview.sorting_sentence() == (
+        "2 new payments will be sorted the same way as your earlier payments to or from "
+        "the same people. You can change any of them.")
+    summary = _do_import(session, account, csv_statement(MAY))
+    assert summary.sorted_like_before == 2 and summary.to_json()["sorted_like_before"] == 2
+    got = session.execute(
+        select(Transaction.description, Transaction.category, Transaction.budget_line_id)
+        .where(Transaction.import_id == summary.import_id)
+        .order_by(Transaction.date, Transaction.id)).all()
+    assert [tuple(r) for r in got] == [
+        ("NORTHSHIRE COUNCIL DP", "council_payment", None),
+        ("A PATEL WAGES", "pa_wages", wages.id),  # the latest sorting, with its plan line
+        ("TESCO STORES", None, None),  # a purchase is not sorted like a refund
+        ("TESCO STORES", None, None),
+        ("PAYROLL BUREAU LTD", None, None),
+    ]
+
+
+def test_nothing_is_sorted_in_an_account_never_sorted(session: Session,
+                                                      account: Account) -> None:
+    summary = _do_import(session, account, csv_statement(MAY))
+    assert summary.sorted_like_before == 0 and summary.sorting_sentence() == ""
+    assert not session.scalar(select(Transaction.id).where(
+        Transaction.import_id == summary.import_id, Transaction.category.is_not(None)))
+
+
 def test_preview_writes_nothing(session: Session, account: Account) -> None:
     before = session.scalar(select(func.count()).select_from(Transaction))
     summary = imports.preview(session, account, csv_statement(MAY), "may.csv")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -24,6 +25,7 @@ MAY = (b"Date,Description,Amount,Balance\n"
        b"03/05/2026,TESCO STORES,-12.50,537.50\n")
 ODD = b"when;what;howmuch\n2026-05-01;Council;10\n2026-05-02;Shop;-3.20\n"
 ODD_JUNE = b"when;what;howmuch\n2026-06-01;Council;10\n"
+MAY_FIRST_LAST_YEAR = date(2025, 5, 1)
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 
 
@@ -384,3 +386,23 @@ def test_an_imported_payment_shows_where_it_came_from(app, session) -> None:  # 
         as_text=True))
     assert "Entered by hand" in text
     assert "as the bank showed it" not in text and "bank's file" not in text
+
+
+def test_payees_sorted_before_are_sorted_again_and_the_pages_say_so(app, session) -> None:  # type: ignore[no-untyped-def]
+    holder, worker, client, base = _signed_in(app, session)
+    account = session.scalar(select(Account).where(Account.holder_id == holder.id))
+    session.add(Transaction(holder_id=holder.id, account_id=account.id,
+                            date=MAY_FIRST_LAST_YEAR, amount_pence=-3000, payee="Tesco Stores",
+                            category="other"))
+    session.commit()
+    token = _token(_upload(client, holder, MAY, "may.csv"))
+    review = _text(client.get(f"{base}/upload/{token}").get_data(as_text=True))
+    sentence = ("1 new payment will be sorted the same way as your earlier payments to or "
+                "from the same people. You can change any of them.")
+    assert sentence in review
+    done = client.get(post(client, f"{base}/upload/{token}/confirm").headers["Location"])
+    assert ("Added 3 new payments. 1 new payment was sorted the same way" in
+            _text(done.get_data(as_text=True)))
+    session.rollback()
+    tesco = session.scalar(select(Transaction).where(Transaction.description == "TESCO STORES"))
+    assert tesco is not None and tesco.category == "other"

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -104,14 +103,14 @@ class _Ledger:
                  opening: int = 0, statement_from: date | None = None) -> None:
         self.session, self.holder, self.account, self.today = session, holder, account, today
         self.balance, self.statement_from = opening, statement_from
-        self.later: list[tuple[date, int, str, str | None, BudgetLine | None, str | None]] = []
+        self.later: list[tuple[date, int, str]] = []
 
     def add(self, day: date, pence: int, payee: str, category: str | None,
             line: BudgetLine | None = None, note: str | None = None) -> None:
         if day > self.today:
             return
         if self.statement_from is not None and day >= self.statement_from:
-            self.later.append((day, pence, payee, category, line, note))
+            self.later.append((day, pence, payee))
             return
         self.balance += pence
         self.session.add(Transaction(
@@ -119,14 +118,13 @@ class _Ledger:
             payee=payee, category=category, budget_line_id=line.id if line else None,
             note=note, source="manual", description=payee))
 
-    def import_statement(self, who: User, sorted_until: date) -> None:
-        """Import the kept payments as a Nationwide CSV download, then sort (give a
-        category to) those up to ``sorted_until``, as the person would over the weeks; the
-        newest are left "not sorted yet"."""
+    def import_statement(self, who: User) -> None:
+        """Import the kept payments as a Nationwide CSV download. Payees paid before are
+        sorted the way they were before (see imports._sorted_before); a new one is not."""
         self.later.sort(key=lambda entry: entry[0])
         lines = [f'"Account Name:","FlexDirect ****{self.account.last4}"', "",
                  '"Date","Transaction type","Description","Paid out","Paid in","Balance"']
-        for day, pence, payee, *_ in self.later:
+        for day, pence, payee in self.later:
             self.balance += pence
             kind = "Bank credit" if pence > 0 else "Direct debit"
             money = f"£{abs(pence) // 100:,}.{abs(pence) % 100:02d}"
@@ -138,17 +136,8 @@ class _Ledger:
         data = ("\r\n".join(lines) + "\r\n").encode("cp1252")
         self.session.flush()
         with acting_as(Actor(who.id, who.name)):
-            done = imports.import_statement(
-                self.session, self.account, data,
-                f"Statement Download {self.today:%Y-%b-%d} 12-00-00.csv")
-        made = self.session.scalars(select(Transaction).where(
-            Transaction.import_id == done.import_id).order_by(Transaction.date,
-                                                             Transaction.id)).all()
-        for tx, (day, pence, _payee, category, line, note) in zip(made, self.later,
-                                                                   strict=True):
-            assert (tx.date, tx.amount_pence) == (day, pence)
-            if day <= sorted_until:
-                tx.category, tx.budget_line_id, tx.note = category, line.id if line else None, note
+            imports.import_statement(self.session, self.account, data,
+                                     f"Statement Download {self.today:%Y-%b-%d} 12-00-00.csv")
 
 
 def _every(start: date, step: timedelta | relativedelta, until: date) -> list[date]:
@@ -227,8 +216,9 @@ def _margaret(session: Session, holder: Holder, start: date, today: date,
         ("respite", "Short breaks", 10000, "Gives Helen a rest from caring"),
         ("contingency", "Contingency", 4000, None),
     ])
-    # Helen typed payments in by hand until last month; since then she has uploaded
-    # the bank's statement instead, and sorted all but the last fortnight's payments.
+    # Helen typed payments in by hand until last month; since then she has uploaded the
+    # bank's statement instead (its payments are sorted like the ones she typed, except a
+    # shop she had not paid before).
     statement_from = today - relativedelta(months=1, days=today.day - 1)
     ledger = _Ledger(session, holder, _account(session, holder, "Direct payment account",
                                                 "bank", "Nationwide", "4471"), today,
@@ -247,7 +237,8 @@ def _margaret(session: Session, holder: Holder, start: date, today: date,
                    note="A week's respite while Helen was away")
     ledger.add(start + relativedelta(months=5, days=3), -4000, "Cash withdrawal", None,
                note="Taxi to hospital appointment")
-    ledger.import_statement(helen, sorted_until=today - timedelta(days=14))
+    ledger.add(today - timedelta(days=3), -2340, "Tesco Stores 2231", None)
+    ledger.import_statement(helen)
 
 
 def _jordan(session: Session, holder: Holder, start: date, today: date,

@@ -56,7 +56,7 @@ from ..statements import (
 )
 from ..statements import Transaction as Line
 from ..statements.balances import BalanceTracker
-from ..statements.dedupe import KeyStream, id_key
+from ..statements.dedupe import KeyStream, id_key, normalise_description
 from . import audit
 
 MAX_ROWS = 200_000
@@ -135,6 +135,9 @@ class ImportSummary:
     balance_check: BalanceCheck | None = None
     first_rows: list[PreviewRow] = field(default_factory=list)
     hand_matches: int = 0
+    # new payments given the category (and plan line) of the latest sorted payment in this
+    # account to the same payee, in the same direction: see _sorted_before
+    sorted_like_before: int = 0
     earlier_imports: list[tuple[int, datetime]] = field(default_factory=list)  # (id, when)
     remembered_mapping: bool = False  # read with the column choices saved for the account
     used_bank_ids: bool = False
@@ -145,6 +148,17 @@ class ImportSummary:
     @property
     def rejected_count(self) -> int:
         return len(self.problems)
+
+    def sorting_sentence(self) -> str:
+        """What was (or would be) sorted like earlier payments; empty if nothing."""
+        if not self.sorted_like_before:
+            return ""
+        n = self.sorted_like_before
+        verb = "were" if self.written else "will be"
+        if n == 1:
+            verb = "was" if self.written else "will be"
+        return (f"{plural(n, 'new payment')} {verb} sorted the same way as your earlier "
+                "payments to or from the same people. You can change any of them.")
 
     def sentence(self) -> str:
         """One plain sentence: what was (or would be) added."""
@@ -170,6 +184,7 @@ class ImportSummary:
             "written": self.written,
             "counts": {"read": self.read_count, "new": self.new_count,
                        "duplicates": self.duplicate_count, "rejected": self.rejected_count},
+            "sorted_like_before": self.sorted_like_before,
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "money_in_pence": self.money_in_pence,
@@ -327,6 +342,31 @@ def _typed_by_hand(p: _Pass, lo: date, hi: date) -> set[tuple[date, int]]:
     return {(d, a) for d, a in rows}
 
 
+Sorting = tuple[str, int | None]  # (category, budget line id)
+
+
+def _sorted_before(session: Session, account_id: int) -> dict[tuple[str, bool], Sorting]:
+    """How payments in this account have been sorted: (normalised payee, money in?) ->
+    the category and plan line of the latest sorted payment to or from that payee.
+
+    An imported payment to the same payee, in the same direction, is sorted the same way,
+    so a monthly statement does not have to be sorted by hand line by line: people pay the
+    same carers, agencies and shops month after month. (A refund from a shop is not sorted
+    like a purchase there: the direction is part of the match.) The payee is normalised as
+    for de-duplication ("Brightside Care Ltd" and "BRIGHTSIDE CARE LTD." match)."""
+    rows = session.execute(
+        select(Transaction.payee, Transaction.description, Transaction.amount_pence,
+               Transaction.category, Transaction.budget_line_id)
+        .where(Transaction.account_id == account_id, Transaction.category.is_not(None))
+        .order_by(Transaction.date.desc(), Transaction.id.desc()))
+    found: dict[tuple[str, bool], Sorting] = {}
+    for payee, description, amount, category, line_id in rows:
+        name = normalise_description(payee or description or "")
+        if name:
+            found.setdefault((name, amount > 0), (category, line_id))
+    return found
+
+
 def _has_hand_entries(session: Session, account_id: int) -> bool:
     return session.scalar(select(Transaction.id).where(
         Transaction.account_id == account_id, Transaction.dedupe_key.is_(None)).limit(1)
@@ -336,7 +376,8 @@ def _has_hand_entries(session: Session, account_id: int) -> bool:
 # The columns an imported line fills, in the order of the tuples handed to the driver.
 _COLUMNS = ("holder_id", "account_id", "date", "amount_pence", "payee", "description",
             "source", "import_id", "dedupe_key", "fingerprint", "bank_transaction_id",
-            "running_balance_pence", "raw", "created_at", "created_by_id")
+            "running_balance_pence", "raw", "created_at", "created_by_id", "category",
+            "budget_line_id")
 
 
 class _Writer:
@@ -377,6 +418,8 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
     session = p.session
     p.known_range = _known_range(session, p.account.id)
     check_hand = _has_hand_entries(session, p.account.id)
+    sorted_like = _sorted_before(session, p.account.id)
+    no_sorting: Sorting | tuple[None, None] = (None, None)
     writer = _Writer(session) if p.write else None
     holder_id, account_id = p.account.holder_id, p.account.id
     import_id, user_id = p.import_id, p.user_id
@@ -399,7 +442,7 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
         by_hand = _typed_by_hand(p, lo, hi) if check_hand else set()
         rows: list[tuple[Any, ...]] = []
         append = rows.append
-        money_in = money_out = new_in = new_out = dups = 0
+        money_in = money_out = new_in = new_out = dups = resorted = 0
         for rec, key, fp in zip(chunk, keys, fps, strict=True):
             amount = rec.amount_pence
             if amount >= 0:
@@ -422,6 +465,12 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
                 new_in += amount
             else:
                 new_out -= amount
+            sorting = no_sorting
+            if sorted_like:
+                sorting = sorted_like.get(
+                    (normalise_description(rec.payee or rec.description), amount > 0),
+                    no_sorting)
+                resorted += sorting[0] is not None
             if writer is not None:
                 posted = rec.posted
                 when: Any = posted
@@ -433,7 +482,7 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
                 append((holder_id, account_id, when, amount, rec.payee[:200] or None,
                         rec.description[:500] or None, "import", import_id, key,
                         fp if key != fp else None, bank_id[:255] if bank_id else None,
-                        rec.balance_pence, rec.raw or None, now, user_id))
+                        rec.balance_pence, rec.raw or None, now, user_id, *sorting))
         s.read_count += len(chunk)
         s.duplicate_count += dups
         s.new_count += len(chunk) - dups
@@ -441,6 +490,7 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
         s.money_out_pence += money_out
         s.new_in_pence += new_in
         s.new_out_pence += new_out
+        s.sorted_like_before += resorted
         if rows and writer is not None:
             writer.write(rows)
 
@@ -484,7 +534,8 @@ def _scan(session: Session, account: Account, summary: ImportSummary, st: Statem
 
 def _reset(summary: ImportSummary) -> None:
     for name in ("read_count", "new_count", "duplicate_count", "money_in_pence",
-                 "money_out_pence", "new_in_pence", "new_out_pence", "hand_matches"):
+                 "money_out_pence", "new_in_pence", "new_out_pence", "hand_matches",
+                 "sorted_like_before"):
         setattr(summary, name, 0)
     summary.date_from = summary.date_to = None
     summary.first_rows.clear()

@@ -383,7 +383,7 @@ def confirm(holder: Holder, token: str):  # type: ignore[no-untyped-def]
         return _review(holder, row, account, form, status=400)
     imports.drop_pending(session, row)
     session.commit()
-    flash(summary.sentence())
+    flash(f"{summary.sentence()} {summary.sorting_sentence()}".strip())
     return redirect(url_for("imports.show", holder_id=holder.id, import_id=summary.import_id))
 
 
