@@ -67,6 +67,9 @@ def build_world(session: Session) -> World:
     session.flush()
     account = session.scalar(select(Account).where(Account.holder_id == holder.id))
     assert account is not None
+    # a payment typed in but not sorted yet (for the sorting page)
+    session.add(Transaction(holder_id=holder.id, account_id=account.id, date=date(2026, 4, 20),
+                            amount_pence=-350, payee="Corner Shop"))
     done = imports.import_statement(session, account, STATEMENT_CSV, "may.csv")  # by the system
     assert done.import_id is not None
     world.ids = {"transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from dpsupport.models import Account, BudgetLine, Transaction, User
-from dpsupport.services import audit, imports
+from dpsupport.services import audit, imports, sorting
 from dpsupport.services.access import visible_holders
 from dpsupport.services.demo import DEMO_PASSWORD, load_demo
 
@@ -71,7 +71,9 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
     if "farah" not in email:  # the finance officer changes nothing: no forms
         paths += [f"{h}/plan/lines/{line.id}/edit", f"{h}/transactions/{tx.id}/edit",
                   f"{h}/agreement/edit", f"submit:{h}/transactions/new",
-                  f"submit:{h}/plan/lines/new"]
+                  f"submit:{h}/plan/lines/new", f"{h}/transactions/sort"]
+        if sorting.unsorted_count(session, holder):  # the form, sent with nothing chosen
+            paths.append(f"submit:{h}/transactions/sort")
     return paths + _statement_paths(session, user, holder.id, "farah" not in email)
 
 

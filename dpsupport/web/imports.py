@@ -415,8 +415,11 @@ def show(holder: Holder, import_id: int):  # type: ignore[no-untyped-def]
     still_here = session.scalar(select(func.count()).where(
         Transaction.import_id == record.id)) or 0
     problems = json.loads(record.problems) if record.problems else []
+    unsorted = session.scalar(select(func.count()).where(
+        Transaction.import_id == record.id, Transaction.category.is_(None))) or 0
     return render_template(
         "imports/show.html", holder=holder, record=record, lines=lines, still_here=still_here,
+        unsorted=unsorted,
         problems=problems, blocker=imports.undo_blockers(session, record),
         undo_form=ConfirmForm(), format_label=imports.format_label(record.file_format),
         several_accounts=len(_accounts(holder)) > 1, account_label=_account_label,

@@ -17,7 +17,8 @@ from flask import (
 
 from ..models import Holder, Transaction
 from ..models.funding import CATEGORIES, INCOME_CATEGORIES
-from ..services import records
+from ..services import records, sorting
+from ..services.imports import plural
 from .access import holder_page
 from .database import db
 from .forms import ConfirmForm, TransactionForm
@@ -63,6 +64,7 @@ def index(holder: Holder):  # type: ignore[no-untyped-def]
     return render_template(
         "transactions/index.html", holder=holder, rows=rows[:PAGE_SIZE], filt=filt,
         categories=ALL_CATEGORIES, page=page, has_next=has_next, filter_errors=errors,
+        unsorted=sorting.unsorted_count(session, holder),
         page_args={k: v for k, v in args.items() if k != "page"},
         title="Money in and out")
 
@@ -112,6 +114,69 @@ def new(holder: Holder):  # type: ignore[no-untyped-def]
     status = 400 if form.errors or form.form_errors else 200
     return render_template("transactions/form.html", holder=holder, form=form, tx=None,
                            title="Add money in or out"), status
+
+
+MAX_GROUPS_SENT = 200  # more fields than any page shows are not read
+
+
+@bp.route("/sort", methods=["GET", "POST"])
+@holder_page
+def sort(holder: Holder):  # type: ignore[no-untyped-def]
+    """Sort the payments not sorted yet, by who they were to or from."""
+    session = db()
+    form = ConfirmForm()
+    groups = sorting.unsorted_groups(session, holder)
+    by_key = {g.key: g for g in groups}
+    errors: list[tuple[str, str]] = []  # (group key, message)
+    sent: dict[str, tuple[str, str]] = {}  # group key -> (category, plan line) as sent
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        choices: list[sorting.Choice] = []
+        for i in range(MAX_GROUPS_SENT):
+            key = request.form.get(f"group-{i}-key")
+            if key is None:
+                break
+            category = request.form.get(f"group-{i}-category", "")
+            line = request.form.get(f"group-{i}-budget_line", "")
+            sent[key] = (category, line)
+            group = by_key.get(key)
+            name = group.label if group else "a name that is no longer in the list"
+            if group is None and (category or line):
+                errors.append((key, "The list of payments has changed since the page was "
+                                    "opened. Please check your choices."))
+                continue
+            if not category:
+                if line:
+                    errors.append((key, f"Choose a category for {name}, or leave its plan "
+                                        "line empty"))
+                continue
+            line_id = int(line) if line.isdigit() else None
+            choice = sorting.Choice(key, category, line_id)
+            problem = ("Select a line from your support plan" if line and line_id is None
+                       else sorting.check_choice(session, holder, choice))
+            if problem:
+                errors.append((key, f"{name}: {problem}"))
+            else:
+                choices.append(choice)
+        if not errors and not choices:
+            errors.append((groups[0].key if groups else "",
+                           "Choose a category for at least one name, or go back"))
+        if not errors:
+            done = sorting.sort_payments(session, holder, choices)
+            session.commit()
+            flash(f"Sorted {plural(done, 'payment')}.")
+            if sorting.unsorted_count(session, holder):
+                return redirect(url_for("transactions.sort", holder_id=holder.id))
+            return redirect(url_for("transactions.index", holder_id=holder.id))
+        session.rollback()
+    shown = groups[:sorting.GROUPS_SHOWN]
+    return render_template(
+        "transactions/sort.html", holder=holder, form=form, groups=shown,
+        more=len(groups) - len(shown), total=sum(g.count for g in groups),
+        errors=errors, sent=sent, lines=records.budget_lines(session, holder),
+        spending=CATEGORIES, income=INCOME_CATEGORIES,
+        title="Sort payments by who they were to or from"), 400 if errors else 200
 
 
 @bp.route("/<int:transaction_id>")
