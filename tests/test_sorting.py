@@ -122,6 +122,9 @@ def test_the_page_sorts_by_name(app, session) -> None:  # type: ignore[no-untype
     holder, line, client, url = _signed_in(app, session)
     listing = _text(client.get(f"/holders/{holder.id}/transactions").get_data(as_text=True))
     assert "5 payments are not sorted yet. Sort them by who they were to or from" in listing
+    money = _text(client.get(f"/holders/{holder.id}").get_data(as_text=True))
+    assert ("5 payments are not sorted yet, so they are not counted against a line of the "
+            "plan. Sort them by who they were to or from") in money
     page = client.get(url)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -193,3 +196,4 @@ def test_someone_who_only_looks_cannot_sort(app, session) -> None:  # type: igno
     assert client.get(url).status_code == 403
     listing = client.get(f"/holders/{holder.id}/transactions").get_data(as_text=True)
     assert "Sort them by who" not in listing
+    assert "Sort them by who" not in client.get(f"/holders/{holder.id}").get_data(as_text=True)
