@@ -104,13 +104,15 @@ def test_a_plan_line_of_someone_else_is_refused(session: Session) -> None:
             sorting.Choice("out:SUNRISE TAXIS", "other", theirs.id)])
 
 
-def _signed_in(app, session):  # type: ignore[no-untyped-def]
-    holder, account, line = _holder(session)
-    worker = create_user(session, holder.organisation, "support_worker")
-    grant(session, holder, worker, "support_worker")
+def _signed_in(app, session, role: str = "support_worker"):  # type: ignore[no-untyped-def]
+    """The holder with unsorted payments, someone in ``role`` for them signed in, and the
+    sorting page's URL."""
+    holder, _account, line = _holder(session)
+    person = create_user(session, holder.organisation, role)
+    grant(session, holder, person, role)
     session.commit()
     client = app.test_client()
-    sign_in(client, worker)
+    sign_in(client, person)
     return holder, line, client, f"/holders/{holder.id}/transactions/sort"
 
 
@@ -186,13 +188,7 @@ def test_the_page_explains_what_is_wrong_and_saves_nothing(app, session) -> None
 
 
 def test_someone_who_only_looks_cannot_sort(app, session) -> None:  # type: ignore[no-untyped-def]
-    holder, _account, _line = _holder(session)
-    officer = create_user(session, holder.organisation, "finance_officer")
-    grant(session, holder, officer, "finance_officer")
-    session.commit()
-    client = app.test_client()
-    sign_in(client, officer)
-    url = f"/holders/{holder.id}/transactions/sort"
+    holder, _line, client, url = _signed_in(app, session, "finance_officer")
     assert client.get(url).status_code == 403
     listing = client.get(f"/holders/{holder.id}/transactions").get_data(as_text=True)
     assert "Sort them by who" not in listing
