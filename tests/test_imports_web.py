@@ -400,6 +400,7 @@ def test_payees_sorted_before_are_sorted_again_and_the_pages_say_so(app, session
     sentence = ("1 new payment will be sorted the same way as your earlier payments to or "
                 "from the same people. You can change any of them.")
     assert sentence in review
+    assert review.count("Sorted as Other, like before") == 1  # on the TESCO STORES line
     done = client.get(post(client, f"{base}/upload/{token}/confirm").headers["Location"])
     assert ("Added 3 new payments. 1 new payment was sorted the same way" in
             _text(done.get_data(as_text=True)))

@@ -110,6 +110,7 @@ class PreviewRow:
     payee: str
     duplicate: bool
     entered_by_hand: bool = False  # same date and amount as a payment typed in by hand
+    category: str | None = None  # a new payment sorted like earlier ones (_sorted_before)
 
 
 @dataclass
@@ -454,8 +455,12 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
                 hand = not dup and (rec.posted, amount) in by_hand
                 s.hand_matches += hand
                 if len(s.first_rows) < PREVIEW_ROWS:
+                    category = None if dup or not sorted_like else sorted_like.get(
+                        (normalise_description(rec.payee or rec.description), amount > 0),
+                        no_sorting)[0]
                     s.first_rows.append(PreviewRow(rec.line, rec.posted, amount,
-                                                   rec.description, rec.payee, dup, hand))
+                                                   rec.description, rec.payee, dup, hand,
+                                                   category))
             if on_line is not None:
                 on_line(rec, key, dup)
             if dup:

@@ -27,6 +27,7 @@ from wtforms import BooleanField, FileField, RadioField, SelectField
 from wtforms.validators import Optional
 
 from ..models import Account, Holder, PendingUpload, StatementImport, Transaction
+from ..models.funding import CATEGORIES, INCOME_CATEGORIES
 from ..services import audit, imports, records
 from ..statements import ColumnMapping, MappingPreview, StatementError, iter_statement
 from .access import holder_page
@@ -236,6 +237,7 @@ def _review(holder: Holder, row: PendingUpload, account: Account,
         "imports/review.html", holder=holder, row=row, account=account, summary=summary,
         form=form, cancel_form=ConfirmForm(), several_accounts=len(_accounts(holder)) > 1,
         account_label=_account_label(account), can_choose_columns=can_choose_columns,
+        categories={**CATEGORIES, **INCOME_CATEGORIES},
         title="Check your statement before importing"), status
 
 
