@@ -402,8 +402,12 @@ def test_payees_sorted_before_are_sorted_again_and_the_pages_say_so(app, session
     assert sentence in review
     assert review.count("Sorted as Other, like before") == 1  # on the TESCO STORES line
     done = client.get(post(client, f"{base}/upload/{token}/confirm").headers["Location"])
-    assert ("Added 3 new payments. 1 new payment was sorted the same way" in
-            _text(done.get_data(as_text=True)))
+    shown = _text(done.get_data(as_text=True))
+    assert "Added 3 new payments. 1 new payment was sorted the same way" in shown
+    # the statement's page shows how each payment is sorted, and offers to sort the rest
+    # (each category is written twice: in its column, and under the name for a phone)
+    assert "TESCO STORES Other Other" in shown and shown.count("Not sorted yet") == 4
+    assert "2 of the payments this statement added are not sorted yet" in shown
     session.rollback()
     tesco = session.scalar(select(Transaction).where(Transaction.description == "TESCO STORES"))
     assert tesco is not None and tesco.category == "other"

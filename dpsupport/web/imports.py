@@ -421,7 +421,7 @@ def show(holder: Holder, import_id: int):  # type: ignore[no-untyped-def]
         Transaction.import_id == record.id, Transaction.category.is_(None))) or 0
     return render_template(
         "imports/show.html", holder=holder, record=record, lines=lines, still_here=still_here,
-        unsorted=unsorted,
+        unsorted=unsorted, categories={**CATEGORIES, **INCOME_CATEGORIES},
         problems=problems, blocker=imports.undo_blockers(session, record),
         undo_form=ConfirmForm(), format_label=imports.format_label(record.file_format),
         several_accounts=len(_accounts(holder)) > 1, account_label=_account_label,
