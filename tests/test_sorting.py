@@ -123,10 +123,10 @@ def _text(html: str) -> str:
 def test_the_page_sorts_by_name(app, session) -> None:  # type: ignore[no-untyped-def]
     holder, line, client, url = _signed_in(app, session)
     listing = _text(client.get(f"/holders/{holder.id}/transactions").get_data(as_text=True))
-    assert "5 payments are not sorted yet. Sort them by who they were to or from" in listing
+    assert "5 payments are not sorted yet. Sort payments by who they were to or from" in listing
     money = _text(client.get(f"/holders/{holder.id}").get_data(as_text=True))
-    assert ("5 payments are not sorted yet, so they are not counted against a line of the "
-            "plan. Sort them by who they were to or from") in money
+    assert ("5 payments are not sorted yet, so the budget may not show them against the "
+            "right part of the plan. Sort payments by who they were to or from") in money
     page = client.get(url)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -191,5 +191,26 @@ def test_someone_who_only_looks_cannot_sort(app, session) -> None:  # type: igno
     holder, _line, client, url = _signed_in(app, session, "finance_officer")
     assert client.get(url).status_code == 403
     listing = client.get(f"/holders/{holder.id}/transactions").get_data(as_text=True)
-    assert "Sort them by who" not in listing
-    assert "Sort them by who" not in client.get(f"/holders/{holder.id}").get_data(as_text=True)
+    assert "Sort payments by who" not in listing
+    assert "Sort payments by who" not in client.get(f"/holders/{holder.id}").get_data(as_text=True)
+
+
+def test_sorted_before_takes_the_latest_sorting_of_each_payee(session: Session) -> None:
+    holder, account, line = _holder(session)
+    for day, pence, payee, category, line_id in [
+        (date(2026, 3, 1), -500, "Sunrise Taxis", "other", None),
+        (date(2026, 4, 1), -500, "SUNRISE TAXIS.", "day_activities", line.id),  # latest
+        (date(2026, 4, 2), 500, "Sunrise Taxis", "refund", None),  # money back: its own
+        (date(2026, 4, 3), -700, None, "equipment", None),  # no name: says nothing
+    ]:
+        session.add(Transaction(holder_id=holder.id, account_id=account.id, date=day,
+                                amount_pence=pence, payee=payee, category=category,
+                                budget_line_id=line_id))
+    session.commit()
+    found = sorting.sorted_before(session, account.id)
+    assert found[("SUNRISE TAXIS", False)] == ("day_activities", line.id)
+    assert found[("SUNRISE TAXIS", True)] == ("refund", None)
+    assert all(name != sorting.NO_NAME for name, _ in found)
+    # the factory's own sorted payments are there too, and nothing else
+    assert set(found) == {("SUNRISE TAXIS", False), ("SUNRISE TAXIS", True),
+                          ("TEST COUNCIL", True), ("A PATEL", False)}

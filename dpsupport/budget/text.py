@@ -57,6 +57,11 @@ def format_value(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def plural(count: int, noun: str) -> str:
+    """A count and its noun: "1 payment", "1,204 payments"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def times(count: int, pence: int) -> str:
     """ "13 × £1,150.00" """
     return f"{count} \u00d7 {format_pence(pence)}"

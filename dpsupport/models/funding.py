@@ -58,6 +58,8 @@ INCOME_CATEGORIES = {
     "other_income": "Other money in",
 }
 
+ALL_CATEGORIES = {**CATEGORIES, **INCOME_CATEGORIES}
+
 
 class FundingAgreement(Base):
     __tablename__ = "funding_agreement"

@@ -40,6 +40,7 @@ from sqlalchemy import String, any_, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from ..budget.text import plural
 from ..models import Account, Attachment, PendingUpload, StatementImport, Transaction
 from ..models.base import utcnow
 from ..statements import (
@@ -56,8 +57,9 @@ from ..statements import (
 )
 from ..statements import Transaction as Line
 from ..statements.balances import BalanceTracker
-from ..statements.dedupe import KeyStream, id_key, normalise_description
+from ..statements.dedupe import KeyStream, id_key
 from . import audit
+from .sorting import payee_key, sorted_before
 
 MAX_ROWS = 200_000
 CHUNK = 1000
@@ -110,7 +112,7 @@ class PreviewRow:
     payee: str
     duplicate: bool
     entered_by_hand: bool = False  # same date and amount as a payment typed in by hand
-    category: str | None = None  # a new payment sorted like earlier ones (_sorted_before)
+    category: str | None = None  # a new payment sorted like earlier ones (sorted_before)
 
 
 @dataclass
@@ -137,7 +139,7 @@ class ImportSummary:
     first_rows: list[PreviewRow] = field(default_factory=list)
     hand_matches: int = 0
     # new payments given the category (and plan line) of the latest sorted payment in this
-    # account to the same payee, in the same direction: see _sorted_before
+    # account to the same payee, in the same direction: see sorting.sorted_before
     sorted_like_before: int = 0
     earlier_imports: list[tuple[int, datetime]] = field(default_factory=list)  # (id, when)
     remembered_mapping: bool = False  # read with the column choices saved for the account
@@ -155,9 +157,7 @@ class ImportSummary:
         if not self.sorted_like_before:
             return ""
         n = self.sorted_like_before
-        verb = "were" if self.written else "will be"
-        if n == 1:
-            verb = "was" if self.written else "will be"
+        verb = ("was" if n == 1 else "were") if self.written else "will be"
         return (f"{plural(n, 'new payment')} {verb} sorted the same way as your earlier "
                 "payments to or from the same people. You can change any of them.")
 
@@ -200,11 +200,6 @@ class ImportSummary:
             "earlier_imports": [{"import_id": i, "at": at.isoformat()}
                                 for i, at in self.earlier_imports],
         }
-
-
-def plural(count: int, noun: str) -> str:
-    """"1 payment", "1,204 payments"."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def format_label(fmt: str) -> str:
@@ -343,31 +338,6 @@ def _typed_by_hand(p: _Pass, lo: date, hi: date) -> set[tuple[date, int]]:
     return {(d, a) for d, a in rows}
 
 
-Sorting = tuple[str, int | None]  # (category, budget line id)
-
-
-def _sorted_before(session: Session, account_id: int) -> dict[tuple[str, bool], Sorting]:
-    """How payments in this account have been sorted: (normalised payee, money in?) ->
-    the category and plan line of the latest sorted payment to or from that payee.
-
-    An imported payment to the same payee, in the same direction, is sorted the same way,
-    so a monthly statement does not have to be sorted by hand line by line: people pay the
-    same carers, agencies and shops month after month. (A refund from a shop is not sorted
-    like a purchase there: the direction is part of the match.) The payee is normalised as
-    for de-duplication ("Brightside Care Ltd" and "BRIGHTSIDE CARE LTD." match)."""
-    rows = session.execute(
-        select(Transaction.payee, Transaction.description, Transaction.amount_pence,
-               Transaction.category, Transaction.budget_line_id)
-        .where(Transaction.account_id == account_id, Transaction.category.is_not(None))
-        .order_by(Transaction.date.desc(), Transaction.id.desc()))
-    found: dict[tuple[str, bool], Sorting] = {}
-    for payee, description, amount, category, line_id in rows:
-        name = normalise_description(payee or description or "")
-        if name:
-            found.setdefault((name, amount > 0), (category, line_id))
-    return found
-
-
 def _has_hand_entries(session: Session, account_id: int) -> bool:
     return session.scalar(select(Transaction.id).where(
         Transaction.account_id == account_id, Transaction.dedupe_key.is_(None)).limit(1)
@@ -419,8 +389,8 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
     session = p.session
     p.known_range = _known_range(session, p.account.id)
     check_hand = _has_hand_entries(session, p.account.id)
-    sorted_like = _sorted_before(session, p.account.id)
-    no_sorting: Sorting | tuple[None, None] = (None, None)
+    sorted_like = sorted_before(session, p.account.id)
+    no_sorting = (None, None)
     writer = _Writer(session) if p.write else None
     holder_id, account_id = p.account.holder_id, p.account.id
     import_id, user_id = p.import_id, p.user_id
@@ -451,16 +421,17 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
             else:
                 money_out -= amount
             dup = any_found and (key in found_keys or fp in found_keys or fp in found_fps)
+            sorting = no_sorting
+            if sorted_like and not dup:
+                sorting = sorted_like.get(payee_key(rec.payee, rec.description, amount),
+                                          no_sorting)
             if by_hand or len(s.first_rows) < PREVIEW_ROWS:
                 hand = not dup and (rec.posted, amount) in by_hand
                 s.hand_matches += hand
                 if len(s.first_rows) < PREVIEW_ROWS:
-                    category = None if dup or not sorted_like else sorted_like.get(
-                        (normalise_description(rec.payee or rec.description), amount > 0),
-                        no_sorting)[0]
                     s.first_rows.append(PreviewRow(rec.line, rec.posted, amount,
                                                    rec.description, rec.payee, dup, hand,
-                                                   category))
+                                                   sorting[0]))
             if on_line is not None:
                 on_line(rec, key, dup)
             if dup:
@@ -470,12 +441,7 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
                 new_in += amount
             else:
                 new_out -= amount
-            sorting = no_sorting
-            if sorted_like:
-                sorting = sorted_like.get(
-                    (normalise_description(rec.payee or rec.description), amount > 0),
-                    no_sorting)
-                resorted += sorting[0] is not None
+            resorted += sorting[0] is not None
             if writer is not None:
                 posted = rec.posted
                 when: Any = posted

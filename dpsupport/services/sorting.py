@@ -1,11 +1,12 @@
-"""Sorting payments that are not sorted yet, a payee at a time.
+"""Sorting payments (giving them a category and plan line) by who they were to or from.
 
-After a statement import, the payments to people and companies paid before are already
-sorted (imports._sorted_before); the rest are "not sorted yet". Rather than open each one,
-a person sorts them by who they were to or from: "TESCO STORES, 3 payments out: Other".
-Payments are grouped by the payee's name normalised as for de-duplication ("Tesco Stores"
-and "TESCO STORES." are one group) and by direction (a refund from a shop is not sorted
-with the purchases there).
+Two uses of one rule. A statement import sorts a payment the way the latest sorted payment
+to or from the same payee was sorted (:func:`sorted_before`); the rest are "not sorted
+yet", and a person sorts those a payee at a time: "TESCO STORES, 3 payments out: Other"
+(:func:`unsorted_groups`, :func:`sort_payments`). Either way a payee is known by
+:func:`payee_key`: the name normalised as for de-duplication ("Tesco Stores" and
+"TESCO STORES." are one payee), and the direction (a refund from a shop is not sorted like
+the purchases there).
 """
 
 from __future__ import annotations
@@ -22,6 +23,40 @@ from .records import RecordError, budget_line, check_category
 
 GROUPS_SHOWN = 25
 _UPDATE_CHUNK = 500
+NO_NAME = "NO NAME"  # the payee of payments with neither a payee nor a description
+
+Sorting = tuple[str, int | None]  # (category, plan line id)
+
+
+def payee_key(payee: str | None, description: str | None, amount_pence: int
+              ) -> tuple[str, bool]:
+    """(normalised name, money in?): who a payment was to or from, for sorting."""
+    return (normalise_description(payee or description or "") or NO_NAME, amount_pence > 0)
+
+
+def sorted_before(session: Session, account_id: int) -> dict[tuple[str, bool], Sorting]:
+    """How payments in this account have been sorted: :func:`payee_key` -> the category
+    and plan line of the latest sorted payment to or from that payee (payments with no
+    name are left out: they say nothing about one another).
+
+    The database groups by the payee as written, so what comes back grows with the number
+    of distinct payees and sortings, not with the account's history."""
+    money_in = Transaction.amount_pence > 0  # one expression: PostgreSQL must see it twice
+    who = (Transaction.payee, Transaction.description, money_in, Transaction.category,
+           Transaction.budget_line_id)
+    rows = session.execute(
+        select(*who, func.max(Transaction.date), func.max(Transaction.id))
+        .where(Transaction.account_id == account_id, Transaction.category.is_not(None))
+        .group_by(*who))
+    latest: dict[tuple[str, bool], tuple[date, int, Sorting]] = {}
+    for payee, description, money_in, category, line_id, day, last_id in rows:
+        key = payee_key(payee, description, 1 if money_in else -1)
+        if key[0] == NO_NAME:
+            continue
+        seen = latest.get(key)
+        if seen is None or (day, last_id) > seen[:2]:
+            latest[key] = (day, last_id, (category, line_id))
+    return {key: sorting for key, (_day, _id, sorting) in latest.items()}
 
 
 @dataclass
@@ -73,12 +108,11 @@ def unsorted_groups(session: Session, holder: Holder) -> list[Group]:
     groups: dict[tuple[str, bool], Group] = {}
     spellings: dict[tuple[str, bool], int] = {}
     for written, is_in, count, total, first, last in rows:
-        name = normalise_description(written) or "NO NAME"
-        key = (name, bool(is_in))
+        key = payee_key(written, None, 1 if is_in else -1)
         group = groups.get(key)
         if group is None:
-            groups[key] = Group(name, bool(is_in), written or "No name", count,
-                                abs(int(total)), first, last)
+            groups[key] = Group(*key, written or "No name", count, abs(int(total)), first,
+                                last)
             spellings[key] = count
             continue
         group.count += count
@@ -119,21 +153,20 @@ def sort_payments(session: Session, holder: Holder, choices: list[Choice]) -> in
         problem = check_choice(session, holder, choice)
         if problem:
             raise RecordError(problem)
-    sorted_count = 0
-    for choice in choices:
-        name, money_in = parse_key(choice.key)  # type: ignore[misc]
-        direction = Transaction.amount_pence > 0 if money_in else Transaction.amount_pence <= 0
-        rows = session.execute(
-            select(Transaction.id, Transaction.payee, Transaction.description)
-            .where(*_unsorted(holder), direction))
-        ids = [tx_id for tx_id, payee, description in rows
-               if (normalise_description(payee or description or "") or "NO NAME") == name]
-        for at in range(0, len(ids), _UPDATE_CHUNK):
-            part = ids[at:at + _UPDATE_CHUNK]
-            # through the ORM, so that each change is in the audit trail ("who changed what")
-            for tx in session.scalars(select(Transaction).where(Transaction.id.in_(part))):
-                tx.category = choice.category
-                tx.budget_line_id = choice.budget_line_id
-        sorted_count += len(ids)
+    chosen = {parse_key(c.key): c for c in choices}
+    rows = session.execute(select(Transaction.id, Transaction.payee, Transaction.description,
+                                  Transaction.amount_pence).where(*_unsorted(holder)))
+    ids: dict[int, Choice] = {}
+    for tx_id, payee, description, amount in rows:
+        choice = chosen.get(payee_key(payee, description, amount))
+        if choice is not None:
+            ids[tx_id] = choice
+    todo = list(ids)
+    for at in range(0, len(todo), _UPDATE_CHUNK):
+        # through the ORM, so that each change is in the audit trail ("who changed what")
+        for tx in session.scalars(select(Transaction).where(
+                Transaction.id.in_(todo[at:at + _UPDATE_CHUNK]))):
+            tx.category = ids[tx.id].category
+            tx.budget_line_id = ids[tx.id].budget_line_id
     session.flush()
-    return sorted_count
+    return len(todo)

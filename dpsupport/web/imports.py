@@ -26,8 +26,9 @@ from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, FileField, RadioField, SelectField
 from wtforms.validators import Optional
 
+from ..budget.text import plural
 from ..models import Account, Holder, PendingUpload, StatementImport, Transaction
-from ..models.funding import CATEGORIES, INCOME_CATEGORIES
+from ..models.funding import ALL_CATEGORIES
 from ..services import audit, imports, records
 from ..statements import ColumnMapping, MappingPreview, StatementError, iter_statement
 from .access import holder_page
@@ -231,13 +232,13 @@ def _review(holder: Holder, row: PendingUpload, account: Account,
     else:  # columns chosen on the mapping page, or remembered from last time
         can_choose_columns = bool(row.mapping) or summary.remembered_mapping
     form.accept_problems.label.text = (
-        f"Import the other {imports.plural(summary.read_count, 'line')} without these"
+        f"Import the other {plural(summary.read_count, 'line')} without these"
         if summary is not None else "Import the other lines without these")
     return render_template(
         "imports/review.html", holder=holder, row=row, account=account, summary=summary,
         form=form, cancel_form=ConfirmForm(), several_accounts=len(_accounts(holder)) > 1,
         account_label=_account_label(account), can_choose_columns=can_choose_columns,
-        categories={**CATEGORIES, **INCOME_CATEGORIES},
+        categories=ALL_CATEGORIES,
         title="Check your statement before importing"), status
 
 
@@ -421,7 +422,7 @@ def show(holder: Holder, import_id: int):  # type: ignore[no-untyped-def]
         Transaction.import_id == record.id, Transaction.category.is_(None))) or 0
     return render_template(
         "imports/show.html", holder=holder, record=record, lines=lines, still_here=still_here,
-        unsorted=unsorted, categories={**CATEGORIES, **INCOME_CATEGORIES},
+        unsorted=unsorted, categories=ALL_CATEGORIES,
         problems=problems, blocker=imports.undo_blockers(session, record),
         undo_form=ConfirmForm(), format_label=imports.format_label(record.file_format),
         several_accounts=len(_accounts(holder)) > 1, account_label=_account_label,
@@ -452,5 +453,5 @@ def undo(holder: Holder, import_id: int):  # type: ignore[no-untyped-def]
         session.rollback()  # already undone, or receipts attached: the page says why
         return redirect(url_for("imports.show", holder_id=holder.id, import_id=import_id))
     session.commit()
-    flash(f"The import has been undone: {imports.plural(removed, 'payment')} removed.")
+    flash(f"The import has been undone: {plural(removed, 'payment')} removed.")
     return redirect(url_for("imports.show", holder_id=holder.id, import_id=import_id))

@@ -15,17 +15,16 @@ from flask import (
     url_for,
 )
 
+from ..budget.text import plural
 from ..models import Holder, Transaction
-from ..models.funding import CATEGORIES, INCOME_CATEGORIES
+from ..models.funding import ALL_CATEGORIES, CATEGORIES, INCOME_CATEGORIES
 from ..services import records, sorting
-from ..services.imports import plural
 from .access import holder_page
 from .database import db
 from .forms import ConfirmForm, TransactionForm
 
 bp = Blueprint("transactions", __name__, url_prefix="/holders/<int:holder_id>/transactions")
 PAGE_SIZE = 50
-ALL_CATEGORIES = {**CATEGORIES, **INCOME_CATEGORIES}
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -119,6 +118,45 @@ def new(holder: Holder):  # type: ignore[no-untyped-def]
 MAX_GROUPS_SENT = 200  # more fields than any page shows are not read
 
 
+SortErrors = list[tuple[str, str]]  # (group key, message)
+SortSent = dict[str, tuple[str, str]]  # group key -> (category, plan line) as sent
+
+
+def _sort_choices(holder: Holder, by_key: dict[str, sorting.Group]
+                  ) -> tuple[list[sorting.Choice], SortErrors, SortSent]:
+    """The sorting form as sent: the good choices, what is wrong as (group key, message),
+    and every group's (category, plan line) as sent, to show them again."""
+    choices: list[sorting.Choice] = []
+    errors: SortErrors = []
+    sent: SortSent = {}
+    for i in range(MAX_GROUPS_SENT):
+        key = request.form.get(f"group-{i}-key")
+        if key is None:
+            break
+        category = request.form.get(f"group-{i}-category", "")
+        line = request.form.get(f"group-{i}-budget_line", "")
+        sent[key] = (category, line)
+        if not category and not line:
+            continue  # left to sort later
+        group = by_key.get(key)
+        if group is None:
+            errors.append((key, "The list of payments has changed since the page was "
+                                "opened. Please check your choices."))
+        elif not category:
+            errors.append((key, f"Choose a category for {group.label}, or leave its plan "
+                                "line empty"))
+        else:
+            choice = sorting.Choice(key, category, int(line) if line.isdigit() else None)
+            problem = ("Select a line from your support plan"
+                       if line and choice.budget_line_id is None
+                       else sorting.check_choice(db(), holder, choice))
+            if problem:
+                errors.append((key, f"{group.label}: {problem}"))
+            else:
+                choices.append(choice)
+    return choices, errors, sent
+
+
 @bp.route("/sort", methods=["GET", "POST"])
 @holder_page
 def sort(holder: Holder):  # type: ignore[no-untyped-def]
@@ -126,39 +164,12 @@ def sort(holder: Holder):  # type: ignore[no-untyped-def]
     session = db()
     form = ConfirmForm()
     groups = sorting.unsorted_groups(session, holder)
-    by_key = {g.key: g for g in groups}
-    errors: list[tuple[str, str]] = []  # (group key, message)
-    sent: dict[str, tuple[str, str]] = {}  # group key -> (category, plan line) as sent
+    errors: SortErrors = []
+    sent: SortSent = {}
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        choices: list[sorting.Choice] = []
-        for i in range(MAX_GROUPS_SENT):
-            key = request.form.get(f"group-{i}-key")
-            if key is None:
-                break
-            category = request.form.get(f"group-{i}-category", "")
-            line = request.form.get(f"group-{i}-budget_line", "")
-            sent[key] = (category, line)
-            group = by_key.get(key)
-            name = group.label if group else "a name that is no longer in the list"
-            if group is None and (category or line):
-                errors.append((key, "The list of payments has changed since the page was "
-                                    "opened. Please check your choices."))
-                continue
-            if not category:
-                if line:
-                    errors.append((key, f"Choose a category for {name}, or leave its plan "
-                                        "line empty"))
-                continue
-            line_id = int(line) if line.isdigit() else None
-            choice = sorting.Choice(key, category, line_id)
-            problem = ("Select a line from your support plan" if line and line_id is None
-                       else sorting.check_choice(session, holder, choice))
-            if problem:
-                errors.append((key, f"{name}: {problem}"))
-            else:
-                choices.append(choice)
+        choices, errors, sent = _sort_choices(holder, {g.key: g for g in groups})
         if not errors and not choices:
             errors.append((groups[0].key if groups else "",
                            "Choose a category for at least one name, or go back"))
@@ -166,7 +177,7 @@ def sort(holder: Holder):  # type: ignore[no-untyped-def]
             done = sorting.sort_payments(session, holder, choices)
             session.commit()
             flash(f"Sorted {plural(done, 'payment')}.")
-            if sorting.unsorted_count(session, holder):
+            if done < sum(g.count for g in groups):
                 return redirect(url_for("transactions.sort", holder_id=holder.id))
             return redirect(url_for("transactions.index", holder_id=holder.id))
         session.rollback()
