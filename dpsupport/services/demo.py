@@ -26,6 +26,7 @@ from ..models import (
     Transaction,
     User,
 )
+from ..statements import format_pence
 from . import imports
 from .audit import Actor, acting_as
 from .auth import hash_password
@@ -120,19 +121,17 @@ class _Ledger:
 
     def import_statement(self, who: User) -> None:
         """Import the kept payments as a Nationwide CSV download. Payees paid before are
-        sorted the way they were before (see imports._sorted_before); a new one is not."""
+        sorted the way they were before (see sorting.sorted_before); a new one is not."""
         self.later.sort(key=lambda entry: entry[0])
         lines = [f'"Account Name:","FlexDirect ****{self.account.last4}"', "",
                  '"Date","Transaction type","Description","Paid out","Paid in","Balance"']
         for day, pence, payee in self.later:
             self.balance += pence
             kind = "Bank credit" if pence > 0 else "Direct debit"
-            money = f"£{abs(pence) // 100:,}.{abs(pence) % 100:02d}"
+            money = format_pence(abs(pence))
             out, into = ("", money) if pence > 0 else (money, "")
-            sign = "-" if self.balance < 0 else ""
-            balance = f"{sign}£{abs(self.balance) // 100:,}.{abs(self.balance) % 100:02d}"
             lines.append(f'"{day:%d %b %Y}","{kind}","{payee.upper()}","{out}","{into}",'
-                         f'"{balance}"')
+                         f'"{format_pence(self.balance)}"')
         data = ("\r\n".join(lines) + "\r\n").encode("cp1252")
         self.session.flush()
         with acting_as(Actor(who.id, who.name)):
@@ -205,9 +204,10 @@ def _account(session: Session, holder: Holder, name: str, kind: str, bank: str,
 
 def _margaret(session: Session, holder: Holder, start: date, today: date,
               rng: random.Random, helen: User) -> None:
-    _agreement(session, holder, funder="Riverside Borough Council", scheme="dp_england",
-               frequency="four_weekly", timing="advance", start=start, amount=112000,
-               contribution=9600, basis="net", contingency=50000, opening=40000)
+    agreement = _agreement(session, holder, funder="Riverside Borough Council",
+                           scheme="dp_england", frequency="four_weekly", timing="advance",
+                           start=start, amount=112000, contribution=9600, basis="net",
+                           contingency=50000, opening=40000)
     lines = _lines(session, holder, [
         ("agency_care", "Home care visits (Brightside Care)", 82000,
          "Help to get up, washed and dressed each morning"),
@@ -222,7 +222,7 @@ def _margaret(session: Session, holder: Holder, start: date, today: date,
     statement_from = today - relativedelta(months=1, days=today.day - 1)
     ledger = _Ledger(session, holder, _account(session, holder, "Direct payment account",
                                                 "bank", "Nationwide", "4471"), today,
-                     opening=40000, statement_from=statement_from)
+                     opening=agreement.opening_balance_pence, statement_from=statement_from)
     for day in _every(start, timedelta(days=28), today):
         ledger.add(day, 102400, "Riverside Borough Council", "council_payment")
         ledger.add(day + timedelta(days=1), 9600, "M Hill", "contribution")

@@ -21,6 +21,11 @@ class HolderMoney:
     picture: budget.MoneyPicture | None
     problem: str | None = None
 
+    @property
+    def unsorted_count(self) -> int:
+        """Payments with no category yet (as sorting.unsorted_count counts them)."""
+        return sum(1 for t in self.transactions if t.category is None)
+
 
 def terms_for(agreement: FundingAgreement) -> budget.FundingTerms:
     amounts = tuple((a.effective_date, a.amount_pence) for a in agreement.amounts) or (

@@ -13,7 +13,6 @@ from ..charts import balance_chart, month_end_table
 from ..models import AuditEvent, Holder
 from ..models.funding import CATEGORIES
 from ..models.people import REPRESENTATIVE_TYPES
-from ..services import sorting
 from ..services.money import holder_money
 from .access import holder_page
 from .database import db
@@ -40,8 +39,7 @@ def money(holder: Holder):  # type: ignore[no-untyped-def]
         table = month_end_table(actual, forecast)
     return render_template("holder/money.html", holder=holder, info=info, pic=info.picture,
                            chart=chart, table=table, title=_title(holder),
-                           rep_types=REPRESENTATIVE_TYPES,
-                           unsorted=sorting.unsorted_count(db(), holder))
+                           rep_types=REPRESENTATIVE_TYPES, unsorted=info.unsorted_count)
 
 
 def _title(holder: Holder) -> str:
