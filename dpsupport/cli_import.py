@@ -21,8 +21,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .statements import Transaction as Line
-from .statements import format_pence, profile_names
-from .web.filters import long_date
+from .statements import profile_names
+from .text import format_pence, long_date
 
 
 def _fail(message: str) -> NoReturn:

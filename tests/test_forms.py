@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dpsupport.models import AuditEvent, BudgetLine, FundingAgreement, Transaction
-from dpsupport.web.filters import money
+from dpsupport.text import file_size, money, pounds_input
 from dpsupport.web.forms import parse_money
 
 from .factories import create_holder, create_org, create_user, grant, post, sign_in
@@ -29,10 +29,22 @@ def test_parse_money_refuses_what_is_not_money(text: str) -> None:
 
 def test_money_filter_formats_pence_and_refuses_float() -> None:
     assert money(123456) == "£1,234.56"
-    assert money(-5) == "-£0.05"
+    assert money(-5) == "\u2212£0.05"  # one minus sign for money people read
     assert money(0) == "£0.00"
+    assert money(250, signed=True) == "+£2.50"
+    assert money(None) == ""
     with pytest.raises(TypeError):
         money(1.5)  # type: ignore[arg-type]
+    assert pounds_input(-300) == "-3.00"  # typed back into a box: the keyboard's minus
+    assert pounds_input(123456) == "1234.56"
+
+
+@pytest.mark.parametrize(("size", "text"), [
+    (0, "0 bytes"), (1, "1 byte"), (60, "60 bytes"), (1023, "1,023 bytes"),
+    (1024, "1 KB"), (12 * 1024, "12 KB"), (1536 * 1024, "1.5 MB"), (5 * 1024 * 1024, "5 MB"),
+])
+def test_file_size_shows_small_files_in_bytes(size: int, text: str) -> None:
+    assert file_size(size) == text
 
 
 def _world(session):  # type: ignore[no-untyped-def]

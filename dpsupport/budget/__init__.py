@@ -24,6 +24,7 @@ Example::
     [s.text for s in pic.surplus.workings]     # "How we worked this out"
 """
 
+from ..text import format_date, format_pence
 from .actuals import LineReport, PeriodReport, allocate, balance_on, balance_series, plan_vs_actual
 from .attention import AttentionItem
 from .forecast import Projection, project
@@ -48,7 +49,6 @@ from .periods import (
 from .picture import MoneyPicture, money_picture
 from .schedule import payment_schedule
 from .surplus import surplus, weekly_planned_spend, weeks_of_funding
-from .text import format_date, format_pence
 
 __all__ = [
     "AttentionItem",

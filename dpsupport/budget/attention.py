@@ -15,11 +15,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..text import format_date, format_pence
 from .actuals import plan_vs_actual
 from .model import FundingTerms, Period, PlanLine, Transaction
 from .periods import ONE_DAY, period_at
 from .schedule import payment_schedule
-from .text import format_date, format_pence
 
 UNDERSPEND_PERCENT = 70
 UNDERSPEND_PERIODS = 3

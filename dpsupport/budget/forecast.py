@@ -36,10 +36,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..text import format_date, format_pence, times
 from .model import FundingTerms, Liability, Period, PlanLine, ScheduledPayment, Step
 from .periods import ONE_DAY, agreement_year, iter_periods, period_index_on, period_word, pro_rata
 from .schedule import payment_schedule
-from .text import format_date, format_pence, times
 
 
 @dataclass(frozen=True)

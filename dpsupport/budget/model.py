@@ -213,7 +213,7 @@ class Step:
 
     @property
     def text(self) -> str:
-        from .text import format_value
+        from ..text import format_value
 
         line = self.label if self.value is None else f"{self.label}: {format_value(self.value)}"
         return f"{line} ({self.note})" if self.note else line
@@ -238,6 +238,6 @@ class Figure:
     @property
     def text(self) -> str:
         """The value alone, formatted for people ("£1,240.00", "14 March 2026", "9.5")."""
-        from .text import format_value
+        from ..text import format_value
 
         return format_value(self.value) if self.value is not None else (self.note or "")

@@ -31,6 +31,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..text import format_date, format_pence
 from .actuals import balance_on, in_range, totals
 from .attention import AttentionItem, day_text, missing_payments, persistent_underspend
 from .forecast import Projection, forecast_workings, planned_per_period, project
@@ -49,7 +50,6 @@ from .model import (
 from .periods import ONE_DAY, period_at, period_index_on, pro_rata, weekly_equivalent
 from .schedule import payment_schedule
 from .surplus import regular_amount_on, surplus, weekly_planned_spend, weeks_of_funding
-from .text import format_date, format_pence
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 
+from ..text import format_date, format_pence
 from .model import Figure, FundingTerms, Liability, PlanLine, Step
 from .periods import (
     amount_for_period,
@@ -33,7 +34,6 @@ from .periods import (
     weekly_equivalent,
     weekly_equivalent_rule,
 )
-from .text import format_date, format_pence
 
 
 def regular_amount_on(terms: FundingTerms, day: dt.date) -> int:

@@ -26,7 +26,7 @@ from ..models import (
     Transaction,
     User,
 )
-from ..statements import format_pence
+from ..text import format_pence
 from . import imports
 from .audit import Actor, acting_as
 from .auth import hash_password

@@ -40,7 +40,7 @@ from sqlalchemy import String, any_, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from ..budget.text import plural
+from ..errors import UserError
 from ..models import Account, Attachment, PendingUpload, StatementImport, Transaction
 from ..models.base import utcnow
 from ..statements import (
@@ -51,13 +51,13 @@ from ..statements import (
     Problem,
     Statement,
     StatementError,
-    format_pence,
     iter_statement,
     profile_names,
 )
 from ..statements import Transaction as Line
 from ..statements.balances import BalanceTracker
 from ..statements.dedupe import KeyStream, id_key
+from ..text import format_pence, plural
 from . import audit
 from .sorting import payee_key, sorted_before
 
@@ -76,13 +76,12 @@ FORMAT_LABELS = {
 }
 
 
-class ImportRefused(Exception):
+class ImportRefused(UserError):
     """The statement cannot be imported as it is. ``message`` is for the person importing."""
 
     def __init__(self, message: str, problems: list[Problem] | None = None, *,
                  can_accept: bool = False) -> None:
         super().__init__(message)
-        self.message = message
         self.problems = problems or []
         # True when importing the readable lines is possible (accept_problems=True).
         self.can_accept = can_accept

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..errors import UserError
 from ..models import (
     Account,
     AgreementAmount,
@@ -33,8 +34,8 @@ ALLOWED_ATTACHMENT_TYPES = {
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
 
-class RecordError(ValueError):
-    """A change that cannot be made, with a message for the person making it."""
+class RecordError(UserError):
+    """A change to a holder's records that cannot be made (see `dpsupport.errors`)."""
 
 
 # --- accounts -------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .amounts import format_pence
 from .balances import BalanceCheck, check_balances
 from .csv_profiles import PROFILES
 from .dedupe import RecordKey, normalise_description, record_keys
@@ -36,7 +35,7 @@ from .model import (
 __all__ = [
     "AccountInfo", "Balance", "BalanceCheck", "ColumnMapping", "MappingPreview", "PROFILES",
     "Problem", "RecordKey", "Statement", "StatementError", "Transaction", "check_balances",
-    "detect_format", "format_pence", "iter_statement", "normalise_description",
+    "detect_format", "iter_statement", "normalise_description",
     "read_statement", "record_keys", "profile_names",
 ]
 

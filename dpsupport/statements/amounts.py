@@ -169,10 +169,3 @@ def has_sub_penny(text: str) -> bool:
     s = text.strip()
     _, dot, frac = s.rpartition(".") if "." in s else ("", "", "")
     return bool(dot) and len(frac.rstrip("0")) > 2
-
-
-def format_pence(pence: int) -> str:
-    """1204_50 -> "£1,204.50"; -300 -> "-£3.00"."""
-    sign = "-" if pence < 0 else ""
-    pounds, p = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}.{p:02d}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .amounts import format_pence
+from ..text import format_pence
 from .model import Transaction
 
 

@@ -14,7 +14,8 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from .amounts import AmountError, format_pence, parse_pence, pence_reader, plain_pence
+from ..text import format_pence
+from .amounts import AmountError, parse_pence, pence_reader, plain_pence
 from .csv_profiles import norm_header
 from .dates import DateError, DateReader
 from .model import Balance, ColumnMapping, ColumnRef, Statement, StatementError, Transaction

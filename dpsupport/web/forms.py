@@ -18,6 +18,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..limits import MAX_AMOUNT_PENCE
 from ..models.funding import (
     CATEGORIES,
     CONTRIBUTION_BASES,
@@ -26,8 +27,9 @@ from ..models.funding import (
     SCHEMES,
     TIMINGS,
 )
+from ..text import pounds_input
 
-MAX_PENCE = 10_000_000_00  # £10 million: far above any real budget, stops typos like 1e12
+MAX_PENCE = MAX_AMOUNT_PENCE
 
 
 _MONEY = re.compile(r"(-?)(\d+)(?:\.(\d{1,2}))?")
@@ -59,8 +61,7 @@ class MoneyField(Field):
             return str(self.raw_data[0])
         if self.data is None:
             return ""
-        p = int(self.data)
-        return f"{'-' if p < 0 else ''}{abs(p) // 100}.{abs(p) % 100:02d}"
+        return pounds_input(int(self.data))
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():

@@ -26,14 +26,13 @@ from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, FileField, RadioField, SelectField
 from wtforms.validators import Optional
 
-from ..budget.text import plural
 from ..models import Account, Holder, PendingUpload, StatementImport, Transaction
 from ..models.funding import ALL_CATEGORIES
 from ..services import audit, imports, records
 from ..statements import ColumnMapping, MappingPreview, StatementError, iter_statement
+from ..text import long_date, plural
 from .access import holder_page
 from .database import db
-from .filters import long_date
 from .forms import ConfirmForm
 
 bp = Blueprint("imports", __name__, url_prefix="/holders/<int:holder_id>/statements")

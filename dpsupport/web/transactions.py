@@ -15,10 +15,10 @@ from flask import (
     url_for,
 )
 
-from ..budget.text import plural
 from ..models import Holder, Transaction
 from ..models.funding import ALL_CATEGORIES, CATEGORIES, INCOME_CATEGORIES
 from ..services import records, sorting
+from ..text import plural
 from .access import holder_page
 from .database import db
 from .forms import ConfirmForm, TransactionForm
