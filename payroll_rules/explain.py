@@ -178,10 +178,17 @@ def _ni_lines(
         lines.append("Employer National Insurance: none for this category.")
     else:
         start = cat.employer_zero_up_to or "st"
+        rate = _pct(yp.employer_bp)
+        if gross > th["uel"] and th[start] < th["uel"]:
+            on = (f"{rate} of pay from {_pounds(th[start])} ({yp.ni_threshold_names[start]}) to "
+                  f"{_pounds(th['uel'])} and {rate} of pay above {_pounds(th['uel'])}, each "
+                  f"rounded to the penny")
+        else:
+            on = (f"{rate} of pay above {_pounds(th[start])} ({yp.ni_threshold_names[start]}), "
+                  f"rounded to the penny")
         lines.append(
-            f"Employer National Insurance (paid by the employer, not taken from pay): "
-            f"{_pct(yp.employer_bp)} of pay above {_pounds(th[start])} "
-            f"({yp.ni_threshold_names[start]}) = {_m(result.employer_ni)}, before any Employment "
-            f"Allowance — source: {yp.employer_source}"
+            f"Employer National Insurance (paid by the employer, not taken from pay): {on} = "
+            f"{_m(result.employer_ni)}, before any Employment Allowance — source: "
+            f"{yp.employer_source}; rounding: {yp.rounding_source}"
         )
     return lines

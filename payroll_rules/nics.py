@@ -2,10 +2,42 @@
 
 Each earnings period stands alone. Thresholds per period: weekly and monthly as HMRC publishes;
 fortnightly and four-weekly are the annual figure / 26 or / 13 rounded up to the whole pound.
-Each band (PT to UEL, above UEL; for the employer ST (or the upper secondary threshold for
-categories H, M, V, Z) to UEL, above UEL) is worked out and rounded separately, looking only at
-the third decimal place of pounds: 5 or less rounds down, 6 or more rounds up (so £0.0056 is £0.00
-and £0.0060 is £0.01).
+
+Rounding. A contribution is rounded to the penny by looking only at the third decimal place of
+pounds: 5 or less rounds down, 6 or more rounds up (so £0.0056 is £0.00 and £0.0060 is £0.01).
+This is the "halfpenny or less is disregarded" rule of the Social Security (Contributions)
+Regulations 2001, regulation 12(1).
+
+What is rounded. HMRC's specification for payroll software works each contribution out in
+slices of earnings and rounds each slice, and this module does the same:
+
+* employee: earnings from the Primary Threshold to the Upper Earnings Limit at the main rate,
+  rounded; earnings above the Upper Earnings Limit at the upper rate, rounded; added together.
+* employer: earnings from the Secondary Threshold (or, for categories H, M, V and Z, the upper
+  secondary threshold) to the Upper Earnings Limit, rounded; earnings above the Upper Earnings
+  Limit, rounded; added together. The employer's rate is the same on both slices, so the
+  split only matters when the rate times a whole number of pounds leaves a fraction of a penny.
+
+At 15% (2025/26 on) whole pounds times 15% is always whole pence, so rounding by slice and
+rounding the total once give the same answer. At 13.8% (2024/25) they can differ by a penny when
+pay is above the Upper Earnings Limit: £4,189.05 a month gives £473.48 + £0.01 = £473.49 by
+slice, where 13.8% of the whole £3,431.05 above the Secondary Threshold, rounded once, would be
+£473.48. We follow HMRC's software specification (the slice method) because:
+
+* HMRC's "National Insurance guidance for software developers 2020 to 2021", worked example 2
+  (category A, £1,000 a week, Secondary Threshold £169, Upper Earnings Limit £962, 13.8%) gives
+  employer contributions of £114.67. Rounding by slice gives £109.43 + £5.24 = £114.67;
+  rounding once would give £114.68 (13.8% of £831 is £114.678).
+* HMRC's National Insurance payroll technical specification (the steps payroll software must
+  follow) rounds the employer's contributions on earnings above the Upper Earnings Limit
+  separately from those below it, and since 2022 HMRC's employer guide CWG2 (section 3.9.7)
+  works its employer example out the same way.
+* HMRC's own NIC test data v1.1 (2025/26) matches this method to the penny for every category
+  we support (tests/payroll_rules/test_hmrc_golden.py).
+
+HMRC's guidance calls the employer's rate a rate "on the total earnings above the Secondary
+Threshold"; that describes the rate, and its worked examples show how to round. HMRC accepts
+results that differ from its own by no more than one penny.
 """
 
 from __future__ import annotations
