@@ -5,7 +5,8 @@ Every statutory figure comes from the TOML files in ``payroll_rules/data`` with 
 
 Main entry points::
 
-    calculate(PayInput(...)) -> PayResult          # tax, NI, pension, net pay, explain()
+    calculate(PayInput(...)) -> PayResult          # tax, NI, pension, student and
+                                                   # postgraduate loans, net pay, explain()
     minimum_hourly_wage(age, on, apprentice=False)  # NMW / NLW hourly rate
     auto_enrolment_status(age, earnings, frequency, pay_date)
     employment_allowance(pay_date)

@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pension-employer-rate", type=_money, default=Decimal("0.03"))
     p.add_argument("--pension-method", choices=["relief_at_source", "net_pay"],
                    default="relief_at_source")
+    p.add_argument("--student-loan", choices=["1", "2", "4", "5"], default=None,
+                   help="student loan plan type (from the SL1 notice, P45 or starter checklist)")
+    p.add_argument("--postgraduate-loan", action="store_true",
+                   help="the employee repays a Postgraduate Loan")
     p.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
@@ -82,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             previous_pay_to_date=args.previous_pay,
             previous_tax_to_date=args.previous_tax,
             pension=pension,
+            student_loan_plan=args.student_loan,
+            postgraduate_loan=args.postgraduate_loan,
         ))
     except PayrollInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -90,16 +96,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         out = {"pay_date": args.date.isoformat(), "frequency": args.frequency,
                "period": args.period, "tax_code": args.tax_code,
-               "ni_category": args.ni_category, **result.as_dict(), "explain": lines}
+               "ni_category": args.ni_category, "student_loan_plan": args.student_loan,
+               "postgraduate_loan_repaid": args.postgraduate_loan, **result.as_dict(),
+               "explain": lines}
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
     print(f"Payslip — pay date {args.date.isoformat()}, {args.frequency} period {args.period}")
-    for label, value in (("Gross pay", result.gross_pay), ("Income tax", result.income_tax),
-                         ("Employee National Insurance", result.employee_ni),
-                         ("Employee pension", result.employee_pension),
-                         ("Net pay", result.net_pay),
-                         ("Employer National Insurance", result.employer_ni),
-                         ("Employer pension", result.employer_pension)):
+    rows = [("Gross pay", result.gross_pay), ("Income tax", result.income_tax),
+            ("Employee National Insurance", result.employee_ni),
+            ("Employee pension", result.employee_pension)]
+    if args.student_loan is not None:
+        rows.append((f"Student loan (Plan {args.student_loan})", result.student_loan))
+    if args.postgraduate_loan:
+        rows.append(("Postgraduate loan", result.postgraduate_loan))
+    rows += [("Net pay", result.net_pay), ("Employer National Insurance", result.employer_ni),
+             ("Employer pension", result.employer_pension)]
+    for label, value in rows:
         print(f"  {label:<30}{format_money(int(value * 100)):>14}")
     print("How this was worked out:")
     for line in lines:

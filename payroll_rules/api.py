@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from . import nics, paye
+from . import nics, paye, student_loan
 from .calendar import FREQUENCY_WORDS, MAX_PERIOD, check_frequency, check_period
 from .errors import PayrollInputError, format_money, from_pence, to_pence
 from .params import NICategory, YearParams, params_for_date
@@ -30,6 +30,10 @@ class PayInput:
     previous_pay_to_date / previous_tax_to_date: taxable pay and tax in this employment in
         EARLIER periods of the same tax year (tax negative if refunded). Ignored for W1/M1/X.
     pension: a Pension, or None if the worker is not in a workplace pension.
+    student_loan_plan: "1", "2", "4" or "5" if HMRC (SL1 notice), the P45 or the starter
+        checklist says the employee repays a student loan on that plan; None if not.
+    postgraduate_loan: True if the employee repays a Postgraduate Loan (PGL1 notice, P45 or
+        starter checklist). Both loans can be repaid at once.
     """
 
     pay_date: date
@@ -41,6 +45,8 @@ class PayInput:
     previous_pay_to_date: Decimal = _ZERO
     previous_tax_to_date: Decimal = _ZERO
     pension: Pension | None = None
+    student_loan_plan: str | None = None
+    postgraduate_loan: bool = False
 
 
 class PayResult:
@@ -53,7 +59,9 @@ class PayResult:
 
     def __init__(self, pence: tuple[int, ...], pay_input: PayInput,
                  working: tuple[object, ...]) -> None:
-        self._pence = pence  # tax, ee NI, er NI, ee pension, er pension, net, gross, taxable
+        # tax, ee NI, er NI, ee pension, er pension, net, gross, taxable, student loan,
+        # postgraduate loan
+        self._pence = pence
         self.pay_input = pay_input
         self._working = working
 
@@ -81,8 +89,18 @@ class PayResult:
         return from_pence(self._pence[4])
 
     @property
+    def student_loan(self) -> Decimal:
+        """Student Loan deduction (plan 1, 2, 4 or 5) this period, in whole pounds."""
+        return from_pence(self._pence[8])
+
+    @property
+    def postgraduate_loan(self) -> Decimal:
+        """Postgraduate Loan deduction this period, in whole pounds."""
+        return from_pence(self._pence[9])
+
+    @property
     def net_pay(self) -> Decimal:
-        """Gross - tax - employee NI - employee pension."""
+        """Gross - tax - employee NI - employee pension - student and postgraduate loans."""
         return from_pence(self._pence[5])
 
     @property
@@ -109,7 +127,8 @@ class PayResult:
         return {
             name: str(getattr(self, name))
             for name in ("gross_pay", "taxable_pay", "income_tax", "employee_ni", "employer_ni",
-                         "employee_pension", "employer_pension", "net_pay")
+                         "employee_pension", "employer_pension", "student_loan",
+                         "postgraduate_loan", "net_pay")
         }
 
 
@@ -161,11 +180,37 @@ def _calculate(
     tax, tax_working = paye.income_tax(yp, code, frequency, period, taxable, prev_pay, prev_tax)
     ee_ni, er_ni, _th = nics.class1(yp, cat, frequency, gross)
     net = gross - tax - ee_ni - ee_pension
+    if pay.student_loan_plan is None and pay.postgraduate_loan is False:
+        return PayResult(
+            (tax, ee_ni, er_ni, ee_pension, er_pension, net, gross, taxable, 0, 0),
+            pay,
+            (yp, code, cat, tax_working, ee_gross_pension, ()),
+        )
+    # Student and Postgraduate Loans are worked out on the pay used for National Insurance
+    # (gross), not on taxable pay.
+    loans = tuple(student_loan.deduction(s, frequency, gross)
+                  for s in _loan_schemes(pay, yp.tax_year))
+    sl = sum(d.amount for d in loans if d.scheme.key != student_loan.POSTGRADUATE)
+    pgl = sum(d.amount for d in loans if d.scheme.key == student_loan.POSTGRADUATE)
     return PayResult(
-        (tax, ee_ni, er_ni, ee_pension, er_pension, net, gross, taxable),
+        (tax, ee_ni, er_ni, ee_pension, er_pension, net - sl - pgl, gross, taxable, sl, pgl),
         pay,
-        (yp, code, cat, tax_working, ee_gross_pension),
+        (yp, code, cat, tax_working, ee_gross_pension, loans),
     )
+
+
+def _loan_schemes(pay: PayInput, start: int) -> tuple[student_loan.LoanScheme, ...]:
+    """The loan figures this payment needs; PayrollInputError for a bad plan or flag."""
+    plan = student_loan.check_plan(pay.student_loan_plan)
+    pgl = pay.postgraduate_loan
+    if not isinstance(pgl, bool):
+        raise PayrollInputError("postgraduate_loan must be True or False.")
+    out = []
+    if plan is not None:
+        out.append(student_loan.scheme(start, f"plan_{plan}"))
+    if pgl:
+        out.append(student_loan.scheme(start, student_loan.POSTGRADUATE))
+    return tuple(out)
 
 
 def period_name(frequency: str, period: int) -> str:

@@ -9,6 +9,7 @@ from . import nics, paye
 from .calendar import FREQUENCY_WORDS, PERIODS_PER_YEAR, WEEKS_PER_PERIOD
 from .errors import format_money, to_pence
 from .params import NICategory, YearParams
+from .student_loan import LoanDeduction
 from .taxcode import TaxCode
 
 if TYPE_CHECKING:
@@ -36,8 +37,9 @@ def _pounds(pence: int) -> str:
 
 def explain_lines(result: PayResult) -> list[str]:
     pay = result.pay_input
-    yp, code, cat, w, ee_gross_pension = cast(
-        "tuple[YearParams, TaxCode, NICategory, tuple[object, ...], int]", result._working
+    yp, code, cat, w, ee_gross_pension, loans = cast(
+        "tuple[YearParams, TaxCode, NICategory, tuple[object, ...], int, "
+        "tuple[LoanDeduction, ...]]", result._working
     )
     freq = pay.frequency
     word = FREQUENCY_WORDS[freq]
@@ -66,10 +68,16 @@ def explain_lines(result: PayResult) -> list[str]:
             f"{_m(result.employer_pension)} on top. — source: The Pensions Regulator, automatic "
             "enrolment earnings thresholds and contributions (payroll_rules/data/pension.toml)"
         )
+    lines += [_loan_line(d, word) for d in loans]
+    loan_words = "".join(
+        f" − {format_money(d.amount)} "
+        + ("postgraduate loan" if d.scheme.key == "postgraduate" else "student loan")
+        for d in loans
+    )
     lines.append(
         f"Net pay: {format_money(gross)} gross − {format_money(tax)} tax − "
-        f"{_m(result.employee_ni)} National Insurance − {_m(result.employee_pension)} pension = "
-        f"{format_money(to_pence(result.net_pay, 'net'))}."
+        f"{_m(result.employee_ni)} National Insurance − {_m(result.employee_pension)} pension"
+        f"{loan_words} = {format_money(to_pence(result.net_pay, 'net'))}."
     )
     return [line.replace(" £-", " -£") for line in lines]
 
@@ -192,3 +200,49 @@ def _ni_lines(
             f"{yp.employer_source}; rounding: {yp.rounding_source}"
         )
     return lines
+
+
+def _loan_line(d: LoanDeduction, word: str) -> str:
+    """One plain-English line for a Student Loan or Postgraduate Loan deduction."""
+    s = d.scheme
+    what = s.name if s.key == "postgraduate" else f"Student loan ({s.name})"
+    rate = _pct(s.rate_bp)
+    src = f" — source: {s.source}; rounding: {s.rounding_source}"
+    return _loan_words(d, what, rate, word) + src
+
+
+def _exact(pence_times_bp: int) -> str:
+    """An exact amount given as pence x basis points, in pounds without rounding: '37.575'."""
+    text = f"{Decimal(pence_times_bp).scaleb(-6):f}"
+    if "." in text:
+        text = text.rstrip("0")
+        whole, frac = text.split(".")
+        text = f"{whole}.{frac:0<2}"
+    return "£" + text
+
+
+def _loan_words(d: LoanDeduction, what: str, rate: str, word: str) -> str:
+    s = d.scheme
+    pay = d.pay
+    if d.weeks == 1 and word == "month":
+        per = f"the monthly threshold {format_money(d.threshold)}"
+    else:
+        per = f"the weekly threshold {format_money(d.threshold)}"
+    yearly = f" ({_pounds(s.annual)} a year)"
+    over = pay - d.weeks * d.threshold
+    if over <= 0:
+        return (f"{what}: your pay for National Insurance, {format_money(pay)}, is not above "
+                f"{per}{yearly}, so nothing is taken this {word}.")
+    if d.weeks > 1:
+        share = _exact(pay * 10000 // d.weeks)  # exact: 10,000 divides by 2 and by 4
+        return (
+            f"{what}: your pay for National Insurance, {format_money(pay)}, is shared over the "
+            f"{d.weeks} weeks of this {word} ({share} a week). Each week: {rate} of the pay "
+            f"above {per}{yearly}, rounded down to whole pounds; × {d.weeks} weeks = "
+            f"{format_money(d.amount)}."
+        )
+    return (
+        f"{what}: {format_money(pay)} pay for National Insurance − {per}{yearly} = "
+        f"{format_money(over)}; {rate} of that is {_exact(over * s.rate_bp)}, rounded down to "
+        f"whole pounds = {format_money(d.amount)}."
+    )

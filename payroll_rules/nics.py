@@ -70,17 +70,19 @@ def class1(
     th = yp.ni_thresholds[frequency]
     pt = th["pt"]
     uel = th["uel"]
+    capped = pay if pay < uel else uel  # pay up to the UEL (no min() call: this is the hot path)
     employee = 0
     if pay > pt:
-        employee = ni_round(min(pay, uel) - pt, cat.employee_main_bp)
+        employee = ni_round(capped - pt, cat.employee_main_bp)
         if pay > uel:
             employee += ni_round(pay - uel, cat.employee_upper_bp)
     employer = 0
     if not cat.no_employer:
         start = th[cat.employer_zero_up_to] if cat.employer_zero_up_to else th["st"]
         rate = yp.employer_bp
+        # Slice 1: the threshold to the UEL; slice 2: above the UEL; each rounded on its own.
         if pay > start and start < uel:
-            employer = ni_round(min(pay, uel) - start, rate)
+            employer = ni_round(capped - start, rate)
         top = uel if uel > start else start
         if pay > top:
             employer += ni_round(pay - top, rate)

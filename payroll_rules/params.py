@@ -30,6 +30,7 @@ DATA_FILES = (
     "holiday",
     "rti",
     "pension",
+    "student_loan",
 )
 
 Table = dict[str, Any]
