@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -20,21 +21,25 @@ ROOT = Path(__file__).resolve().parents[2]
 APRIL_2024, APRIL_2025, APRIL_2026 = date(2024, 4, 30), date(2025, 4, 30), date(2026, 4, 30)
 
 
-# --- HMRC's worked examples (Collection of Student Loans Manual; threshold then £17,495, 9%) ---
+# --- HMRC's worked examples (Collection of Student Loans Manual; tests/data/hmrc) ---
 
-def test_hmrc_cslm17060_weekly_example() -> None:
-    # £1,200 in the week - weekly threshold £336 = £864; x 9% = £77.76; rounded down = £77.
-    assert period_deduction(120_000, 33_600, 900) == 7_700
-
-
-def test_hmrc_cslm18025_monthly_example() -> None:
-    # £2,075 in the month - monthly threshold £1,457 = £618; x 9% = £55.62; rounded down = £55.
-    assert period_deduction(207_500, 145_700, 900) == 5_500
+def _hmrc_examples() -> list[dict[str, str]]:
+    with open(ROOT / "tests" / "data" / "hmrc" / "student_loan_examples.csv",
+              encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
-def test_hmrc_cslm17065_three_week_pay_period() -> None:
-    # £1,500 for 3 weeks = £500 a week; (£500 - £336) x 9% = £14.76 -> £14; x 3 weeks = £42.
-    assert period_deduction(150_000, 33_600, 900, weeks=3) == 4_200
+@pytest.mark.parametrize("row", _hmrc_examples(), ids=lambda r: r["id"])
+def test_hmrc_worked_examples(row: dict[str, str]) -> None:
+    pence = {k: int(D(row[k]) * 100) for k in ("pay", "threshold", "expected")}
+    rate = int(D(row["rate"]) * 10000)
+    got = period_deduction(pence["pay"], pence["threshold"], rate, weeks=int(row["weeks"]))
+    assert got == pence["expected"], row["source"]
+
+
+def test_all_three_hmrc_examples_are_there() -> None:
+    assert [r["id"].split()[0] for r in _hmrc_examples()] == ["CSLM17060", "CSLM18025",
+                                                              "CSLM17065"]
 
 
 # --- Real years through calculate() ---
