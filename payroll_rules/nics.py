@@ -29,9 +29,10 @@ slice, where 13.8% of the whole £3,431.05 above the Secondary Threshold, rounde
   employer contributions of £114.67. Rounding by slice gives £109.43 + £5.24 = £114.67;
   rounding once would give £114.68 (13.8% of £831 is £114.678).
 * HMRC's National Insurance payroll technical specification (the steps payroll software must
-  follow) rounds the employer's contributions on earnings above the Upper Earnings Limit
-  separately from those below it, and since 2022 HMRC's employer guide CWG2 (section 3.9.7)
-  works its employer example out the same way.
+  follow, as quoted in the open-source payroll engine Payetools) rounds the employer's
+  contributions on earnings above the Upper Earnings Limit separately from those below it; the
+  CIPP has noted that since 2022 HMRC's employer guide CWG2 (section 3.9.7, its Freeport
+  example) also treats earnings above the Upper Earnings Limit as a separate calculation.
 * HMRC's own NIC test data v1.1 (2025/26) matches this method to the penny for every category
   we support (tests/payroll_rules/test_hmrc_golden.py).
 

@@ -82,3 +82,18 @@ def test_explain_names_both_slices_above_uel() -> None:
     line = next(x for x in result.explain() if x.startswith("Employer National Insurance"))
     assert "from £758 (Secondary Threshold) to £4,189" in line
     assert "above £4,189, each rounded to the penny = £473.49" in line
+
+
+def test_2024_25_slice_and_once_never_differ_by_more_than_a_penny() -> None:
+    """HMRC accepts a difference of up to £0.01; the two readings never differ by more."""
+    yp = params.year_params(2024)
+    cat = yp.categories["A"]
+    differ = 0
+    for frequency in ("weekly", "fortnightly", "four_weekly", "monthly"):
+        th = yp.ni_thresholds[frequency]
+        for pay in range(th["uel"] - 500, th["uel"] + 20_000, 7):
+            _ee, er, _th = nics.class1(yp, cat, frequency, pay)
+            gap = er - _once(pay, th["st"], 1380)
+            assert gap in (-1, 0, 1)
+            differ += gap != 0
+    assert differ > 0  # and at 13.8% they do differ, so the choice of method matters
