@@ -8,10 +8,19 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from dpsupport.models import AuditEvent, BudgetLine, Transaction
+from dpsupport.models import (
+    AgreementAmount,
+    AuditEvent,
+    Base,
+    BudgetLine,
+    FundingAgreement,
+    OneOffPayment,
+    Transaction,
+)
+from dpsupport.models.base import Audited
 from dpsupport.services import audit
 
-from .factories import post, sign_in
+from .factories import create_holder, create_org, create_user, post, sign_in
 from .scenario import World, build_world
 
 NS = "{http://www.w3.org/1999/xhtml}"
@@ -210,3 +219,53 @@ def test_a_representative_is_recorded_under_their_own_name(app, session: Session
     assert newest["changes"]["payee"] == "Chemist"
     assert newest["changes"]["amount pence"] == "-1234"
     assert newest["changes"]["id"] == str(tx.id)
+
+
+# --- which records are audited, and under whom ------------------------------------------------
+
+def test_each_row_is_filed_under_its_holder_and_organisation(session: Session) -> None:  # type: ignore[no-untyped-def]
+    """Through a parent (an agreement's amounts, added by id only), itself (a holder), or an
+    organisation with no holder (the organisation, a membership)."""
+    org = create_org(session, "Org A")
+    holder = create_holder(session, org, "Alice Andrews")
+    create_user(session, org, "org_admin")
+    agreement = session.scalars(select(FundingAgreement)).one()
+    session.add(OneOffPayment(agreement_id=agreement.id, date=agreement.start_date,
+                              amount_pence=500, description="Set-up"))
+    session.commit()
+    agreement_id = agreement.id
+    session.expunge_all()
+    # A change and a removal through a parent that is not loaded yet.
+    amount = session.scalars(select(AgreementAmount)).one()
+    amount.amount_pence += 1
+    session.delete(session.scalars(select(OneOffPayment)).one())
+    session.commit()
+
+    scopes: dict[str, set[tuple[str, int | None, int | None]]] = {}
+    for e in session.scalars(select(AuditEvent)):
+        scopes.setdefault(e.entity, set()).add((e.action, e.holder_id, e.organisation_id))
+    filed = (holder.id, org.id)
+    assert scopes["organisation"] == {("created", None, org.id)}
+    assert scopes["membership"] == {("created", None, org.id)}
+    assert scopes["holder"] == {("created", *filed)}
+    assert scopes["agreement_amount"] == {("created", *filed), ("changed", *filed)}
+    assert scopes["one_off_payment"] == {("created", *filed), ("deleted", *filed)}
+    for entity in ("funding_agreement", "account", "budget_line", "money_transaction"):
+        assert scopes[entity] == {("created", *filed)}, entity
+    assert "app_user" not in scopes  # people's sign-in details are not audited rows
+    assert session.get(FundingAgreement, agreement_id) is not None
+
+
+def test_every_table_of_a_holders_records_is_audited() -> None:
+    """A new table with a holder_id is audited unless it is named here with a reason."""
+    not_audited = {
+        "audit_event": "the trail itself",
+        "pending_upload": "a preview for a day; uploading and cancelling are recorded",
+    }
+    audited = {m.local_table.name for m in Base.registry.mappers if issubclass(m.class_, Audited)}
+    holder_tables = {t.name for t in Base.metadata.tables.values() if "holder_id" in t.c}
+    assert holder_tables - audited == set(not_audited)
+    assert {"organisation", "membership", "holder", "agreement_amount",
+            "one_off_payment"} <= audited
+    # The old marker does nothing now: a model carrying it was meant to be audited.
+    assert not [m.class_ for m in Base.registry.mappers if "__audited__" in vars(m.class_)]

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, IntPk, Pence, ShortText, Timestamp
+from .base import Audited, Base, IntPk, Pence, ShortText, Timestamp
 from .people import Holder, User
 
 ACCOUNT_KINDS = {
@@ -30,9 +30,8 @@ ACCOUNT_KINDS = {
 }
 
 
-class Account(Base):
+class Account(Audited, Base):
     __tablename__ = "account"
-    __audited__ = True
 
     id: Mapped[IntPk]
     holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
@@ -47,10 +46,6 @@ class Account(Base):
 
     holder: Mapped[Holder] = relationship()
 
-    @property
-    def organisation_id(self) -> int:
-        return self.holder.organisation_id
-
 
 class _StatementFile:
     """Which statement file, for whom, from whom: shared by an import and an upload."""
@@ -63,11 +58,10 @@ class _StatementFile:
     file_sha256: Mapped[str] = mapped_column(String(64))
 
 
-class StatementImport(_StatementFile, Base):
+class StatementImport(_StatementFile, Audited, Base):
     """One uploaded statement file: who, when, what it added. It can be undone as a whole."""
 
     __tablename__ = "statement_import"
-    __audited__ = True
 
     id: Mapped[IntPk]
     file_format: Mapped[str] = mapped_column(String(40))
@@ -87,7 +81,7 @@ class StatementImport(_StatementFile, Base):
     uploaded_by: Mapped[User | None] = relationship(foreign_keys="StatementImport.uploaded_by_id")
 
 
-class Transaction(Base):
+class Transaction(Audited, Base):
     """Money in (positive) or out (negative) of a holder's account."""
 
     __tablename__ = "money_transaction"
@@ -99,7 +93,6 @@ class Transaction(Base):
               sqlite_where=text("fingerprint IS NOT NULL"),
               postgresql_where=text("fingerprint IS NOT NULL")),
     )
-    __audited__ = True
 
     id: Mapped[IntPk]
     holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"))
@@ -130,17 +123,12 @@ class Transaction(Base):
     statement_import: Mapped[StatementImport | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="transaction")
 
-    @property
-    def organisation_id(self) -> int:
-        return self.account.holder.organisation_id
 
-
-class Attachment(Base):
+class Attachment(Audited, Base):
     """A receipt or invoice on a transaction. The file lives in the database (one place to
     back up, nothing shared between app servers); its name here is for display only."""
 
     __tablename__ = "attachment"
-    __audited__ = True
 
     id: Mapped[IntPk]
     transaction_id: Mapped[int] = mapped_column(ForeignKey("money_transaction.id"), index=True)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, IntPk, ShortText, Timestamp
+from .base import Audited, Base, IntPk, ShortText, Timestamp
 
 ORGANISATION_KINDS = {
     "ulo": "User-led organisation",
@@ -40,9 +40,10 @@ NATIONS = {
 }
 
 
-class Organisation(Base):
+class Organisation(Audited, Base):
     __tablename__ = "organisation"
-    __audited__ = True
+    __holder_key__ = None
+    __organisation_key__ = "id"
 
     id: Mapped[IntPk]
     name: Mapped[ShortText]
@@ -50,10 +51,6 @@ class Organisation(Base):
     created_at: Mapped[Timestamp]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
-
-    @property
-    def organisation_id(self) -> int:
-        return self.id
 
 
 class User(Base):
@@ -69,12 +66,13 @@ class User(Base):
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
 
-class Membership(Base):
+class Membership(Audited, Base):
     """A person's role in one organisation."""
 
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
-    __audited__ = True
+    __holder_key__ = None
+    __organisation_key__ = "organisation_id"
 
     id: Mapped[IntPk]
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
@@ -86,11 +84,12 @@ class Membership(Base):
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
 
 
-class Holder(Base):
+class Holder(Audited, Base):
     """A person who receives a direct payment (or other personal budget)."""
 
     __tablename__ = "holder"
-    __audited__ = True
+    __holder_key__ = "id"
+    __organisation_key__ = "organisation_id"
 
     id: Mapped[IntPk]
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -107,20 +106,15 @@ class Holder(Base):
     access: Mapped[list[HolderAccess]] = relationship(back_populates="holder")
 
     @property
-    def holder_id(self) -> int:
-        return self.id
-
-    @property
     def display_name(self) -> str:
         return self.preferred_name or self.name
 
 
-class HolderAccess(Base):
+class HolderAccess(Audited, Base):
     """A grant: this person may see (and, by role, change) this holder's records."""
 
     __tablename__ = "holder_access"
     __table_args__ = (UniqueConstraint("holder_id", "user_id"),)
-    __audited__ = True
 
     id: Mapped[IntPk]
     holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
@@ -133,10 +127,6 @@ class HolderAccess(Base):
 
     holder: Mapped[Holder] = relationship(back_populates="access")
     user: Mapped[User] = relationship(foreign_keys=[user_id])
-
-    @property
-    def organisation_id(self) -> int:
-        return self.holder.organisation_id
 
 
 class UserSession(Base):
