@@ -17,11 +17,12 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from .base import Audited, Base, IntPk, Pence, ShortText, Timestamp
+from .base import Audited, Base, IntPk, Pence, ShortText, Timestamp, one_of
 from .people import Holder, User
 
+# What kind of account an Account is (checked by @validates).
 ACCOUNT_KINDS = {
     "bank": "Bank account",
     "prepaid_card": "Prepaid card",
@@ -36,7 +37,7 @@ class Account(Audited, Base):
     id: Mapped[IntPk]
     holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
     name: Mapped[ShortText]
-    kind: Mapped[str] = mapped_column(String(20), default="bank")
+    kind: Mapped[str] = mapped_column(String(20), default="bank")  # one of ACCOUNT_KINDS
     bank_name: Mapped[str | None] = mapped_column(String(100))
     # Only the last four digits: enough to tell accounts apart, useless to a thief.
     last4: Mapped[str | None] = mapped_column(String(4))
@@ -45,6 +46,10 @@ class Account(Audited, Base):
     created_at: Mapped[Timestamp]
 
     holder: Mapped[Holder] = relationship()
+
+    @validates("kind")
+    def _check_kind(self, _key: str, value: str) -> str:
+        return one_of(ACCOUNT_KINDS, value, "An account's kind")
 
 
 class _StatementFile:

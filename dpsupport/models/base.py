@@ -5,6 +5,7 @@ Money is integer pence (`Pence`); dates are dates; timestamps are timezone-aware
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
@@ -27,6 +28,17 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def one_of(choices: Mapping[str, str], value: str, what: str) -> str:
+    """``value`` if it is one of ``choices`` (code: label), for a model's ``@validates``.
+
+    These values come from our own code and forms, never typed freely, so anything else is
+    a mistake in the code: it fails loudly rather than storing a value nothing can read.
+    """
+    if value not in choices:
+        raise ValueError(f"{what} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 class Audited:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from .base import Audited, Base, IntPk, ShortText, Timestamp
+from .base import Audited, Base, IntPk, ShortText, Timestamp, one_of
 
+# The allowed values of each coded column, with what they mean (checked by @validates).
 ORGANISATION_KINDS = {
     "ulo": "User-led organisation",
     "council": "Council or Trust",
@@ -47,10 +48,14 @@ class Organisation(Audited, Base):
 
     id: Mapped[IntPk]
     name: Mapped[ShortText]
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))  # one of ORGANISATION_KINDS
     created_at: Mapped[Timestamp]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
+
+    @validates("kind")
+    def _check_kind(self, _key: str, value: str) -> str:
+        return one_of(ORGANISATION_KINDS, value, "An organisation's kind")
 
 
 class User(Base):
@@ -77,11 +82,15 @@ class Membership(Audited, Base):
     id: Mapped[IntPk]
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    role: Mapped[str] = mapped_column(String(30))
+    role: Mapped[str] = mapped_column(String(30))  # one of ROLES
     created_at: Mapped[Timestamp]
 
     user: Mapped[User] = relationship(back_populates="memberships")
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+    @validates("role")
+    def _check_role(self, _key: str, value: str) -> str:
+        return one_of(ROLES, value, "A membership's role")
 
 
 class Holder(Audited, Base):
@@ -96,7 +105,7 @@ class Holder(Audited, Base):
     name: Mapped[ShortText]
     preferred_name: Mapped[str | None] = mapped_column(String(100))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
-    nation: Mapped[str] = mapped_column(String(20), default="england")
+    nation: Mapped[str] = mapped_column(String(20), default="england")  # one of NATIONS
     support_worker_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[Timestamp]
@@ -104,6 +113,10 @@ class Holder(Audited, Base):
     organisation: Mapped[Organisation] = relationship()
     support_worker: Mapped[User | None] = relationship()
     access: Mapped[list[HolderAccess]] = relationship(back_populates="holder")
+
+    @validates("nation")
+    def _check_nation(self, _key: str, value: str) -> str:
+        return one_of(NATIONS, value, "A holder's nation")
 
     @property
     def display_name(self) -> str:
@@ -127,6 +140,10 @@ class HolderAccess(Audited, Base):
 
     holder: Mapped[Holder] = relationship(back_populates="access")
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @validates("role")
+    def _check_role(self, _key: str, value: str) -> str:
+        return one_of(ROLES, value, "A grant's role")
 
 
 class UserSession(Base):
