@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import html5lib
 import pytest
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import Integer, String, create_engine, delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from dpsupport.models import (
+    Account,
     AgreementAmount,
     AuditEvent,
     Base,
@@ -17,7 +20,7 @@ from dpsupport.models import (
     OneOffPayment,
     Transaction,
 )
-from dpsupport.models.base import Audited
+from dpsupport.models.base import SENSITIVE, Audited, sensitive
 from dpsupport.services import audit
 
 from .factories import create_holder, create_org, create_user, post, sign_in
@@ -269,3 +272,81 @@ def test_every_table_of_a_holders_records_is_audited() -> None:
             "one_off_payment"} <= audited
     # The old marker does nothing now: a model carrying it was meant to be audited.
     assert not [m.class_ for m in Base.registry.mappers if "__audited__" in vars(m.class_)]
+
+
+# --- sensitive columns: never copied into the trail -------------------------------------------
+
+class _OtherBase(DeclarativeBase):
+    pass
+
+
+class _Card(Audited, _OtherBase):
+    """A model of this test only, whose sensitive column has an innocent name: the flag on
+    the column, not its name, keeps the value out of the trail."""
+
+    __tablename__ = "test_card"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nickname: Mapped[str | None] = mapped_column(String(50), info=sensitive())
+    colour: Mapped[str] = mapped_column(String(20))
+
+
+def _whole_trail(conn) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(" ".join(map(str, r)) for r in conn.execute(select(AuditEvent.__table__)))
+
+
+def test_a_sensitive_column_is_recorded_only_as_changed() -> None:
+    audit.install()
+    engine = create_engine("sqlite://")
+    AuditEvent.__table__.create(engine)
+    _OtherBase.metadata.create_all(engine)
+    with Session(engine) as s:
+        card = _Card(nickname="Hunter Two", colour="red")
+        s.add(card)
+        s.commit()
+        s.refresh(card)  # as a page does: read, then change
+        card.nickname, card.colour = "Swordfish", "blue"
+        s.commit()
+        s.refresh(card)
+        card.nickname = None  # only the sensitive column: still a row, saying it changed
+        s.commit()
+        s.delete(card)
+        s.commit()
+        events = list(s.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+        trail = _whole_trail(s.connection())
+    assert "Hunter" not in trail and "Swordfish" not in trail, trail
+    loaded = [(e.action, json.loads(e.before or "null"), json.loads(e.after or "null"))
+              for e in events]
+    assert loaded == [
+        ("created", None, {"id": 1, "nickname": "(not recorded)", "colour": "red"}),
+        ("changed", {"nickname": "(not recorded)", "colour": "red"},
+         {"nickname": "changed", "colour": "blue"}),
+        ("changed", {"nickname": "(not recorded)"}, {"nickname": "changed"}),
+        ("deleted", {"id": 1, "nickname": None, "colour": "blue"}, None),
+    ]
+    engine.dispose()
+
+
+def test_an_accounts_saved_column_choice_is_not_copied(app, session: Session) -> None:  # type: ignore[no-untyped-def]
+    org = create_org(session)
+    create_holder(session, org)
+    account = session.scalars(select(Account)).one()
+    account.csv_mapping = '{"date": "Secret Column Name"}'
+    session.commit()
+    changed = session.scalars(select(AuditEvent).where(AuditEvent.entity == "account",
+                                                       AuditEvent.action == "changed")).one()
+    assert json.loads(changed.after or "") == {"csv_mapping": "changed"}
+    with app.extensions["dpsupport.engine"].connect() as conn:
+        assert "Secret Column Name" not in _whole_trail(conn)
+
+
+SECRET_WORDS = ("password", "token", "hash", "secret", "ni_number", "national_insurance",
+                "account_number", "sort_code", "iban")
+
+
+def test_every_column_named_like_a_secret_is_flagged_sensitive() -> None:
+    named = [(t.name, c.name) for t in Base.metadata.tables.values() for c in t.columns
+             if any(word in c.name.lower() for word in SECRET_WORDS)]
+    assert ("app_user", "password_hash") in named  # the check sees what it should
+    unflagged = [f"{t}.{c}" for t, c in named
+                 if not Base.metadata.tables[t].c[c].info.get(SENSITIVE)]
+    assert not unflagged, f"flag these with info=sensitive(): {unflagged}"

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from .base import Audited, Base, IntPk, Pence, ShortText, Timestamp, one_of
+from .base import Audited, Base, IntPk, Pence, ShortText, Timestamp, one_of, sensitive
 from .people import Holder, User
 
 # What kind of account an Account is (checked by @validates).
@@ -42,7 +42,8 @@ class Account(Audited, Base):
     # Only the last four digits: enough to tell accounts apart, useless to a thief.
     last4: Mapped[str | None] = mapped_column(String(4))
     # A column mapping the holder confirmed for this account's CSV statements (JSON).
-    csv_mapping: Mapped[str | None] = mapped_column(Text)
+    # Not secret, but it can hold column names from a bank file: only its change is audited.
+    csv_mapping: Mapped[str | None] = mapped_column(Text, info=sensitive())
     created_at: Mapped[Timestamp]
 
     holder: Mapped[Holder] = relationship()
@@ -120,7 +121,8 @@ class Transaction(Audited, Base):
     fingerprint: Mapped[str | None] = mapped_column(String(80))
     bank_transaction_id: Mapped[str | None] = mapped_column(String(255))
     running_balance_pence: Mapped[int | None] = mapped_column(BigInteger)
-    raw: Mapped[str | None] = mapped_column(Text)
+    # The bank's own line, as read: personal data never copied into the audit trail.
+    raw: Mapped[str | None] = mapped_column(Text, info=sensitive())
     created_at: Mapped[Timestamp]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
@@ -153,7 +155,7 @@ class AttachmentBlob(Base):
     __tablename__ = "attachment_blob"
 
     attachment_id: Mapped[int] = mapped_column(ForeignKey("attachment.id"), primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes] = mapped_column(LargeBinary, info=sensitive())
 
     attachment: Mapped[Attachment] = relationship(back_populates="blob")
 
@@ -170,7 +172,7 @@ class PendingUpload(_StatementFile, Base):
 
     id: Mapped[IntPk]
     # An unguessable reference for the web page: ids alone are never enough.
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, info=sensitive())
     # The column choices made on the mapping page, if any (JSON).
     mapping: Mapped[str | None] = mapped_column(Text)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes] = mapped_column(LargeBinary, info=sensitive())

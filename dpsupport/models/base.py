@@ -30,6 +30,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+SENSITIVE = "sensitive"
+
+
+def sensitive() -> dict[str, Any]:
+    """``info=`` for a column whose value is never copied anywhere else, such as the audit
+    trail: secrets (password and token hashes) and personal data (a bank's own lines, files,
+    and, when they come, National Insurance numbers and bank details). The trail records
+    only that it changed. Columns whose names suggest a secret must carry it (a test checks).
+    """
+    return {SENSITIVE: True}
+
+
 def one_of(choices: Mapping[str, str], value: str, what: str) -> str:
     """``value`` if it is one of ``choices`` (code: label), for a model's ``@validates``.
 

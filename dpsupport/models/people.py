@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from .base import Audited, Base, IntPk, ShortText, Timestamp, one_of
+from .base import Audited, Base, IntPk, ShortText, Timestamp, one_of, sensitive
 
 # The allowed values of each coded column, with what they mean (checked by @validates).
 ORGANISATION_KINDS = {
@@ -64,7 +64,7 @@ class User(Base):
     id: Mapped[IntPk]
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[ShortText]
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255), info=sensitive())
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[Timestamp]
 
@@ -152,7 +152,7 @@ class UserSession(Base):
     __tablename__ = "user_session"
 
     id: Mapped[IntPk]
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, info=sensitive())
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     created_at: Mapped[Timestamp]
     last_seen_at: Mapped[Timestamp]
@@ -167,7 +167,7 @@ class SignInAttempt(Base):
     __tablename__ = "sign_in_attempt"
 
     id: Mapped[IntPk]
-    email_key: Mapped[str] = mapped_column(String(64), index=True)
-    ip_key: Mapped[str] = mapped_column(String(64), index=True)
+    email_key: Mapped[str] = mapped_column(String(64), index=True, info=sensitive())
+    ip_key: Mapped[str] = mapped_column(String(64), index=True, info=sensitive())
     at: Mapped[Timestamp]
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -2,7 +2,9 @@
 
 The acting person is set per request (or per command) with `acting_as`. Rows are written
 with a plain INSERT after the flush, so they cannot be forgotten by a view and add no
-extra flush. Secrets and raw bank lines are never copied into the trail.
+extra flush. A column flagged sensitive (``info=sensitive()`` in dpsupport/models/base.py:
+secrets, raw bank lines, personal data) never has its value copied into the trail; the row
+says only that it was set or changed.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from typing import Any, cast
 
 from sqlalchemy import Table, event, insert, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import InstanceState, Session
+from sqlalchemy.orm import ColumnProperty, InstanceState, Session
 from sqlalchemy.orm.attributes import instance_state
 
 from ..models import AuditEvent, Holder
-from ..models.base import Audited, utcnow
+from ..models.base import SENSITIVE, Audited, utcnow
 
-NEVER_COPIED = {"password_hash", "token_hash", "raw", "data", "csv_mapping"}
+# What the trail shows in place of a sensitive column's value.
+NOT_RECORDED = "(not recorded)"
+CHANGED = "changed"
 
 
 @dataclass(frozen=True)
@@ -64,11 +68,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _is_sensitive(attr: ColumnProperty[Any]) -> bool:
+    return any(column.info.get(SENSITIVE) for column in attr.columns)
+
+
+def _shown(attr: ColumnProperty[Any], value: Any) -> Any:
+    """A value as the trail keeps it: a sensitive one only as "there is one"."""
+    if _is_sensitive(attr):
+        return None if value is None else NOT_RECORDED
+    return _plain(value)
+
+
 def _columns(state: InstanceState[Any]) -> dict[str, Any]:
     return {
-        c.key: _plain(state.attrs[c.key].value)
-        for c in state.mapper.column_attrs
-        if c.key not in NEVER_COPIED
+        attr.key: _shown(attr, state.attrs[attr.key].value)
+        for attr in state.mapper.column_attrs
     }
 
 
@@ -76,15 +90,15 @@ def _changes(state: InstanceState[Any]) -> tuple[dict[str, Any], dict[str, Any]]
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
-        if attr.key in NEVER_COPIED:
-            continue
         history = state.attrs[attr.key].history
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             if old != new:
-                before[attr.key] = _plain(old)
-                after[attr.key] = _plain(new)
+                if _is_sensitive(attr):
+                    before[attr.key], after[attr.key] = NOT_RECORDED, CHANGED
+                else:
+                    before[attr.key], after[attr.key] = _plain(old), _plain(new)
     return before, after
 
 
