@@ -37,7 +37,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy payroll_rules dpsupport/budget dpsupport/statements
+	$(VENV)/bin/mypy payroll_rules dpsupport
 
 clean:
 	rm -rf $(VENV) node_modules dpsupport/static/build build dist *.egg-info
