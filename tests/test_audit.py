@@ -303,10 +303,8 @@ def test_a_sensitive_column_is_recorded_only_as_changed() -> None:
         card = _Card(nickname="Hunter Two", colour="red")
         s.add(card)
         s.commit()
-        s.refresh(card)  # as a page does: read, then change
-        card.nickname, card.colour = "Swordfish", "blue"
+        card.nickname, card.colour = "Swordfish", "blue"  # not read again since the commit
         s.commit()
-        s.refresh(card)
         card.nickname = None  # only the sensitive column: still a row, saying it changed
         s.commit()
         s.delete(card)
@@ -350,3 +348,20 @@ def test_every_column_named_like_a_secret_is_flagged_sensitive() -> None:
     unflagged = [f"{t}.{c}" for t, c in named
                  if not Base.metadata.tables[t].c[c].info.get(SENSITIVE)]
     assert not unflagged, f"flag these with info=sensitive(): {unflagged}"
+
+
+def test_the_value_before_is_true_even_when_it_was_not_read_first(session: Session) -> None:  # type: ignore[no-untyped-def]
+    """A rollback (as after a refused change) makes the session forget every value it read;
+    changing one without reading it again must still record what it was, not "(empty)"."""
+    holder = create_holder(session, create_org(session))
+    holder.notes = "Prefers phone calls"
+    session.commit()
+    session.scalar(select(func.count()).select_from(AuditEvent))  # something read, then
+    session.rollback()  # the rollback forgets every value read
+    holder.notes = "Prefers letters"
+    session.commit()
+    changes = [(json.loads(e.before or ""), json.loads(e.after or ""))
+               for e in session.scalars(select(AuditEvent).where(
+                   AuditEvent.entity == "holder", AuditEvent.action == "changed")
+                   .order_by(AuditEvent.id))]
+    assert changes[-1] == ({"notes": "Prefers phone calls"}, {"notes": "Prefers letters"})

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String
-from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String, event
+from sqlalchemy.orm import DeclarativeBase, Mapper, mapped_column
 from sqlalchemy.orm.attributes import instance_state
 
 NAMING = {
@@ -71,6 +71,21 @@ class Audited:
     def audit_scope(self) -> tuple[int | None, int | None]:
         """(holder id, organisation id) for this record's audit rows; None where unknown."""
         return _follow(self, self.__holder_key__), _follow(self, self.__organisation_key__)
+
+
+@event.listens_for(Audited, "mapper_configured", propagate=True)
+def _keep_values_before(mapper: Mapper[Any], cls: type[Any]) -> None:
+    """The trail records each changed column's value before the change. SQLAlchemy does not
+    read a value that was forgotten (after a rollback, or expired) before replacing it, so
+    the trail would say "(empty)": on audited models, it reads it first."""
+    for attr in mapper.column_attrs:
+        attribute = getattr(cls, attr.key)
+        if not event.contains(attribute, "set", _value_set):
+            event.listen(attribute, "set", _value_set, active_history=True)
+
+
+def _value_set(_target: Any, _value: Any, _old: Any, _initiator: Any) -> None:
+    """Nothing to do: listening with active_history=True is what makes the old value read."""
 
 
 def _follow(obj: Any, path: str | None) -> int | None:
