@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from dpsupport.models import Account, Holder, HolderAccess, Membership, Organisation
 from dpsupport.models.banking import ACCOUNT_KINDS
-from dpsupport.models.people import NATIONS, ORGANISATION_KINDS, ROLES
+from dpsupport.models.people import NATIONS, ORGANISATION_KINDS, REPRESENTATIVE_TYPES, ROLES
 
 from .factories import create_holder, create_org
 
@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
     (Holder, "nation", NATIONS, "England"),  # codes, not labels
     (Membership, "role", ROLES, "admin"),
     (HolderAccess, "role", ROLES, "org-admin"),
-], ids=["account-kind", "organisation-kind", "nation", "membership-role", "grant-role"])
+    (HolderAccess, "representative_type", REPRESENTATIVE_TYPES, "friend"),
+], ids=["account-kind", "organisation-kind", "nation", "membership-role", "grant-role",
+        "representative-type"])
 def test_a_coded_column_takes_only_its_documented_values(model, column, choices, bad) -> None:  # type: ignore[no-untyped-def]
     for code in choices:
         assert getattr(model(**{column: code}), column) == code
@@ -34,6 +36,10 @@ def test_a_coded_column_takes_only_its_documented_values(model, column, choices,
         setattr(record, column, bad)  # changing it later is checked too
     default = model.__table__.c[column].default
     assert default is None or default.arg in choices
+
+
+def test_no_representative_type_is_allowed() -> None:
+    assert HolderAccess(role="holder", representative_type=None).representative_type is None
 
 
 def test_the_access_policy_knows_every_role_and_no_other() -> None:

@@ -9,14 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .base import Audited, Base, IntPk, ShortText, Timestamp, one_of, sensitive
 
-# The allowed values of each coded column, with what they mean (checked by @validates).
+# The allowed values of each coded column (code: what it means), checked by @validates below.
 ORGANISATION_KINDS = {
     "ulo": "User-led organisation",
     "council": "Council or Trust",
     "household": "Household managing its own money",
 }
 
-# Roles a person can hold in an organisation.
+# Roles a person can hold in an organisation, or for a holder.
 ROLES = {
     "holder": "Direct payment holder",
     "representative": "Representative",
@@ -134,7 +134,7 @@ class HolderAccess(Audited, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     # The role this grant gives, one of ROLES.
     role: Mapped[str] = mapped_column(String(30))
-    representative_type: Mapped[str | None] = mapped_column(String(30))
+    representative_type: Mapped[str | None] = mapped_column(String(30))  # REPRESENTATIVE_TYPES
     granted_at: Mapped[Timestamp]
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
@@ -144,6 +144,12 @@ class HolderAccess(Audited, Base):
     @validates("role")
     def _check_role(self, _key: str, value: str) -> str:
         return one_of(ROLES, value, "A grant's role")
+
+    @validates("representative_type")
+    def _check_representative_type(self, _key: str, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return one_of(REPRESENTATIVE_TYPES, value, "A representative's type")
 
 
 class UserSession(Base):
