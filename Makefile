@@ -12,7 +12,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): $(PY) pyproject.toml setup.py
+$(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
@@ -37,7 +37,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy payroll_rules dpsupport/budget dpsupport/statements
+	$(VENV)/bin/mypy payroll_rules dpsupport
 
 clean:
 	rm -rf $(VENV) node_modules dpsupport/static/build build dist *.egg-info

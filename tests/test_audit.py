@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import json
+
 import html5lib
 import pytest
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import Integer, String, create_engine, delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from dpsupport.models import AuditEvent, BudgetLine, Transaction
+from dpsupport.models import (
+    Account,
+    AgreementAmount,
+    AuditEvent,
+    Base,
+    BudgetLine,
+    FundingAgreement,
+    OneOffPayment,
+    Transaction,
+)
+from dpsupport.models.base import SENSITIVE, Audited, sensitive
 from dpsupport.services import audit
 
-from .factories import post, sign_in
+from .factories import create_holder, create_org, create_user, post, sign_in
 from .scenario import World, build_world
 
 NS = "{http://www.w3.org/1999/xhtml}"
@@ -210,3 +222,146 @@ def test_a_representative_is_recorded_under_their_own_name(app, session: Session
     assert newest["changes"]["payee"] == "Chemist"
     assert newest["changes"]["amount pence"] == "-1234"
     assert newest["changes"]["id"] == str(tx.id)
+
+
+# --- which records are audited, and under whom ------------------------------------------------
+
+def test_each_row_is_filed_under_its_holder_and_organisation(session: Session) -> None:  # type: ignore[no-untyped-def]
+    """Through a parent (an agreement's amounts, added by id only), itself (a holder), or an
+    organisation with no holder (the organisation, a membership)."""
+    org = create_org(session, "Org A")
+    holder = create_holder(session, org, "Alice Andrews")
+    create_user(session, org, "org_admin")
+    agreement = session.scalars(select(FundingAgreement)).one()
+    session.add(OneOffPayment(agreement_id=agreement.id, date=agreement.start_date,
+                              amount_pence=500, description="Set-up"))
+    session.commit()
+    agreement_id = agreement.id
+    session.expunge_all()
+    # A change and a removal through a parent that is not loaded yet.
+    amount = session.scalars(select(AgreementAmount)).one()
+    amount.amount_pence += 1
+    session.delete(session.scalars(select(OneOffPayment)).one())
+    session.commit()
+
+    scopes: dict[str, set[tuple[str, int | None, int | None]]] = {}
+    for e in session.scalars(select(AuditEvent)):
+        scopes.setdefault(e.entity, set()).add((e.action, e.holder_id, e.organisation_id))
+    filed = (holder.id, org.id)
+    assert scopes["organisation"] == {("created", None, org.id)}
+    assert scopes["membership"] == {("created", None, org.id)}
+    assert scopes["holder"] == {("created", *filed)}
+    assert scopes["agreement_amount"] == {("created", *filed), ("changed", *filed)}
+    assert scopes["one_off_payment"] == {("created", *filed), ("deleted", *filed)}
+    for entity in ("funding_agreement", "account", "budget_line", "money_transaction"):
+        assert scopes[entity] == {("created", *filed)}, entity
+    assert "app_user" not in scopes  # people's sign-in details are not audited rows
+    assert session.get(FundingAgreement, agreement_id) is not None
+
+
+def test_every_table_of_a_holders_records_is_audited() -> None:
+    """A new table with a holder_id is audited unless it is named here with a reason."""
+    not_audited = {
+        "audit_event": "the trail itself",
+        "pending_upload": "a preview for a day; uploading and cancelling are recorded",
+    }
+    audited = {m.local_table.name for m in Base.registry.mappers if issubclass(m.class_, Audited)}
+    holder_tables = {t.name for t in Base.metadata.tables.values() if "holder_id" in t.c}
+    assert holder_tables - audited == set(not_audited)
+    assert {"organisation", "membership", "holder", "agreement_amount",
+            "one_off_payment"} <= audited
+    # The old marker does nothing now: a model carrying it was meant to be audited.
+    assert not [m.class_ for m in Base.registry.mappers if "__audited__" in vars(m.class_)]
+
+
+# --- sensitive columns: never copied into the trail -------------------------------------------
+
+class _OtherBase(DeclarativeBase):
+    pass
+
+
+class _Card(Audited, _OtherBase):
+    """A model of this test only, whose sensitive column has an innocent name: the flag on
+    the column, not its name, keeps the value out of the trail."""
+
+    __tablename__ = "test_card"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nickname: Mapped[str | None] = mapped_column(String(50), info=sensitive())
+    colour: Mapped[str] = mapped_column(String(20))
+
+
+def _whole_trail(conn) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(" ".join(map(str, r)) for r in conn.execute(select(AuditEvent.__table__)))
+
+
+def test_a_sensitive_column_is_recorded_only_as_changed() -> None:
+    audit.install()
+    engine = create_engine("sqlite://")
+    AuditEvent.__table__.create(engine)
+    _OtherBase.metadata.create_all(engine)
+    with Session(engine) as s:
+        card = _Card(nickname="Hunter Two", colour="red")
+        s.add(card)
+        s.commit()
+        card.nickname, card.colour = "Swordfish", "blue"  # not read again since the commit
+        s.commit()
+        card.nickname = None  # only the sensitive column: still a row, saying it changed
+        s.commit()
+        s.delete(card)
+        s.commit()
+        events = list(s.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+        trail = _whole_trail(s.connection())
+    assert "Hunter" not in trail and "Swordfish" not in trail, trail
+    loaded = [(e.action, json.loads(e.before or "null"), json.loads(e.after or "null"))
+              for e in events]
+    assert loaded == [
+        ("created", None, {"id": 1, "nickname": "(not recorded)", "colour": "red"}),
+        ("changed", {"nickname": "(not recorded)", "colour": "red"},
+         {"nickname": "changed", "colour": "blue"}),
+        ("changed", {"nickname": "(not recorded)"}, {"nickname": "changed"}),
+        ("deleted", {"id": 1, "nickname": None, "colour": "blue"}, None),
+    ]
+    engine.dispose()
+
+
+def test_an_accounts_saved_column_choice_is_not_copied(app, session: Session) -> None:  # type: ignore[no-untyped-def]
+    org = create_org(session)
+    create_holder(session, org)
+    account = session.scalars(select(Account)).one()
+    account.csv_mapping = '{"date": "Secret Column Name"}'
+    session.commit()
+    changed = session.scalars(select(AuditEvent).where(AuditEvent.entity == "account",
+                                                       AuditEvent.action == "changed")).one()
+    assert json.loads(changed.after or "") == {"csv_mapping": "changed"}
+    with app.extensions["dpsupport.engine"].connect() as conn:
+        assert "Secret Column Name" not in _whole_trail(conn)
+
+
+SECRET_WORDS = ("password", "token", "hash", "secret", "ni_number", "national_insurance",
+                "account_number", "sort_code", "iban")
+
+
+def test_every_column_named_like_a_secret_is_flagged_sensitive() -> None:
+    named = [(t.name, c.name) for t in Base.metadata.tables.values() for c in t.columns
+             if any(word in c.name.lower() for word in SECRET_WORDS)]
+    assert ("app_user", "password_hash") in named  # the check sees what it should
+    unflagged = [f"{t}.{c}" for t, c in named
+                 if not Base.metadata.tables[t].c[c].info.get(SENSITIVE)]
+    assert not unflagged, f"flag these with info=sensitive(): {unflagged}"
+
+
+def test_the_value_before_is_true_even_when_it_was_not_read_first(session: Session) -> None:  # type: ignore[no-untyped-def]
+    """A rollback (as after a refused change) makes the session forget every value it read;
+    changing one without reading it again must still record what it was, not "(empty)"."""
+    holder = create_holder(session, create_org(session))
+    holder.notes = "Prefers phone calls"
+    session.commit()
+    session.scalar(select(func.count()).select_from(AuditEvent))  # something read, then
+    session.rollback()  # the rollback forgets every value read
+    holder.notes = "Prefers letters"
+    session.commit()
+    changes = [(json.loads(e.before or ""), json.loads(e.after or ""))
+               for e in session.scalars(select(AuditEvent).where(
+                   AuditEvent.entity == "holder", AuditEvent.action == "changed")
+                   .order_by(AuditEvent.id))]
+    assert changes[-1] == ({"notes": "Prefers phone calls"}, {"notes": "Prefers letters"})

@@ -1,4 +1,4 @@
-"""Needs-attention checks that look back over the record (MONITORING.md codes).
+"""Needs-attention checks that look back over the record (codes from docs/flags.md).
 
 - ``persistent_underspend``: a plan line (not a "contingency" line) with planned spend had
   actual spend below 70% of plan in each of the 3 or more most recent completed periods
@@ -29,7 +29,7 @@ PAYMENT_LOOKBACK_DAYS = 91
 
 @dataclass(frozen=True)
 class AttentionItem:
-    """Something to look at, in plain English; ``code`` is the MONITORING.md flag code."""
+    """Something to look at, in plain English; ``code`` is the flag code in docs/flags.md."""
 
     code: str
     text: str

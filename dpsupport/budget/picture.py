@@ -14,7 +14,7 @@ Summary sentence (first that applies):
     5. otherwise: "You are on track: your money should last to the end of your agreement year
        on 31 March 2026."
 
-Needs attention (``AttentionItem`` with a MONITORING.md code):
+Needs attention (``AttentionItem`` with a code from docs/flags.md):
     - ``low_balance``: the balance today is below zero.
     - ``projected_overspend``: the forecast falls below zero before the end of the year.
     - ``surplus_above_threshold``: the surplus today is above zero.

@@ -17,11 +17,12 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from .base import Base, IntPk, Pence, ShortText, Timestamp
+from .base import Audited, Base, IntPk, Pence, ShortText, Timestamp, one_of, sensitive
 from .people import Holder, User
 
+# What kind of account an Account is (checked by @validates).
 ACCOUNT_KINDS = {
     "bank": "Bank account",
     "prepaid_card": "Prepaid card",
@@ -30,26 +31,26 @@ ACCOUNT_KINDS = {
 }
 
 
-class Account(Base):
+class Account(Audited, Base):
     __tablename__ = "account"
-    __audited__ = True
 
     id: Mapped[IntPk]
     holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
     name: Mapped[ShortText]
-    kind: Mapped[str] = mapped_column(String(20), default="bank")
+    kind: Mapped[str] = mapped_column(String(20), default="bank")  # one of ACCOUNT_KINDS
     bank_name: Mapped[str | None] = mapped_column(String(100))
     # Only the last four digits: enough to tell accounts apart, useless to a thief.
     last4: Mapped[str | None] = mapped_column(String(4))
     # A column mapping the holder confirmed for this account's CSV statements (JSON).
-    csv_mapping: Mapped[str | None] = mapped_column(Text)
+    # Not secret, but it can hold column names from a bank file: only its change is audited.
+    csv_mapping: Mapped[str | None] = mapped_column(Text, info=sensitive())
     created_at: Mapped[Timestamp]
 
     holder: Mapped[Holder] = relationship()
 
-    @property
-    def organisation_id(self) -> int:
-        return self.holder.organisation_id
+    @validates("kind")
+    def _check_kind(self, _key: str, value: str) -> str:
+        return one_of(ACCOUNT_KINDS, value, "An account's kind")
 
 
 class _StatementFile:
@@ -63,11 +64,10 @@ class _StatementFile:
     file_sha256: Mapped[str] = mapped_column(String(64))
 
 
-class StatementImport(_StatementFile, Base):
+class StatementImport(_StatementFile, Audited, Base):
     """One uploaded statement file: who, when, what it added. It can be undone as a whole."""
 
     __tablename__ = "statement_import"
-    __audited__ = True
 
     id: Mapped[IntPk]
     file_format: Mapped[str] = mapped_column(String(40))
@@ -87,7 +87,7 @@ class StatementImport(_StatementFile, Base):
     uploaded_by: Mapped[User | None] = relationship(foreign_keys="StatementImport.uploaded_by_id")
 
 
-class Transaction(Base):
+class Transaction(Audited, Base):
     """Money in (positive) or out (negative) of a holder's account."""
 
     __tablename__ = "money_transaction"
@@ -99,7 +99,6 @@ class Transaction(Base):
               sqlite_where=text("fingerprint IS NOT NULL"),
               postgresql_where=text("fingerprint IS NOT NULL")),
     )
-    __audited__ = True
 
     id: Mapped[IntPk]
     holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"))
@@ -122,7 +121,8 @@ class Transaction(Base):
     fingerprint: Mapped[str | None] = mapped_column(String(80))
     bank_transaction_id: Mapped[str | None] = mapped_column(String(255))
     running_balance_pence: Mapped[int | None] = mapped_column(BigInteger)
-    raw: Mapped[str | None] = mapped_column(Text)
+    # The bank's own line, as read: personal data never copied into the audit trail.
+    raw: Mapped[str | None] = mapped_column(Text, info=sensitive())
     created_at: Mapped[Timestamp]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
@@ -130,17 +130,12 @@ class Transaction(Base):
     statement_import: Mapped[StatementImport | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="transaction")
 
-    @property
-    def organisation_id(self) -> int:
-        return self.account.holder.organisation_id
 
-
-class Attachment(Base):
+class Attachment(Audited, Base):
     """A receipt or invoice on a transaction. The file lives in the database (one place to
     back up, nothing shared between app servers); its name here is for display only."""
 
     __tablename__ = "attachment"
-    __audited__ = True
 
     id: Mapped[IntPk]
     transaction_id: Mapped[int] = mapped_column(ForeignKey("money_transaction.id"), index=True)
@@ -160,7 +155,7 @@ class AttachmentBlob(Base):
     __tablename__ = "attachment_blob"
 
     attachment_id: Mapped[int] = mapped_column(ForeignKey("attachment.id"), primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes] = mapped_column(LargeBinary, info=sensitive())
 
     attachment: Mapped[Attachment] = relationship(back_populates="blob")
 
@@ -177,7 +172,7 @@ class PendingUpload(_StatementFile, Base):
 
     id: Mapped[IntPk]
     # An unguessable reference for the web page: ids alone are never enough.
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, info=sensitive())
     # The column choices made on the mapping page, if any (JSON).
     mapping: Mapped[str | None] = mapped_column(Text)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes] = mapped_column(LargeBinary, info=sensitive())

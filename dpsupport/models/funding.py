@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, IntPk, Pence, ShortText, Timestamp
+from .base import Audited, Base, IntPk, Pence, ShortText, Timestamp
 from .people import Holder
 
 SCHEMES = {
@@ -61,9 +61,8 @@ INCOME_CATEGORIES = {
 ALL_CATEGORIES = {**CATEGORIES, **INCOME_CATEGORIES}
 
 
-class FundingAgreement(Base):
+class FundingAgreement(Audited, Base):
     __tablename__ = "funding_agreement"
-    __audited__ = True
 
     id: Mapped[IntPk]
     holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
@@ -92,16 +91,12 @@ class FundingAgreement(Base):
         back_populates="agreement", order_by="OneOffPayment.date"
     )
 
-    @property
-    def organisation_id(self) -> int:
-        return self.holder.organisation_id
 
-
-class AgreementAmount(Base):
+class AgreementAmount(Audited, Base):
     """The regular amount, from a date. A change of amount is a new row, so history stays."""
 
     __tablename__ = "agreement_amount"
-    __audited__ = True
+    __holder_key__ = "agreement.holder_id"
 
     id: Mapped[IntPk]
     agreement_id: Mapped[int] = mapped_column(ForeignKey("funding_agreement.id"), index=True)
@@ -110,14 +105,10 @@ class AgreementAmount(Base):
 
     agreement: Mapped[FundingAgreement] = relationship(back_populates="amounts")
 
-    @property
-    def holder_id(self) -> int:
-        return self.agreement.holder_id
 
-
-class OneOffPayment(Base):
+class OneOffPayment(Audited, Base):
     __tablename__ = "one_off_payment"
-    __audited__ = True
+    __holder_key__ = "agreement.holder_id"
 
     id: Mapped[IntPk]
     agreement_id: Mapped[int] = mapped_column(ForeignKey("funding_agreement.id"), index=True)
@@ -127,16 +118,11 @@ class OneOffPayment(Base):
 
     agreement: Mapped[FundingAgreement] = relationship(back_populates="one_off_payments")
 
-    @property
-    def holder_id(self) -> int:
-        return self.agreement.holder_id
 
-
-class BudgetLine(Base):
+class BudgetLine(Audited, Base):
     """A line of the support plan: what the money is for, planned per payment period."""
 
     __tablename__ = "budget_line"
-    __audited__ = True
 
     id: Mapped[IntPk]
     holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)

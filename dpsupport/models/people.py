@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from .base import Base, IntPk, ShortText, Timestamp
+from .base import Audited, Base, IntPk, ShortText, Timestamp, one_of, sensitive
 
+# The allowed values of each coded column (code: what it means), checked by @validates below.
 ORGANISATION_KINDS = {
     "ulo": "User-led organisation",
     "council": "Council or Trust",
     "household": "Household managing its own money",
 }
 
-# Roles a person can hold in an organisation.
+# Roles a person can hold in an organisation, or for a holder.
 ROLES = {
     "holder": "Direct payment holder",
     "representative": "Representative",
@@ -40,20 +41,21 @@ NATIONS = {
 }
 
 
-class Organisation(Base):
+class Organisation(Audited, Base):
     __tablename__ = "organisation"
-    __audited__ = True
+    __holder_key__ = None
+    __organisation_key__ = "id"
 
     id: Mapped[IntPk]
     name: Mapped[ShortText]
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))  # one of ORGANISATION_KINDS
     created_at: Mapped[Timestamp]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
 
-    @property
-    def organisation_id(self) -> int:
-        return self.id
+    @validates("kind")
+    def _check_kind(self, _key: str, value: str) -> str:
+        return one_of(ORGANISATION_KINDS, value, "An organisation's kind")
 
 
 class User(Base):
@@ -62,42 +64,48 @@ class User(Base):
     id: Mapped[IntPk]
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[ShortText]
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255), info=sensitive())
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[Timestamp]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
 
-class Membership(Base):
+class Membership(Audited, Base):
     """A person's role in one organisation."""
 
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
-    __audited__ = True
+    __holder_key__ = None
+    __organisation_key__ = "organisation_id"
 
     id: Mapped[IntPk]
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    role: Mapped[str] = mapped_column(String(30))
+    role: Mapped[str] = mapped_column(String(30))  # one of ROLES
     created_at: Mapped[Timestamp]
 
     user: Mapped[User] = relationship(back_populates="memberships")
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
 
+    @validates("role")
+    def _check_role(self, _key: str, value: str) -> str:
+        return one_of(ROLES, value, "A membership's role")
 
-class Holder(Base):
+
+class Holder(Audited, Base):
     """A person who receives a direct payment (or other personal budget)."""
 
     __tablename__ = "holder"
-    __audited__ = True
+    __holder_key__ = "id"
+    __organisation_key__ = "organisation_id"
 
     id: Mapped[IntPk]
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     name: Mapped[ShortText]
     preferred_name: Mapped[str | None] = mapped_column(String(100))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
-    nation: Mapped[str] = mapped_column(String(20), default="england")
+    nation: Mapped[str] = mapped_column(String(20), default="england")  # one of NATIONS
     support_worker_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[Timestamp]
@@ -106,37 +114,42 @@ class Holder(Base):
     support_worker: Mapped[User | None] = relationship()
     access: Mapped[list[HolderAccess]] = relationship(back_populates="holder")
 
-    @property
-    def holder_id(self) -> int:
-        return self.id
+    @validates("nation")
+    def _check_nation(self, _key: str, value: str) -> str:
+        return one_of(NATIONS, value, "A holder's nation")
 
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.name
 
 
-class HolderAccess(Base):
+class HolderAccess(Audited, Base):
     """A grant: this person may see (and, by role, change) this holder's records."""
 
     __tablename__ = "holder_access"
     __table_args__ = (UniqueConstraint("holder_id", "user_id"),)
-    __audited__ = True
 
     id: Mapped[IntPk]
     holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     # The role this grant gives, one of ROLES.
     role: Mapped[str] = mapped_column(String(30))
-    representative_type: Mapped[str | None] = mapped_column(String(30))
+    representative_type: Mapped[str | None] = mapped_column(String(30))  # REPRESENTATIVE_TYPES
     granted_at: Mapped[Timestamp]
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
     holder: Mapped[Holder] = relationship(back_populates="access")
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
-    @property
-    def organisation_id(self) -> int:
-        return self.holder.organisation_id
+    @validates("role")
+    def _check_role(self, _key: str, value: str) -> str:
+        return one_of(ROLES, value, "A grant's role")
+
+    @validates("representative_type")
+    def _check_representative_type(self, _key: str, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return one_of(REPRESENTATIVE_TYPES, value, "A representative's type")
 
 
 class UserSession(Base):
@@ -145,7 +158,7 @@ class UserSession(Base):
     __tablename__ = "user_session"
 
     id: Mapped[IntPk]
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, info=sensitive())
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     created_at: Mapped[Timestamp]
     last_seen_at: Mapped[Timestamp]
@@ -160,7 +173,7 @@ class SignInAttempt(Base):
     __tablename__ = "sign_in_attempt"
 
     id: Mapped[IntPk]
-    email_key: Mapped[str] = mapped_column(String(64), index=True)
-    ip_key: Mapped[str] = mapped_column(String(64), index=True)
+    email_key: Mapped[str] = mapped_column(String(64), index=True, info=sensitive())
+    ip_key: Mapped[str] = mapped_column(String(64), index=True, info=sensitive())
     at: Mapped[Timestamp]
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -2,7 +2,9 @@
 
 The acting person is set per request (or per command) with `acting_as`. Rows are written
 with a plain INSERT after the flush, so they cannot be forgotten by a view and add no
-extra flush. Secrets and raw bank lines are never copied into the trail.
+extra flush. A column flagged sensitive (``info=sensitive()`` in dpsupport/models/base.py:
+secrets, raw bank lines, personal data) never has its value copied into the trail; the row
+says only that it was set or changed.
 """
 
 from __future__ import annotations
@@ -14,15 +16,19 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, insert, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, event, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import ColumnProperty, InstanceState, Session
+from sqlalchemy.orm.attributes import instance_state
 
 from ..models import AuditEvent, Holder
-from ..models.base import Base, utcnow
+from ..models.base import SENSITIVE, Audited, utcnow
 
-NEVER_COPIED = {"password_hash", "token_hash", "raw", "data", "csv_mapping"}
+# What the trail shows in place of a sensitive column's value.
+NOT_RECORDED = "(not recorded)"
+CHANGED = "changed"
 
 
 @dataclass(frozen=True)
@@ -62,46 +68,53 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _columns(obj: Base) -> dict[str, Any]:
-    mapper = inspect(obj).mapper
+def _is_sensitive(attr: ColumnProperty[Any]) -> bool:
+    return any(column.info.get(SENSITIVE) for column in attr.columns)
+
+
+def _shown(attr: ColumnProperty[Any], value: Any) -> Any:
+    """A value as the trail keeps it: a sensitive one only as "there is one"."""
+    if _is_sensitive(attr):
+        return None if value is None else NOT_RECORDED
+    return _plain(value)
+
+
+def _columns(state: InstanceState[Any]) -> dict[str, Any]:
     return {
-        c.key: _plain(getattr(obj, c.key))
-        for c in mapper.column_attrs
-        if c.key not in NEVER_COPIED
+        attr.key: _shown(attr, state.attrs[attr.key].value)
+        for attr in state.mapper.column_attrs
     }
 
 
-def _changes(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
-    state = inspect(obj)
+def _changes(state: InstanceState[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
-        if attr.key in NEVER_COPIED:
-            continue
         history = state.attrs[attr.key].history
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             if old != new:
-                before[attr.key] = _plain(old)
-                after[attr.key] = _plain(new)
+                if _is_sensitive(attr):
+                    before[attr.key], after[attr.key] = NOT_RECORDED, CHANGED
+                else:
+                    before[attr.key], after[attr.key] = _plain(old), _plain(new)
     return before, after
 
 
-def _entity_id(obj: Base) -> str | None:
+def _entity_id(state: InstanceState[Any]) -> str | None:
     """The row's id. A new row has no identity key until after this flush, only its
     primary key, so read that."""
-    state = inspect(obj)
-    key = state.identity or state.mapper.primary_key_from_instance(obj)
+    key = state.identity or state.mapper.primary_key_from_instance(state.obj())
     return str(key[0]) if key and key[0] is not None else None
 
 
-def _holder_id(obj: Base) -> int | None:
+def _scope(obj: Audited) -> tuple[int | None, int | None]:
+    """(holder id, organisation id) to file the row under (see models.base.Audited)."""
     try:
-        value = getattr(obj, "holder_id", None)
-    except Exception:  # a relationship not loadable mid-flush
-        return None
-    return value if isinstance(value, int) else None
+        return obj.audit_scope()
+    except SQLAlchemyError:  # a parent relationship that cannot be loaded mid-flush
+        return None, None
 
 
 def _after_flush(session: Session, _context: Any) -> None:
@@ -112,23 +125,26 @@ def _after_flush(session: Session, _context: Any) -> None:
         ("deleted", session.deleted),
     ):
         for obj in objects:
-            if not getattr(obj, "__audited__", False):
+            if not isinstance(obj, Audited):
                 continue
+            state = instance_state(obj)
             if action == "created":
-                before, after = None, _columns(obj)
+                before, after = None, _columns(state)
             elif action == "deleted":
-                before, after = _columns(obj), None
+                before, after = _columns(state), None
             else:
                 if not session.is_modified(obj, include_collections=False):
                     continue
-                before, after = _changes(obj)
+                before, after = _changes(state)
                 if not after:
                     continue
+            holder_id, organisation_id = _scope(obj)
             rows.append(
                 {
-                    "entity": obj.__tablename__,
-                    "entity_id": _entity_id(obj),
-                    "holder_id": _holder_id(obj),
+                    "entity": cast(Table, state.mapper.local_table).name,
+                    "entity_id": _entity_id(state),
+                    "holder_id": holder_id,
+                    "organisation_id": organisation_id,
                     "action": action,
                     "before": json.dumps(before, sort_keys=True) if before is not None else None,
                     "after": json.dumps(after, sort_keys=True) if after is not None else None,
@@ -168,7 +184,7 @@ def write_events(session: Session, rows: list[dict[str, Any]]) -> None:
                 "summary": r.get("summary"),
             }
         )
-    session.connection().execute(insert(AuditEvent.__table__), values)
+    session.connection().execute(insert(AuditEvent), values)
 
 
 def record(session: Session, action: str, entity: str, *, entity_id: str | None = None,
