@@ -11,8 +11,9 @@ money raises ``TypeError``. Each module's docstring states its rules:
 - ``forecast``: the year-end forecast and run-out date;
 - ``surplus``: surplus, weekly planned spend, weeks of funding held;
 - ``picture``: the money picture, summary sentence and needs-attention items;
-- ``attention``: persistent underspend and missing payment checks;
-- ``text``: money and date formatting (negative money is "−£12.50", U+2212).
+- ``attention``: persistent underspend and missing payment checks.
+
+Words and numbers for people (money, dates) come from ``dpsupport.text`` only.
 
 Example::
 
@@ -24,7 +25,6 @@ Example::
     [s.text for s in pic.surplus.workings]     # "How we worked this out"
 """
 
-from ..text import format_date, format_pence
 from .actuals import LineReport, PeriodReport, allocate, balance_on, balance_series, plan_vs_actual
 from .attention import AttentionItem
 from .forecast import Projection, project
@@ -68,8 +68,6 @@ __all__ = [
     "allocate",
     "balance_on",
     "balance_series",
-    "format_date",
-    "format_pence",
     "money_picture",
     "payment_schedule",
     "period_on",

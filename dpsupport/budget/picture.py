@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..text import format_date, format_pence
-from .actuals import balance_on, in_range, totals
+from .actuals import in_range, totals
 from .attention import AttentionItem, day_text, missing_payments, persistent_underspend
 from .forecast import Projection, forecast_workings, planned_per_period, project
 from .model import (
@@ -180,6 +180,140 @@ def _run_out_workings(proj: Projection, run_out: dt.date) -> tuple[Step, ...]:
     return tuple(steps)
 
 
+def _current_period(terms: FundingTerms, today: dt.date) -> Period:
+    """The period containing ``today`` (the last period once the agreement has ended)."""
+    index = period_index_on(terms, today)
+    if terms.end_date is not None and today > terms.end_date:
+        index = period_index_on(terms, terms.end_date)
+    period = period_at(terms, index)
+    assert period is not None
+    return period
+
+
+@dataclass(frozen=True)
+class _Forecast:
+    balance: Figure
+    surplus: Figure
+    surplus_pence: int  # "what is left", may be negative
+    run_out: Figure
+
+
+def _year_surplus_figure(terms: FundingTerms, proj: Projection, today: dt.date) -> Figure:
+    year_end = proj.year_end
+    allowance = terms.surplus_threshold_weeks * weekly_equivalent(
+        terms, regular_amount_on(terms, today)
+    )
+    left = proj.year_end_balance - terms.contingency_reserve_pence - allowance
+    return Figure(
+        max(0, left),
+        f"Forecast money beyond what you need on {format_date(year_end)}",
+        (
+            Step(f"Forecast balance on {format_date(year_end)}", proj.year_end_balance),
+            Step("Take away your contingency reserve", terms.contingency_reserve_pence),
+            Step(
+                f"Take away {terms.surplus_threshold_weeks} weeks of your regular payment",
+                allowance,
+            ),
+            Step("What is left", left),
+        ),
+    )
+
+
+def _run_out_figure(proj: Projection) -> Figure:
+    label = "Date your money runs out if spending follows your plan"
+    if proj.run_out_date is not None:
+        return Figure(proj.run_out_date, label, _run_out_workings(proj, proj.run_out_date))
+    low_day, low = proj.lowest
+    return Figure(
+        None,
+        label,
+        (Step("Lowest projected balance", low, format_date(low_day)),),
+        f"Your money should last to {format_date(proj.year_end)}, the end of your agreement year.",
+    )
+
+
+def _forecast(terms: FundingTerms, proj: Projection, today: dt.date) -> _Forecast:
+    balance = Figure(
+        proj.year_end_balance,
+        f"Forecast balance on {format_date(proj.year_end)}, the end of your agreement year",
+        forecast_workings(terms, proj),
+    )
+    year_surplus = _year_surplus_figure(terms, proj, today)
+    left = year_surplus.workings[-1].value
+    assert isinstance(left, int)
+    return _Forecast(balance, year_surplus, left, _run_out_figure(proj))
+
+
+def _summary_sentence(
+    terms: FundingTerms, balance: int, proj: Projection, year_surplus: int, today: dt.date
+) -> str:
+    """The first sentence that applies (see the module docstring)."""
+    run_out, year_end = proj.run_out_date, proj.year_end
+    if balance < 0:
+        return f"Your account is overdrawn by {format_pence(-balance)}."
+    if terms.end_date is not None and today > terms.end_date:
+        return (
+            f"Your agreement ended on {format_date(terms.end_date)}. "
+            f"There is {format_pence(balance)} in the account."
+        )
+    if run_out is not None and run_out == today + ONE_DAY:
+        return "At your planned spending, your money will run out tomorrow."
+    if run_out is not None:
+        last_day = run_out - ONE_DAY
+        return f"At your planned spending, your money will last until {day_text(last_day, today)}."
+    if year_surplus > 0:
+        return (
+            f"You are on track to have {format_pence(year_surplus)} more than you need "
+            f"by {format_date(year_end)}, the end of your agreement year."
+        )
+    return (
+        "You are on track: your money should last to the end of your agreement "
+        f"year on {format_date(year_end)}."
+    )
+
+
+def _attention(
+    terms: FundingTerms,
+    plan_lines: Sequence[PlanLine],
+    transactions: Sequence[Transaction],
+    period: Period,
+    balance: int,
+    proj: Projection,
+    surplus_fig: Figure,
+    today: dt.date,
+) -> tuple[AttentionItem, ...]:
+    """Everything that needs attention (see the module docstring)."""
+    items: list[AttentionItem] = []
+    if balance < 0:
+        items.append(
+            AttentionItem(
+                "low_balance",
+                f"Your account is overdrawn by {format_pence(-balance)}. Talk to your support "
+                "worker or the council soon.",
+            )
+        )
+    elif proj.run_out_date is not None:
+        items.append(
+            AttentionItem(
+                "projected_overspend",
+                f"Your money may run out on about {day_text(proj.run_out_date, today)} if "
+                "spending follows your plan.",
+            )
+        )
+    if isinstance(surplus_fig.value, int) and surplus_fig.value > 0:
+        items.append(
+            AttentionItem(
+                "surplus_above_threshold",
+                f"You have {format_pence(surplus_fig.value)} more than the council usually lets "
+                f"you keep ({terms.surplus_threshold_weeks} weeks of payments, after money you owe "
+                "and your contingency). The council may ask for it back.",
+            )
+        )
+    items += persistent_underspend(terms, plan_lines, transactions, period)
+    items += missing_payments(terms, transactions, today)
+    return tuple(items)
+
+
 def money_picture(
     terms: FundingTerms,
     plan_lines: Sequence[PlanLine],
@@ -191,126 +325,37 @@ def money_picture(
     """All headline figures for ``today`` (see the module docstrings for every rule)."""
     check_date(today, "today")
     check_pence(opening_balance, "opening_balance")
-    index = period_index_on(terms, today)
-    if terms.end_date is not None and today > terms.end_date:
-        index = period_index_on(terms, terms.end_date)
-    period = period_at(terms, index)
-    assert period is not None
-    balance = balance_on(opening_balance, terms.start_date, transactions, today)
+    period = _current_period(terms, today)
     balance_fig = _balance_figure(opening_balance, terms.start_date, transactions, today)
+    balance = balance_fig.value
+    assert isinstance(balance, int)
     money_in, money_in_due, money_out, planned_fig = _this_period(
         terms, plan_lines, transactions, period, today
     )
     proj = project(terms, plan_lines, balance, liabilities, today)
-    year_end = proj.year_end
-    forecast = Figure(
-        proj.year_end_balance,
-        f"Forecast balance on {format_date(year_end)}, the end of your agreement year",
-        forecast_workings(terms, proj),
-    )
-    regular_amount = regular_amount_on(terms, today)
-    allowance = terms.surplus_threshold_weeks * weekly_equivalent(terms, regular_amount)
-    year_surplus = proj.year_end_balance - terms.contingency_reserve_pence - allowance
-    year_surplus_fig = Figure(
-        max(0, year_surplus),
-        f"Forecast money beyond what you need on {format_date(year_end)}",
-        (
-            Step(f"Forecast balance on {format_date(year_end)}", proj.year_end_balance),
-            Step("Take away your contingency reserve", terms.contingency_reserve_pence),
-            Step(
-                f"Take away {terms.surplus_threshold_weeks} weeks of your regular payment",
-                allowance,
-            ),
-            Step("What is left", year_surplus),
-        ),
-    )
+    forecast = _forecast(terms, proj, today)
     weekly_fig = weekly_planned_spend(terms, plan_lines)
     assert isinstance(weekly_fig.value, int)
-    weeks_fig = weeks_of_funding(balance, weekly_fig.value)
-    run_out = proj.run_out_date
-    run_label = "Date your money runs out if spending follows your plan"
-    if run_out is not None:
-        run_fig = Figure(run_out, run_label, _run_out_workings(proj, run_out))
-    else:
-        run_fig = Figure(
-            None,
-            run_label,
-            (Step("Lowest projected balance", proj.lowest[1], format_date(proj.lowest[0])),),
-            f"Your money should last to {format_date(year_end)}, the end of your agreement year.",
-        )
     surplus_fig = surplus(terms, balance, liabilities, today)
-
-    if balance < 0:
-        sentence = f"Your account is overdrawn by {format_pence(-balance)}."
-    elif terms.end_date is not None and today > terms.end_date:
-        sentence = (
-            f"Your agreement ended on {format_date(terms.end_date)}. "
-            f"There is {format_pence(balance)} in the account."
-        )
-    elif run_out is not None and run_out == today + ONE_DAY:
-        sentence = "At your planned spending, your money will run out tomorrow."
-    elif run_out is not None:
-        last_day = run_out - ONE_DAY
-        sentence = (
-            f"At your planned spending, your money will last until {day_text(last_day, today)}."
-        )
-    elif year_surplus > 0:
-        sentence = (
-            f"You are on track to have {format_pence(year_surplus)} more than you need "
-            f"by {format_date(year_end)}, the end of your agreement year."
-        )
-    else:
-        sentence = (
-            "You are on track: your money should last to the end of your agreement "
-            f"year on {format_date(year_end)}."
-        )
-
-    attention: list[AttentionItem] = []
-    if balance < 0:
-        attention.append(
-            AttentionItem(
-                "low_balance",
-                f"Your account is overdrawn by {format_pence(-balance)}. Talk to your support "
-                "worker or the council soon.",
-            )
-        )
-    elif run_out is not None:
-        attention.append(
-            AttentionItem(
-                "projected_overspend",
-                f"Your money may run out on about {day_text(run_out, today)} if spending follows "
-                "your plan.",
-            )
-        )
-    if isinstance(surplus_fig.value, int) and surplus_fig.value > 0:
-        attention.append(
-            AttentionItem(
-                "surplus_above_threshold",
-                f"You have {format_pence(surplus_fig.value)} more than the council usually lets "
-                f"you keep ({terms.surplus_threshold_weeks} weeks of payments, after money you owe "
-                "and your contingency). The council may ask for it back.",
-            )
-        )
-    attention += persistent_underspend(terms, plan_lines, transactions, period)
-    attention += missing_payments(terms, transactions, today)
-
     return MoneyPicture(
         today=today,
         period=period,
         year_start=proj.year_start,
-        year_end=year_end,
+        year_end=proj.year_end,
         balance_today=balance_fig,
         money_in_this_period=money_in,
         money_in_due_this_period=money_in_due,
         money_out_this_period=money_out,
         money_out_planned_this_period=planned_fig,
-        forecast_year_end_balance=forecast,
-        forecast_year_end_surplus=year_surplus_fig,
+        forecast_year_end_balance=forecast.balance,
+        forecast_year_end_surplus=forecast.surplus,
         weekly_planned_spend=weekly_fig,
-        weeks_of_funding_held=weeks_fig,
-        run_out_date=run_fig,
+        weeks_of_funding_held=weeks_of_funding(balance, weekly_fig.value),
+        run_out_date=forecast.run_out,
         surplus=surplus_fig,
-        summary_sentence=sentence,
-        needs_attention=tuple(attention),
+        summary_sentence=_summary_sentence(terms, balance, proj, forecast.surplus_pence, today),
+        needs_attention=_attention(
+            terms, plan_lines, transactions, period, balance, proj, surplus_fig, today
+        ),
         projected_balances=proj.daily,
     )

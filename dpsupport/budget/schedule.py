@@ -72,8 +72,3 @@ def payment_schedule(terms: FundingTerms, start: dt.date, end: dt.date) -> list[
             )
     due.sort(key=_sort_key)
     return due
-
-
-def scheduled_total(payments: list[ScheduledPayment]) -> int:
-    """Total pence of a list of scheduled payments."""
-    return sum(p.amount_pence for p in payments)

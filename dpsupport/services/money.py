@@ -9,7 +9,20 @@ from sqlalchemy.orm import Session
 
 from .. import budget
 from ..models import FundingAgreement, Holder
+from ..models.funding import CATEGORIES
+from ..models.people import REPRESENTATIVE_TYPES
 from . import records
+
+__all__ = [
+    "CATEGORIES",
+    "REPRESENTATIVE_TYPES",
+    "Holder",
+    "HolderMoney",
+    "budget_reports",
+    "holder_money",
+    "money_page_balances",
+    "terms_for",
+]
 
 
 @dataclass(frozen=True)
@@ -69,3 +82,40 @@ def holder_money(session: Session, holder: Holder, today: date) -> HolderMoney:
     picture = budget.money_picture(terms, plan, txns, [], today,
                                    opening_balance=agreement.opening_balance_pence)
     return HolderMoney(agreement, terms, plan, txns, picture)
+
+
+Balances = list[tuple[date, int]]
+
+
+def _thin(points: Balances) -> Balances:
+    """Keep the days where the balance changes, so the chart stays small."""
+    kept: Balances = []
+    for p in points:
+        if not kept or kept[-1][1] != p[1]:
+            kept.append(p)
+    if points and kept[-1] != points[-1]:
+        kept.append(points[-1])
+    return kept
+
+
+def money_page_balances(info: HolderMoney) -> tuple[Balances, Balances] | None:
+    """The balance so far (end of each day with payments) and the forecast after today,
+    for the money page's chart and table; None when there is no picture."""
+    pic, terms, agreement = info.picture, info.terms, info.agreement
+    if pic is None or terms is None or agreement is None:
+        return None
+    actual = budget.balance_series(agreement.opening_balance_pence, terms.start_date,
+                                   info.transactions, pic.today)
+    forecast = _thin([p for p in pic.projected_balances if p[0] > pic.today])
+    return actual, forecast
+
+
+def budget_reports(info: HolderMoney) -> list[budget.PeriodReport]:
+    """Planned and spent for each period of this agreement year so far, newest first."""
+    pic, terms = info.picture, info.terms
+    if pic is None or terms is None:
+        return []
+    end = min(pic.year_end, pic.period.end)
+    reports = budget.plan_vs_actual(terms, info.plan, info.transactions, pic.year_start, end)
+    reports.reverse()
+    return reports

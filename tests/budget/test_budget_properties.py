@@ -16,7 +16,6 @@ from dpsupport.budget import (
     PlanLine,
     Transaction,
     balance_series,
-    format_pence,
     payment_schedule,
     period_on,
     periods,
@@ -24,6 +23,7 @@ from dpsupport.budget import (
     project,
 )
 from dpsupport.budget.periods import ONE_DAY, amount_for_period, period_at
+from dpsupport.text import format_pence
 
 D = dt.date
 dates = st.dates(min_value=D(2000, 1, 1), max_value=D(2040, 12, 31))
