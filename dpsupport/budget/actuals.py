@@ -13,9 +13,12 @@ Spend and money in
     one-offs, interest...). So for any period: money in − spend = the change in balance.
 
 Balances
-    ``opening_balance`` is the balance at the start of ``start_date``, before that day's
-    transactions; transactions dated before ``start_date`` are ignored (they are already in the
-    opening balance). Balances are end-of-day balances.
+    ``opening_balance`` is the balance at the start of ``start_date`` (the agreement's start),
+    before that day's transactions. Every transaction in the account counts towards the
+    balance, whatever its date: one dated before ``start_date`` (an imported statement line
+    from before the agreement, say) is money that went in or out of the account, so it is
+    counted on ``start_date`` and the money page says that it is outside the agreement.
+    A list of payments therefore always adds up to the balance. Balances are end-of-day.
 """
 
 from __future__ import annotations
@@ -164,14 +167,10 @@ def plan_vs_actual(
     return result
 
 
-def balance_on(
-    opening_balance: int, start_date: dt.date, transactions: Iterable[Transaction], day: dt.date
-) -> int:
-    """The end-of-day balance on ``day``."""
+def balance_on(opening_balance: int, transactions: Iterable[Transaction], day: dt.date) -> int:
+    """The end-of-day balance on ``day``: every transaction dated up to ``day`` counts."""
     check_pence(opening_balance, "opening_balance")
-    return opening_balance + sum(
-        t.amount_pence for t in transactions if start_date <= t.date <= day
-    )
+    return opening_balance + sum(t.amount_pence for t in transactions if t.date <= day)
 
 
 def balance_series(
@@ -182,8 +181,9 @@ def balance_series(
 ) -> list[tuple[dt.date, int]]:
     """End-of-day balances on ``start_date``, on each day with a transaction, and on ``until``.
 
-    Dates strictly increase; transactions after ``until`` (or before ``start_date``) are
-    left out. The last value is the balance at the end of ``until``.
+    Dates strictly increase; transactions after ``until`` are left out, and those before
+    ``start_date`` are counted in the first point (see "Balances" above). The last value is
+    the balance at the end of ``until``.
     """
     check_pence(opening_balance, "opening_balance")
     check_date(start_date, "start_date")
@@ -192,8 +192,9 @@ def balance_series(
         raise ValueError("until is before start_date")
     by_day: dict[dt.date, int] = {}
     for txn in transactions:
-        if start_date <= txn.date <= until:
-            by_day[txn.date] = by_day.get(txn.date, 0) + txn.amount_pence
+        if txn.date <= until:
+            day = max(txn.date, start_date)
+            by_day[day] = by_day.get(day, 0) + txn.amount_pence
     days = sorted(set(by_day) | {start_date, until})
     series = []
     balance = opening_balance

@@ -23,6 +23,7 @@ from .schedule import payment_schedule
 
 UNDERSPEND_PERCENT = 70
 UNDERSPEND_PERIODS = 3
+UNDERSPEND_LOOKBACK_PERIODS = 12
 PAYMENT_WINDOW_DAYS = 5
 PAYMENT_LOOKBACK_DAYS = 91
 
@@ -50,7 +51,7 @@ def persistent_underspend(
 ) -> list[AttentionItem]:
     if current.index == 0:
         return []
-    first = period_at(terms, max(0, current.index - 12))
+    first = period_at(terms, max(0, current.index - UNDERSPEND_LOOKBACK_PERIODS))
     last = period_at(terms, current.index - 1)
     assert first is not None and last is not None
     reports = plan_vs_actual(terms, plan_lines, transactions, first.start, last.end)

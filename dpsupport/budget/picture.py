@@ -31,11 +31,20 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..text import format_date, format_pence
+from ..text import format_date, format_pence, plural
 from .actuals import in_range, totals
-from .attention import AttentionItem, day_text, missing_payments, persistent_underspend
+from .attention import (
+    PAYMENT_LOOKBACK_DAYS,
+    PAYMENT_WINDOW_DAYS,
+    UNDERSPEND_LOOKBACK_PERIODS,
+    AttentionItem,
+    day_text,
+    missing_payments,
+    persistent_underspend,
+)
 from .forecast import Projection, forecast_workings, planned_per_period, project
 from .model import (
+    Earlier,
     Figure,
     FundingTerms,
     Liability,
@@ -43,11 +52,19 @@ from .model import (
     PlanLine,
     ScheduledPayment,
     Step,
+    Tally,
     Transaction,
     check_date,
     check_pence,
 )
-from .periods import ONE_DAY, period_at, period_index_on, pro_rata, weekly_equivalent
+from .periods import (
+    ONE_DAY,
+    agreement_year,
+    period_at,
+    period_index_on,
+    pro_rata,
+    weekly_equivalent,
+)
 from .schedule import payment_schedule
 from .surplus import regular_amount_on, surplus, weekly_planned_spend, weeks_of_funding
 
@@ -74,6 +91,7 @@ class MoneyPicture:
     summary_sentence: str
     needs_attention: tuple[AttentionItem, ...]
     projected_balances: tuple[tuple[dt.date, int], ...]
+    outside_agreement: tuple[OutsideAgreement, ...] = ()
 
 
 def _payment_label(p: ScheduledPayment) -> str:
@@ -85,23 +103,71 @@ def _payment_label(p: ScheduledPayment) -> str:
     return f"One-off payment ({p.description or 'no description'}) on {when}"
 
 
-def _balance_figure(
-    opening: int, start: dt.date, transactions: Sequence[Transaction], today: dt.date
-) -> Figure:
-    counted = in_range(transactions, start, today)
-    money_in = sum(t.amount_pence for t in counted if t.amount_pence > 0)
-    money_out = -sum(t.amount_pence for t in counted if t.amount_pence < 0)
-    balance = opening + money_in - money_out
-    return Figure(
-        balance,
-        f"Balance at the end of {format_date(today)}",
-        (
-            Step(f"Balance on {format_date(start)}, when the agreement started", opening),
-            Step("Add money in since then", money_in, f"{len(counted)} transactions counted"),
-            Step("Take away money out since then", money_out),
-            Step(f"Balance at the end of {format_date(today)}", balance),
-        ),
+@dataclass(frozen=True)
+class OutsideAgreement:
+    """Payments dated outside the agreement's dates (before it started, or after it ended)
+    up to today. They are in the account, so the balance counts them; ``text`` says so."""
+
+    first: dt.date
+    last: dt.date
+    count: int
+    total_pence: int
+    text: str
+
+
+def _outside(tally: Tally, where: str) -> OutsideAgreement | None:
+    if not tally.count or tally.first is None or tally.last is None:
+        return None
+    are = "1 payment is" if tally.count == 1 else f"{tally.count:,} payments are"
+    text = (
+        f"{are} dated {where} "
+        f"(total {format_pence(tally.net_pence)}). "
+        f"{'It is' if tally.count == 1 else 'They are'} counted in your balance."
     )
+    return OutsideAgreement(tally.first, tally.last, tally.count, tally.net_pence, text)
+
+
+def _outside_agreement(
+    terms: FundingTerms, transactions: Sequence[Transaction], earlier: Earlier, today: dt.date
+) -> tuple[OutsideAgreement, ...]:
+    before = earlier.before_agreement + Tally.of(
+        t for t in transactions if t.date < terms.start_date and t.date <= today
+    )
+    groups = [_outside(before, f"before your agreement started on {format_date(terms.start_date)}")]
+    if terms.end_date is not None:
+        end = terms.end_date
+        after = Tally.of(t for t in transactions if end < t.date <= today)
+        groups.append(_outside(after, f"after your agreement ended on {format_date(end)}"))
+    return tuple(g for g in groups if g is not None)
+
+
+def _balance_figure(
+    opening: int,
+    start: dt.date,
+    transactions: Sequence[Transaction],
+    earlier: Earlier,
+    outside: Sequence[OutsideAgreement],
+    today: dt.date,
+) -> Figure:
+    """Opening balance plus every payment in the account up to today, whatever its date."""
+    counted = earlier.everything + Tally.of(t for t in transactions if t.date <= today)
+    balance = opening + counted.net_pence
+    steps = [
+        Step(f"Balance on {format_date(start)}, when the agreement started", opening),
+        Step("Add money in", counted.money_in_pence, f"{plural(counted.count, 'payment')} counted"),
+        Step("Take away money out", counted.money_out_pence),
+    ]
+    steps += [
+        Step(
+            f"Of these, {plural(o.count, 'payment')} dated from {format_date(o.first)} to "
+            f"{format_date(o.last)}, outside the agreement",
+            o.total_pence,
+            "counted, because the money went in or out of the account",
+        )
+        for o in outside
+    ]
+    steps.append(Step(f"Balance at the end of {format_date(today)}", balance))
+    return Figure(balance, f"Balance at the end of {format_date(today)}", tuple(steps))
 
 
 def _this_period(
@@ -321,12 +387,22 @@ def money_picture(
     liabilities: Sequence[Liability],
     today: dt.date,
     opening_balance: int = 0,
+    earlier: Earlier | None = None,
 ) -> MoneyPicture:
-    """All headline figures for ``today`` (see the module docstrings for every rule)."""
+    """All headline figures for ``today`` (see the module docstrings for every rule).
+
+    ``transactions`` may be every transaction; or, with ``earlier`` summing those before
+    ``earlier.before`` (at most ``window_start(terms, today)``), only the later ones: the
+    figures are the same either way.
+    """
     check_date(today, "today")
     check_pence(opening_balance, "opening_balance")
+    earlier = _check_earlier(transactions, earlier)
     period = _current_period(terms, today)
-    balance_fig = _balance_figure(opening_balance, terms.start_date, transactions, today)
+    outside = _outside_agreement(terms, transactions, earlier, today)
+    balance_fig = _balance_figure(
+        opening_balance, terms.start_date, transactions, earlier, outside, today
+    )
     balance = balance_fig.value
     assert isinstance(balance, int)
     money_in, money_in_due, money_out, planned_fig = _this_period(
@@ -358,4 +434,24 @@ def money_picture(
             terms, plan_lines, transactions, period, balance, proj, surplus_fig, today
         ),
         projected_balances=proj.daily,
+        outside_agreement=outside,
     )
+
+
+def window_start(terms: FundingTerms, today: dt.date) -> dt.date:
+    """The earliest date whose transactions the money picture (and the budget page, for this
+    agreement year) looks at one by one; earlier ones may be passed summed, as ``Earlier``."""
+    period = _current_period(terms, today)
+    first = period_at(terms, max(0, period.index - UNDERSPEND_LOOKBACK_PERIODS))
+    assert first is not None
+    year_start, _ = agreement_year(terms, min(today, period.end))
+    lookback = today - dt.timedelta(days=PAYMENT_LOOKBACK_DAYS + PAYMENT_WINDOW_DAYS)
+    return min(first.start, year_start, lookback)
+
+
+def _check_earlier(transactions: Sequence[Transaction], earlier: Earlier | None) -> Earlier:
+    if earlier is None:
+        return Earlier(dt.date.min)
+    if any(t.date < earlier.before for t in transactions):
+        raise ValueError("a transaction is dated before earlier.before: it would count twice")
+    return earlier
