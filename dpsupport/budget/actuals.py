@@ -10,7 +10,16 @@ Spend and money in
     A line's actual spend is minus the sum of its allocated transactions, so spend is positive
     and a refund (money in, allocated to a line) reduces it. Unallocated money out is
     "unallocated spend". Unallocated money in is "money in" (council payments, contributions,
-    one-offs, interest...). So for any period: money in − spend = the change in balance.
+    one-offs, interest...). In advance, money in counts for the period it is dated in, so for
+    any period: money in − spend = the change in balance.
+
+Money in for a period paid in arrears
+    In arrears the council's payment (and a net contribution) for a period arrives after it
+    ends, so it is counted for the period it pays for: a credit of exactly the amount due,
+    dated within ``PAYMENT_WINDOW_DAYS`` days of the due date, is matched to that payment
+    (each scheduled payment, in date order, takes the nearest credit not matched already)
+    and counts for the period the payment is for. Other money in counts for the period it is
+    dated in. So the payment on 1 November of a monthly agreement in arrears is October's.
 
 Balances
     ``opening_balance`` is the balance at the start of ``start_date`` (the agreement's start),
@@ -27,9 +36,19 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import FundingTerms, Period, PlanLine, Transaction, check_date, check_pence
-from .periods import periods
-from .schedule import payment_schedule
+from .model import (
+    FundingTerms,
+    Period,
+    PlanLine,
+    ScheduledPayment,
+    Transaction,
+    check_date,
+    check_pence,
+)
+from .periods import period_at, period_index_on, periods
+from .schedule import payment_date, payments_for
+
+PAYMENT_WINDOW_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -130,6 +149,68 @@ def in_range(
     return sorted((t for t in transactions if first <= t.date <= last), key=lambda t: t.date)
 
 
+def match_credits(
+    due: Sequence[ScheduledPayment], credits: Sequence[Transaction]
+) -> dict[int, ScheduledPayment]:
+    """Which credit pays which scheduled payment: ``{index in credits: payment}``. Each
+    payment, in date order, takes the nearest credit of exactly its amount dated within
+    ``PAYMENT_WINDOW_DAYS`` days of its due date that no earlier payment took."""
+    matched: dict[int, ScheduledPayment] = {}
+    for p in sorted(due, key=lambda p: p.date):
+        best: tuple[int, int] | None = None
+        for i, txn in enumerate(credits):
+            if i in matched or txn.amount_pence != p.amount_pence:
+                continue
+            gap = abs((txn.date - p.date).days)
+            if gap <= PAYMENT_WINDOW_DAYS and (best is None or gap < best[1]):
+                best = (i, gap)
+        if best is not None:
+            matched[best[0]] = p
+    return matched
+
+
+def money_in_for(
+    terms: FundingTerms,
+    plan_lines: Sequence[PlanLine],
+    transactions: Sequence[Transaction],
+    wanted: Sequence[Period],
+    until: dt.date | None = None,
+) -> list[int]:
+    """Money in (unallocated credits) counted for each period of ``wanted`` (consecutive,
+    in order), from credits dated up to ``until`` (module docstring)."""
+    if not wanted:
+        return []
+    last_day = until or dt.date.max
+    if terms.timing != "arrears":
+        return [
+            totals(plan_lines, in_range(transactions, p.start, min(p.end, last_day))).money_in_pence
+            for p in wanted
+        ]
+    window = dt.timedelta(days=PAYMENT_WINDOW_DAYS)
+    first, last = wanted[0], wanted[-1]
+    # The payment for the period before the first arrives in the first: include it so its
+    # credit is matched to it, and not counted as the first period's money.
+    before = period_at(terms, first.index - 1) if first.index > 0 else None
+    due = [p for period in ([before] if before else []) + list(wanted)
+           for p in payments_for(terms, period) if p.kind != "one_off"]
+    lo = (before or first).start - window
+    hi = min(payment_date(terms, last) + window, last_day)
+    credits = [
+        t for t in in_range(transactions, lo, hi)
+        if t.amount_pence > 0 and allocate(plan_lines, t) is None
+    ]
+    matched = match_credits(due, credits)
+    result = {p.index: 0 for p in wanted}
+    for i, txn in enumerate(credits):
+        pay = matched.get(i)
+        index = pay.period_index if pay is not None else None
+        if index is None and first.start <= txn.date <= min(last.end, last_day):
+            index = period_index_on(terms, txn.date)
+        if index in result:
+            result[index] += txn.amount_pence
+    return [result[p.index] for p in wanted]
+
+
 def plan_vs_actual(
     terms: FundingTerms,
     plan_lines: Sequence[PlanLine],
@@ -139,13 +220,15 @@ def plan_vs_actual(
 ) -> list[PeriodReport]:
     """Planned vs actual for each payment period overlapping ``start``..``end``.
 
-    Periods are whole (see ``periods``), and all transactions dated within a period count
-    towards it. "Money in scheduled" is the total of the payment schedule dated within the
-    period (regular payments, net contributions and one-offs); "received" is the unallocated
-    money in dated within it.
+    Periods are whole (see ``periods``), and all spending dated within a period counts
+    towards it. "Money in scheduled" is the total of the payments for the period
+    (``schedule.payments_for``: regular payments, net contributions and one-offs); "received"
+    is the money in counted for it (see "Money in" in the module docstring).
     """
+    wanted = periods(terms, start, end)
+    received = money_in_for(terms, plan_lines, transactions, wanted)
     result = []
-    for period in periods(terms, start, end):
+    for period, money_in in zip(wanted, received, strict=True):
         t = totals(plan_lines, in_range(transactions, period.start, period.end))
         lines = tuple(
             LineReport(
@@ -158,11 +241,9 @@ def plan_vs_actual(
             )
             for line in plan_lines
         )
-        scheduled = sum(p.amount_pence for p in payment_schedule(terms, period.start, period.end))
+        scheduled = sum(p.amount_pence for p in payments_for(terms, period))
         result.append(
-            PeriodReport(
-                period, lines, t.unallocated_spend_pence, t.unallocated, scheduled, t.money_in_pence
-            )
+            PeriodReport(period, lines, t.unallocated_spend_pence, t.unallocated, scheduled, money_in)
         )
     return result
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..text import format_date, format_pence
-from .actuals import plan_vs_actual
+from .actuals import PAYMENT_WINDOW_DAYS, match_credits, plan_vs_actual
 from .model import FundingTerms, Period, PlanLine, Transaction
 from .periods import ONE_DAY, period_at
 from .schedule import payment_schedule
@@ -24,7 +24,6 @@ from .schedule import payment_schedule
 UNDERSPEND_PERCENT = 70
 UNDERSPEND_PERIODS = 3
 UNDERSPEND_LOOKBACK_PERIODS = 12
-PAYMENT_WINDOW_DAYS = 5
 PAYMENT_LOOKBACK_DAYS = 91
 
 
@@ -85,19 +84,11 @@ def missing_payments(
     if last_due < start:
         return []
     credits = sorted((t for t in transactions if t.amount_pence > 0), key=lambda t: t.date)
-    used: set[int] = set()
+    due = [p for p in payment_schedule(terms, start, last_due) if p.kind != "one_off"]
+    paid = set(match_credits(due, credits).values())
     items = []
-    for p in payment_schedule(terms, start, last_due):
-        if p.kind == "one_off":
-            continue
-        match = None
-        for i, txn in enumerate(credits):
-            if i not in used and txn.amount_pence == p.amount_pence:
-                gap = abs((txn.date - p.date).days)
-                if gap <= PAYMENT_WINDOW_DAYS and (match is None or gap < match[1]):
-                    match = (i, gap)
-        if match is not None:
-            used.add(match[0])
+    for p in due:
+        if p in paid:
             continue
         if p.kind == "regular":
             text = (

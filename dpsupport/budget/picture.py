@@ -32,10 +32,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..text import format_date, format_pence, plural
-from .actuals import in_range, totals
+from .actuals import PAYMENT_WINDOW_DAYS, in_range, money_in_for, totals
 from .attention import (
     PAYMENT_LOOKBACK_DAYS,
-    PAYMENT_WINDOW_DAYS,
     UNDERSPEND_LOOKBACK_PERIODS,
     AttentionItem,
     day_text,
@@ -65,8 +64,13 @@ from .periods import (
     pro_rata,
     weekly_equivalent,
 )
-from .schedule import payment_schedule
+from .schedule import payments_for
 from .surplus import regular_amount_on, surplus, weekly_planned_spend, weeks_of_funding
+
+ARREARS_NOTE = (
+    "Your council pays in arrears: the payment for a period arrives after the period ends, "
+    "so it is counted for the period it pays for"
+)
 
 
 @dataclass(frozen=True)
@@ -181,21 +185,23 @@ def _this_period(
     so_far = f"from {format_date(period.start)} to {format_date(upto)}"
     whole = f"{format_date(period.start)} to {format_date(period.end)}"
     t = totals(plan_lines, in_range(transactions, period.start, upto))
-    due = payment_schedule(terms, period.start, period.end)
+    due = payments_for(terms, period)
     due_so_far = [p for p in due if p.date <= upto]
-    money_in = Figure(
-        t.money_in_pence,
-        f"Money in this period so far ({so_far})",
-        (
-            Step("Money in so far", t.money_in_pence),
-            Step(f"Due so far (by {format_date(upto)})", sum(p.amount_pence for p in due_so_far)),
-            Step(f"Due in the whole period ({whole})", sum(p.amount_pence for p in due)),
-        ),
-    )
+    (received,) = money_in_for(terms, plan_lines, transactions, [period], until=upto)
+    arrears = terms.timing == "arrears"
+    in_steps = [
+        Step("Money in for this period so far", received),
+        Step(f"Due so far (by {format_date(upto)})", sum(p.amount_pence for p in due_so_far)),
+        Step(f"Due for the whole period ({whole})", sum(p.amount_pence for p in due)),
+    ]
+    if arrears:
+        in_steps.append(Step(ARREARS_NOTE, None))
+    money_in = Figure(received, f"Money in for this period so far ({so_far})", tuple(in_steps))
     money_in_due = Figure(
         sum(p.amount_pence for p in due),
-        f"Money due in this period ({whole})",
+        f"Money due for this period ({whole})",
         tuple(Step(_payment_label(p), p.amount_pence) for p in due),
+        ARREARS_NOTE if arrears else None,
     )
     planned = planned_per_period(plan_lines)
     days = (upto - period.start).days + 1
@@ -265,23 +271,51 @@ class _Forecast:
 
 
 def _year_surplus_figure(terms: FundingTerms, proj: Projection, today: dt.date) -> Figure:
+    """Forecast money beyond what the holder needs at the year end, from this year's money
+    only (``Projection.year_money``): the summary sentence uses this figure."""
     year_end = proj.year_end
     allowance = terms.surplus_threshold_weeks * weekly_equivalent(
         terms, regular_amount_on(terms, today)
     )
-    left = proj.year_end_balance - terms.contingency_reserve_pence - allowance
+    left = proj.year_money - terms.contingency_reserve_pence - allowance
+    steps = [Step(f"Forecast balance on {format_date(year_end)}", proj.year_end_balance)]
+    for p, part in proj.for_next_year:
+        steps.append(
+            Step(
+                f"Take away the part of the payment of {format_pence(p.amount_pence)} on "
+                f"{format_date(p.date)} for days after {format_date(year_end)}",
+                part,
+                f"it pays for {format_date(p.period_start)} to {format_date(p.period_end)}: "
+                "money for next year, not this one",
+            )
+        )
+    for p, part in proj.after_year_end:
+        steps.append(
+            Step(
+                f"Add the part of the payment of {format_pence(p.amount_pence)} due on "
+                f"{format_date(p.date)} for days up to {format_date(year_end)}",
+                part,
+                f"paid in arrears for {format_date(p.period_start)} to "
+                f"{format_date(p.period_end)}: this year's money, arriving after the year ends",
+            )
+        )
+    steps += [
+        Step("Take away your contingency reserve", terms.contingency_reserve_pence),
+        Step(
+            f"Take away {terms.surplus_threshold_weeks} weeks of your regular payment",
+            allowance,
+        ),
+        Step(
+            "What is left",
+            left,
+            None if left > 0 else "this is not above zero, so you are not on track to have more "
+            "than you need",
+        ),
+    ]
     return Figure(
         max(0, left),
         f"Forecast money beyond what you need on {format_date(year_end)}",
-        (
-            Step(f"Forecast balance on {format_date(year_end)}", proj.year_end_balance),
-            Step("Take away your contingency reserve", terms.contingency_reserve_pence),
-            Step(
-                f"Take away {terms.surplus_threshold_weeks} weeks of your regular payment",
-                allowance,
-            ),
-            Step("What is left", left),
-        ),
+        tuple(steps),
     )
 
 
