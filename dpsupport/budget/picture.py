@@ -18,6 +18,8 @@ Needs attention (``AttentionItem`` with a MONITORING.md code):
     - ``low_balance``: the balance today is below zero.
     - ``projected_overspend``: the forecast falls below zero before the end of the year.
     - ``surplus_above_threshold``: the surplus today is above zero.
+    - ``period_overspend``: all spending in this period so far (or the last one) is more than
+      120% (``attention.OVERSPEND_PERCENT``) of the plan's total for the whole period.
     - ``persistent_underspend``: a plan line (not a contingency line) with planned spend had
       actual spend below 70% of plan in each of the 3 or more most recent completed periods.
     - ``payment_missing`` / ``contribution_missing``: a regular payment (or net contribution)
@@ -39,6 +41,7 @@ from .attention import (
     AttentionItem,
     day_text,
     missing_payments,
+    period_overspend,
     persistent_underspend,
 )
 from .forecast import Projection, forecast_workings, planned_per_period, project
@@ -409,6 +412,7 @@ def _attention(
                 "and your contingency). The council may ask for it back.",
             )
         )
+    items += period_overspend(terms, plan_lines, transactions, period, today)
     items += persistent_underspend(terms, plan_lines, transactions, period)
     items += missing_payments(terms, transactions, today)
     return tuple(items)

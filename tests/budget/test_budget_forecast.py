@@ -163,7 +163,8 @@ def test_overdrawn_today() -> None:
     assert pic.run_out_date.value == TODAY
     assert pic.weeks_of_funding_held.value == Decimal("0.0")
     assert pic.summary_sentence == "Your account is overdrawn by £20.00."
-    assert [a.code for a in pic.needs_attention] == ["low_balance"]
+    # £2,170 spent of £1,120 planned this period (193%) is also pointed out.
+    assert [a.code for a in pic.needs_attention] == ["low_balance", "period_overspend"]
 
 
 def test_surplus_sentence_and_attention() -> None:
