@@ -29,6 +29,7 @@ from .actuals import LineReport, PeriodReport, allocate, balance_on, balance_ser
 from .attention import AttentionItem
 from .forecast import Projection, project
 from .model import (
+    Earlier,
     Figure,
     FundingTerms,
     Liability,
@@ -36,6 +37,7 @@ from .model import (
     PlanLine,
     ScheduledPayment,
     Step,
+    Tally,
     Transaction,
 )
 from .periods import (
@@ -46,23 +48,26 @@ from .periods import (
     round_pence,
     weekly_equivalent,
 )
-from .picture import MoneyPicture, money_picture
+from .picture import MoneyPicture, OutsideAgreement, money_picture, window_start
 from .schedule import payment_schedule
 from .surplus import surplus, weekly_planned_spend, weeks_of_funding
 
 __all__ = [
     "AttentionItem",
+    "Earlier",
     "Figure",
     "FundingTerms",
     "Liability",
     "LineReport",
     "MoneyPicture",
+    "OutsideAgreement",
     "Period",
     "PeriodReport",
     "PlanLine",
     "Projection",
     "ScheduledPayment",
     "Step",
+    "Tally",
     "Transaction",
     "agreement_year",
     "allocate",
@@ -80,4 +85,5 @@ __all__ = [
     "weekly_equivalent",
     "weekly_planned_spend",
     "weeks_of_funding",
+    "window_start",
 ]

@@ -33,6 +33,7 @@ Balances
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -130,10 +131,19 @@ def totals(plan_lines: Sequence[PlanLine], transactions: Iterable[Transaction]) 
     unallocated: list[Transaction] = []
     unallocated_spend = 0
     money_in = 0
+    # allocate() as two look-ups: a line by its id, else the first line with the category.
+    line_ids = set(by_line)
+    by_category: dict[str, str | int] = {}
+    for line in plan_lines:
+        by_category.setdefault(line.category, line.id)
     for txn in transactions:
-        line = allocate(plan_lines, txn)
-        if line is not None:
-            by_line[line.id] -= txn.amount_pence
+        line_id: str | int | None = None
+        if txn.plan_line_id is not None and txn.plan_line_id in line_ids:
+            line_id = txn.plan_line_id
+        elif txn.category is not None:
+            line_id = by_category.get(txn.category)
+        if line_id is not None:
+            by_line[line_id] -= txn.amount_pence
         elif txn.amount_pence < 0:
             unallocated_spend -= txn.amount_pence
             unallocated.append(txn)
@@ -147,6 +157,20 @@ def in_range(
 ) -> list[Transaction]:
     """Transactions dated ``first``..``last`` inclusive, in date order."""
     return sorted((t for t in transactions if first <= t.date <= last), key=lambda t: t.date)
+
+
+class ByDate:
+    """Transactions sorted by date once, so each date range is found by bisection (one sort
+    for all the periods of a page, not a walk over every transaction per period)."""
+
+    def __init__(self, transactions: Iterable[Transaction]) -> None:
+        self.items = sorted(transactions, key=lambda t: t.date)
+        self.dates = [t.date for t in self.items]
+
+    def between(self, first: dt.date, last: dt.date) -> list[Transaction]:
+        """Those dated ``first``..``last`` inclusive, in date order (as ``in_range``)."""
+        lo = bisect_left(self.dates, first)
+        return self.items[lo : bisect_right(self.dates, last, lo)]
 
 
 def match_credits(
@@ -172,7 +196,7 @@ def match_credits(
 def money_in_for(
     terms: FundingTerms,
     plan_lines: Sequence[PlanLine],
-    transactions: Sequence[Transaction],
+    transactions: Sequence[Transaction] | ByDate,
     wanted: Sequence[Period],
     until: dt.date | None = None,
 ) -> list[int]:
@@ -181,9 +205,10 @@ def money_in_for(
     if not wanted:
         return []
     last_day = until or dt.date.max
+    by_date = transactions if isinstance(transactions, ByDate) else ByDate(transactions)
     if terms.timing != "arrears":
         return [
-            totals(plan_lines, in_range(transactions, p.start, min(p.end, last_day))).money_in_pence
+            totals(plan_lines, by_date.between(p.start, min(p.end, last_day))).money_in_pence
             for p in wanted
         ]
     window = dt.timedelta(days=PAYMENT_WINDOW_DAYS)
@@ -196,7 +221,7 @@ def money_in_for(
     lo = (before or first).start - window
     hi = min(payment_date(terms, last) + window, last_day)
     credits = [
-        t for t in in_range(transactions, lo, hi)
+        t for t in by_date.between(lo, hi)
         if t.amount_pence > 0 and allocate(plan_lines, t) is None
     ]
     matched = match_credits(due, credits)
@@ -226,10 +251,11 @@ def plan_vs_actual(
     is the money in counted for it (see "Money in" in the module docstring).
     """
     wanted = periods(terms, start, end)
-    received = money_in_for(terms, plan_lines, transactions, wanted)
+    by_date = ByDate(transactions)
+    received = money_in_for(terms, plan_lines, by_date, wanted)
     result = []
     for period, money_in in zip(wanted, received, strict=True):
-        t = totals(plan_lines, in_range(transactions, period.start, period.end))
+        t = totals(plan_lines, by_date.between(period.start, period.end))
         lines = tuple(
             LineReport(
                 line.id,
