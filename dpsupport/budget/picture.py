@@ -76,6 +76,16 @@ ARREARS_NOTE = (
 )
 
 
+def _arrears_note(due: Sequence[ScheduledPayment]) -> str:
+    regular = [p for p in due if p.kind != "one_off"]
+    if not regular:
+        return ARREARS_NOTE
+    return (
+        "Your council pays in arrears: the payment for this period is due on "
+        f"{format_date(regular[0].date)}, after the period ends"
+    )
+
+
 @dataclass(frozen=True)
 class MoneyPicture:
     """Every headline figure for ``today``; each Figure carries its workings."""
@@ -204,7 +214,7 @@ def _this_period(
         sum(p.amount_pence for p in due),
         f"Money due for this period ({whole})",
         tuple(Step(_payment_label(p), p.amount_pence) for p in due),
-        ARREARS_NOTE if arrears else None,
+        _arrears_note(due) if arrears else None,
     )
     planned = planned_per_period(plan_lines)
     days = (upto - period.start).days + 1

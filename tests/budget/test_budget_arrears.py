@@ -29,7 +29,9 @@ def test_this_months_payment_is_not_counted_as_this_months_money() -> None:
     assert [s.text for s in pic.money_in_due_this_period.workings] == [
         "From the council on 1 December 2026: £1,650.00"
     ]
-    assert pic.money_in_due_this_period.note and "arrears" in pic.money_in_due_this_period.note
+    assert pic.money_in_due_this_period.note == (
+        "Your council pays in arrears: the payment for this period is due on 1 December 2026, "
+        "after the period ends")
 
 
 def test_the_budget_counts_each_payment_for_the_period_it_pays_for() -> None:
