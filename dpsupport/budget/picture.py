@@ -8,11 +8,19 @@ Summary sentence (first that applies):
     3. the forecast runs out: "At your planned spending, your money will last until 13 March."
        (the day before the run-out date; the year is added when it is not this year), or
        "At your planned spending, your money will run out tomorrow."
-    4. the forecast balance at the end of the agreement year, less the contingency reserve and
-       the N weeks the council allows, is above zero: "You are on track to have £1,240.00 more
-       than you need by 31 March 2026, the end of your agreement year."
+    4. this year's money at the end of the agreement year (``Projection.year_money``: the
+       forecast balance without money paid in for days after the year end, and with this
+       year's arrears payment that arrives after it), less the contingency reserve and the N
+       weeks the council allows, is above zero: "You are on track to have £1,240.00 more than
+       you need by 31 March 2026, the end of your agreement year." The amount is the
+       ``forecast_year_end_surplus`` figure, shown with its workings beside it.
     5. otherwise: "You are on track: your money should last to the end of your agreement year
        on 31 March 2026."
+
+Balance today
+    The opening balance plus every transaction in the account dated up to today, whatever
+    its date. Those dated outside the agreement (before it started, or after it ended) are
+    counted and listed in ``outside_agreement``, so the money page can say so.
 
 Needs attention (``AttentionItem`` with a MONITORING.md code):
     - ``low_balance``: the balance today is below zero.
