@@ -73,3 +73,53 @@ def test_balance_chart_and_table_agree() -> None:
     assert table == [(date(2026, 1, 20), 5000, False), (date(2026, 2, 3), -2500, False),
                      (date(2026, 3, 31), 7000, True)]
     assert balance_chart([(date(2026, 1, 1), 1)], []) is None
+
+
+def test_a_long_history_gives_the_same_figures_from_fewer_rows(session) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12.11: holder_money reads transactions one by one only from window_start, and
+    the database sums the rest; every figure is what the engine gives from all of them."""
+    from dpsupport import budget
+    from dpsupport.models import Account, BudgetLine, Transaction
+    from dpsupport.services.money import budget_reports, money_page_balances
+
+    org = create_org(session)
+    start, today = date(2022, 4, 4), date(2026, 4, 10)
+    holder = create_holder(session, org, start=start, amount=100000)
+    account = session.query(Account).filter_by(holder_id=holder.id).one()
+    line = session.query(BudgetLine).filter_by(holder_id=holder.id).one()
+    rows = [Transaction(holder_id=holder.id, account_id=account.id, date=date(2021, 12, 1),
+                        amount_pence=-1234, payee="Before the agreement", source="manual")]
+    day, n = start, 0
+    while day <= today:
+        n += 1
+        rows.append(Transaction(holder_id=holder.id, account_id=account.id, date=day,
+                                amount_pence=-(700 + n % 900), payee=f"P{n % 7}",
+                                category="pa_wages" if n % 3 else None,
+                                budget_line_id=line.id if n % 2 else None, source="manual"))
+        if n % 7 == 0:
+            rows.append(Transaction(holder_id=holder.id, account_id=account.id, date=day,
+                                    amount_pence=25000, payee="Council", source="manual"))
+        day = date.fromordinal(day.toordinal() + 3)
+    session.add_all(rows)
+    session.commit()
+
+    info = holder_money(session, holder, today)
+    assert info.earlier is not None and info.earlier.before == budget.window_start(
+        info.terms, today)
+    assert info.earlier.everything.count > 300 and info.earlier.before_agreement.count == 1
+    assert len(info.transactions) < 200  # about a year of them, not four
+    every = [budget.Transaction(t.date, t.amount_pence, t.category, t.budget_line_id,
+                                t.payee or t.description or "")
+             for t in session.query(Transaction).filter_by(holder_id=holder.id)
+             .order_by(Transaction.date, Transaction.id)]
+    agreement = session.query(FundingAgreement).one()
+    whole = budget.money_picture(info.terms, info.plan, every, [], today,
+                                 opening_balance=agreement.opening_balance_pence)
+    assert info.picture == whole
+    assert info.picture.balance_today.value == sum(t.amount_pence for t in every)
+    assert info.unsorted_count == sum(1 for t in every if t.category is None)
+    pic = info.picture
+    assert budget_reports(info) == list(reversed(budget.plan_vs_actual(
+        info.terms, info.plan, every, pic.year_start, min(pic.year_end, pic.period.end))))
+    balances = money_page_balances(info)
+    assert balances is not None and balances[0][-1] == (today, pic.balance_today.value)

@@ -11,8 +11,9 @@ money raises ``TypeError``. Each module's docstring states its rules:
 - ``forecast``: the year-end forecast and run-out date;
 - ``surplus``: surplus, weekly planned spend, weeks of funding held;
 - ``picture``: the money picture, summary sentence and needs-attention items;
-- ``attention``: persistent underspend and missing payment checks;
-- ``text``: money and date formatting (negative money is "−£12.50", U+2212).
+- ``attention``: persistent underspend and missing payment checks.
+
+Words and numbers for people (money, dates) come from ``dpsupport.text`` only.
 
 Example::
 
@@ -24,11 +25,11 @@ Example::
     [s.text for s in pic.surplus.workings]     # "How we worked this out"
 """
 
-from ..text import format_date, format_pence
 from .actuals import LineReport, PeriodReport, allocate, balance_on, balance_series, plan_vs_actual
 from .attention import AttentionItem
 from .forecast import Projection, project
 from .model import (
+    Earlier,
     Figure,
     FundingTerms,
     Liability,
@@ -36,6 +37,7 @@ from .model import (
     PlanLine,
     ScheduledPayment,
     Step,
+    Tally,
     Transaction,
 )
 from .periods import (
@@ -46,30 +48,31 @@ from .periods import (
     round_pence,
     weekly_equivalent,
 )
-from .picture import MoneyPicture, money_picture
+from .picture import MoneyPicture, OutsideAgreement, money_picture, window_start
 from .schedule import payment_schedule
 from .surplus import surplus, weekly_planned_spend, weeks_of_funding
 
 __all__ = [
     "AttentionItem",
+    "Earlier",
     "Figure",
     "FundingTerms",
     "Liability",
     "LineReport",
     "MoneyPicture",
+    "OutsideAgreement",
     "Period",
     "PeriodReport",
     "PlanLine",
     "Projection",
     "ScheduledPayment",
     "Step",
+    "Tally",
     "Transaction",
     "agreement_year",
     "allocate",
     "balance_on",
     "balance_series",
-    "format_date",
-    "format_pence",
     "money_picture",
     "payment_schedule",
     "period_on",
@@ -82,4 +85,5 @@ __all__ = [
     "weekly_equivalent",
     "weekly_planned_spend",
     "weeks_of_funding",
+    "window_start",
 ]

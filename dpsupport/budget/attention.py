@@ -3,6 +3,11 @@
 - ``persistent_underspend``: a plan line (not a "contingency" line) with planned spend had
   actual spend below 70% of plan in each of the 3 or more most recent completed periods
   (looking back at most 12 periods).
+- ``period_overspend``: all spending dated in a payment period (plan lines and things not
+  in the plan) is more than ``OVERSPEND_PERCENT`` (120%) of the plan's total for the whole
+  period. Checked for the current period so far and the last completed one. Spending is
+  lumpy (a care agency's monthly invoice, say), so the whole period's plan is the measure,
+  not the part for the days so far; 20% over that is "well over plan".
 - ``payment_missing`` / ``contribution_missing``: a regular payment (or a net contribution)
   due in the last 91 days and more than 5 days ago, with no money in of exactly that amount
   dated within 5 days either side of the due date. Each credit matches one payment only
@@ -16,14 +21,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..text import format_date, format_pence
-from .actuals import plan_vs_actual
-from .model import FundingTerms, Period, PlanLine, Transaction
+from .actuals import PAYMENT_WINDOW_DAYS, match_credits, plan_vs_actual
+from .model import Figure, FundingTerms, Period, PlanLine, Step, Transaction
 from .periods import ONE_DAY, period_at
 from .schedule import payment_schedule
 
 UNDERSPEND_PERCENT = 70
 UNDERSPEND_PERIODS = 3
-PAYMENT_WINDOW_DAYS = 5
+UNDERSPEND_LOOKBACK_PERIODS = 12
+OVERSPEND_PERCENT = 120
 PAYMENT_LOOKBACK_DAYS = 91
 
 
@@ -33,6 +39,7 @@ class AttentionItem:
 
     code: str
     text: str
+    figure: Figure | None = None  # the figures behind it, with "How we worked this out"
 
     def __str__(self) -> str:
         return self.text
@@ -50,7 +57,7 @@ def persistent_underspend(
 ) -> list[AttentionItem]:
     if current.index == 0:
         return []
-    first = period_at(terms, max(0, current.index - 12))
+    first = period_at(terms, max(0, current.index - UNDERSPEND_LOOKBACK_PERIODS))
     last = period_at(terms, current.index - 1)
     assert first is not None and last is not None
     reports = plan_vs_actual(terms, plan_lines, transactions, first.start, last.end)
@@ -84,19 +91,11 @@ def missing_payments(
     if last_due < start:
         return []
     credits = sorted((t for t in transactions if t.amount_pence > 0), key=lambda t: t.date)
-    used: set[int] = set()
+    due = [p for p in payment_schedule(terms, start, last_due) if p.kind != "one_off"]
+    paid = set(match_credits(due, credits).values())
     items = []
-    for p in payment_schedule(terms, start, last_due):
-        if p.kind == "one_off":
-            continue
-        match = None
-        for i, txn in enumerate(credits):
-            if i not in used and txn.amount_pence == p.amount_pence:
-                gap = abs((txn.date - p.date).days)
-                if gap <= PAYMENT_WINDOW_DAYS and (match is None or gap < match[1]):
-                    match = (i, gap)
-        if match is not None:
-            used.add(match[0])
+    for p in due:
+        if p in paid:
             continue
         if p.kind == "regular":
             text = (
@@ -110,4 +109,50 @@ def missing_payments(
                 f"{day_text(p.date, today)} has not been paid in."
             )
             items.append(AttentionItem("contribution_missing", text))
+    return items
+
+
+def period_overspend(
+    terms: FundingTerms,
+    plan_lines: Sequence[PlanLine],
+    transactions: Sequence[Transaction],
+    current: Period,
+    today: dt.date,
+) -> list[AttentionItem]:
+    """Spending well over plan in this period so far, or in the last one (module docstring)."""
+    first = period_at(terms, max(0, current.index - 1))
+    assert first is not None
+    reports = plan_vs_actual(terms, plan_lines, transactions, first.start, current.end)
+    items = []
+    for report in reversed(reports):
+        planned, spent = report.planned_pence, report.actual_pence
+        if planned <= 0 or spent * 100 <= OVERSPEND_PERCENT * planned:
+            continue
+        period = report.period
+        this = period.contains(today)
+        when = "so far in this period" if this else "in the last period"
+        span = f"{day_text(period.start, today)} to {day_text(period.end, today)}"
+        percent = spent * 100 // planned
+        on_lines = spent - report.unallocated_spend_pence
+        figure = Figure(
+            spent,
+            f"Spent {when} ({span})",
+            (
+                Step("Spent on your plan lines", on_lines),
+                Step("Spent on things not in your plan", report.unallocated_spend_pence),
+                Step("Total spent", spent),
+                Step("Planned for the whole period", planned),
+                Step(
+                    "Spent as a share of the plan",
+                    f"{percent}%",
+                    f"we point this out when it is more than {OVERSPEND_PERCENT}%",
+                ),
+            ),
+        )
+        text = (
+            f"You have spent {format_pence(spent)} {when} ({span}): {percent}% of the "
+            f"{format_pence(planned)} planned. Check the payments for anything that should "
+            "not be there, or talk to your support worker if your needs have changed."
+        )
+        items.append(AttentionItem("period_overspend", text, figure))
     return items

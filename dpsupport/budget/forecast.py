@@ -26,8 +26,21 @@ the first day in the horizon on which it is below zero; ``today`` if the balance
 below zero; None if neither. On the last day of the horizon the daily sum equals the forecast.
 
 Note for in-advance schedules: a payment due on the last day of the agreement year (as
-happens with four-weekly payments, 13 periods being 364 days) is counted, because it will
-be in the account that day, although it pays for days after the year end.
+happens with four-weekly payments, 13 periods being 364 days) is counted in the forecast
+balance, because it will be in the account that day, although it pays for days after the
+year end.
+
+This year's money (``year_money``): what the forecast balance would be if every payment
+counted for the days it pays for (see ``schedule``), as planned spending is counted:
+
+- a regular payment or contribution in the horizon for a period that runs past the year end
+  (the in-advance payment above) counts only for its days up to the year end: the part for
+  later days, ``amount × days after the year end ÷ days in the period`` rounded half up, is
+  taken away;
+- one for a period with days in this year that arrives after the year end (in arrears, the
+  last period's payment arrives the day after the year ends) adds its part for those days.
+
+"More than you need" is worked out from this, never from money paid in for next year.
 """
 
 from __future__ import annotations
@@ -38,7 +51,15 @@ from dataclasses import dataclass
 
 from ..text import format_date, format_pence, times
 from .model import FundingTerms, Liability, Period, PlanLine, ScheduledPayment, Step
-from .periods import ONE_DAY, agreement_year, iter_periods, period_index_on, period_word, pro_rata
+from .periods import (
+    ONE_DAY,
+    agreement_year,
+    iter_periods,
+    period_at,
+    period_index_on,
+    period_word,
+    pro_rata,
+)
 from .schedule import payment_schedule
 
 
@@ -65,6 +86,10 @@ class Projection:
     liabilities_pence: int
     daily: tuple[tuple[dt.date, int], ...]  # projected end-of-day balances over the horizon
     run_out_date: dt.date | None
+    # (payment, part in pence): the part of a payment in the horizon that pays for days
+    # after the year end; and the part of one paid after the year end for days before it.
+    for_next_year: tuple[tuple[ScheduledPayment, int], ...] = ()
+    after_year_end: tuple[tuple[ScheduledPayment, int], ...] = ()
 
     @property
     def inflows_pence(self) -> int:
@@ -77,6 +102,15 @@ class Projection:
     @property
     def year_end_balance(self) -> int:
         return self.balance_today + self.inflows_pence - self.planned_pence - self.liabilities_pence
+
+    @property
+    def year_money(self) -> int:
+        """The forecast balance counting each payment for the period it pays for."""
+        return (
+            self.year_end_balance
+            - sum(part for _, part in self.for_next_year)
+            + sum(part for _, part in self.after_year_end)
+        )
 
     @property
     def lowest(self) -> tuple[dt.date, int]:
@@ -139,7 +173,38 @@ def project(
         owed,
         tuple(daily),
         run_out,
+        _parts(inflows, year_end, after=True),
+        _parts(_paid_after(terms, year_end), year_end, after=False),
     )
+
+
+def _parts(
+    payments: Sequence[ScheduledPayment], year_end: dt.date, *, after: bool
+) -> tuple[tuple[ScheduledPayment, int], ...]:
+    """Each regular payment or contribution with the part of it for days after
+    (``after=True``) or up to ``year_end``; those with no such days are left out."""
+    found = []
+    for p in payments:
+        if p.kind == "one_off":
+            continue
+        days = (p.period_end - p.period_start).days + 1
+        later = min(days, max(0, (p.period_end - year_end).days))
+        part_days = later if after else days - later
+        if part_days:
+            found.append((p, pro_rata(p.amount_pence, part_days, days)))
+    return tuple(found)
+
+
+def _paid_after(terms: FundingTerms, year_end: dt.date) -> list[ScheduledPayment]:
+    """Payments for periods starting by ``year_end`` that arrive after it (in arrears)."""
+    last = period_at(terms, period_index_on(terms, year_end))
+    assert last is not None  # the year end is never after the agreement's end date
+    first = year_end + ONE_DAY
+    return [
+        p
+        for p in payment_schedule(terms, first, max(first, last.end + ONE_DAY))
+        if p.period_start <= year_end
+    ]
 
 
 def _payment_note(payments: Sequence[ScheduledPayment]) -> str:

@@ -11,6 +11,7 @@ comparing it with a date fails in surprising ways; the app should pass ``.date()
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
@@ -241,3 +242,72 @@ class Figure:
         from ..text import format_value
 
         return format_value(self.value) if self.value is not None else (self.note or "")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Transactions summed instead of listed: how many, money in, money out (positive),
+    and the first and last date (None when there are none)."""
+
+    count: int = 0
+    money_in_pence: int = 0
+    money_out_pence: int = 0
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        check_pence(self.money_in_pence, "money_in_pence")
+        check_pence(self.money_out_pence, "money_out_pence")
+
+    @property
+    def net_pence(self) -> int:
+        return self.money_in_pence - self.money_out_pence
+
+    @classmethod
+    def of(cls, transactions: Iterable[Transaction]) -> Tally:
+        count = money_in = money_out = 0
+        first: dt.date | None = None
+        last: dt.date | None = None
+        for t in transactions:
+            count += 1
+            if t.amount_pence > 0:
+                money_in += t.amount_pence
+            else:
+                money_out -= t.amount_pence
+            first = t.date if first is None or t.date < first else first
+            last = t.date if last is None or t.date > last else last
+        return cls(count, money_in, money_out, first, last)
+
+    def __add__(self, other: Tally) -> Tally:
+        firsts = [d for d in (self.first, other.first) if d is not None]
+        lasts = [d for d in (self.last, other.last) if d is not None]
+        return Tally(
+            self.count + other.count,
+            self.money_in_pence + other.money_in_pence,
+            self.money_out_pence + other.money_out_pence,
+            min(firsts) if firsts else None,
+            max(lasts) if lasts else None,
+        )
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """Every transaction dated before ``before``, given as totals rather than one by one.
+
+    ``everything`` sums them all; ``before_agreement`` sums those of them dated before the
+    agreement's start date. With an ``Earlier``, the transactions passed one by one must all
+    be dated on or after ``before`` (see ``picture.window_start`` for the earliest date any
+    figure looks at one by one).
+    """
+
+    before: dt.date
+    everything: Tally = field(default_factory=Tally)
+    before_agreement: Tally = field(default_factory=Tally)
+
+    @classmethod
+    def of(
+        cls, transactions: Iterable[Transaction], before: dt.date, agreement_start: dt.date
+    ) -> Earlier:
+        """Sum the ``transactions`` dated before ``before`` (the others are ignored)."""
+        old = [t for t in transactions if t.date < before]
+        return cls(before, Tally.of(old), Tally.of(t for t in old if t.date < agreement_start))

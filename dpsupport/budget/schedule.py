@@ -13,13 +13,20 @@ Contributions
     and never enters the account, so it is not in the schedule. Payments of £0 are left out.
 
 One-off payments are listed on their own dates with kind "one_off".
+
+The period a payment is for
+    A regular payment and a contribution pay for the period in their ``period_index``: in
+    arrears that is the period *before* the one they arrive in (the payment on 1 November
+    of a monthly agreement in arrears pays for October). ``payments_for`` lists the payments
+    for one period, whenever they arrive; a one-off payment counts for the period it is
+    dated in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from .model import FundingTerms, ScheduledPayment, check_date
+from .model import FundingTerms, Period, ScheduledPayment, check_date
 from .periods import ONE_DAY, amount_for_period, iter_periods, period_index_on, period_on
 
 _KIND_ORDER = {"regular": 0, "contribution": 1, "one_off": 2}
@@ -74,6 +81,17 @@ def payment_schedule(terms: FundingTerms, start: dt.date, end: dt.date) -> list[
     return due
 
 
-def scheduled_total(payments: list[ScheduledPayment]) -> int:
-    """Total pence of a list of scheduled payments."""
-    return sum(p.amount_pence for p in payments)
+
+def payment_date(terms: FundingTerms, period: Period) -> dt.date:
+    """The day a period's regular payment is due (see "Timing")."""
+    return period.end + ONE_DAY if terms.timing == "arrears" else period.start
+
+
+def payments_for(terms: FundingTerms, period: Period) -> list[ScheduledPayment]:
+    """The payments that pay for ``period``, whenever they arrive (module docstring)."""
+    last = max(period.end, payment_date(terms, period))
+    return [
+        p
+        for p in payment_schedule(terms, period.start, last)
+        if p.period_index == period.index
+    ]

@@ -90,16 +90,16 @@ def test_plan_vs_actual_reports_whole_periods_overlapping_the_range() -> None:
 
 def test_balance_series() -> None:
     txns = [
-        Transaction(D(2025, 3, 31), -999),  # before the opening balance: already in it
+        Transaction(D(2025, 3, 31), -999),  # before the agreement: counted on its first day
         Transaction(D(2025, 4, 1), 5000),
         Transaction(D(2025, 4, 3), -2000),
         Transaction(D(2025, 4, 3), -1000),
         Transaction(D(2025, 4, 9), 100),  # after until
     ]
     assert balance_series(10000, D(2025, 4, 1), txns, D(2025, 4, 8)) == [
-        (D(2025, 4, 1), 15000),
-        (D(2025, 4, 3), 12000),
-        (D(2025, 4, 8), 12000),
+        (D(2025, 4, 1), 14001),
+        (D(2025, 4, 3), 11001),
+        (D(2025, 4, 8), 11001),
     ]
     assert balance_series(10000, D(2025, 4, 1), txns[2:4], D(2025, 4, 3)) == [
         (D(2025, 4, 1), 10000),
@@ -110,3 +110,38 @@ def test_balance_series() -> None:
         balance_series(0, D(2025, 4, 2), [], D(2025, 4, 1))
     with pytest.raises(TypeError):
         balance_series(10.0, D(2025, 4, 1), [], D(2025, 4, 1))  # type: ignore[arg-type]
+
+
+def test_a_payment_outside_the_agreement_is_counted_and_said() -> None:
+    """Issue 11.1: a payment dated before the agreement started is in the account, so the
+    balance counts it and the picture says so (it was listed but silently left out)."""
+    from dpsupport.budget import money_picture
+
+    txns = [*TXNS, Transaction(D(1900, 11, 26), -1000, None, None, "Shop")]
+    pic = money_picture(TERMS, PLAN, txns, [], D(2025, 5, 31), opening_balance=5000)
+    assert pic.balance_today.value == 5000 + sum(t.amount_pence for t in txns)
+    (outside,) = pic.outside_agreement
+    assert (outside.count, outside.total_pence) == (1, -1000)
+    assert outside.first == outside.last == D(1900, 11, 26)
+    assert "1 payment is dated before your agreement started on 1 April 2025" in outside.text
+    assert "\u2212£10.00" in outside.text and "counted in your balance" in outside.text
+    # "How we worked this out" agrees: every payment counted, the outside one named.
+    steps = [s.text for s in pic.balance_today.workings]
+    assert any(f"{len(txns)} payments counted" in s for s in steps)
+    assert any("1 payment dated from 26 November 1900" in s for s in steps)
+    assert steps[-1].endswith(pic.balance_today.text)
+
+
+def test_payments_after_the_agreement_ended_are_counted_and_said() -> None:
+    from dpsupport.budget import money_picture
+
+    terms = FundingTerms(D(2025, 4, 1), "monthly", ((D(2025, 4, 1), 100000),),
+                         end_date=D(2025, 5, 31))
+    txns = [Transaction(D(2025, 4, 1), 100000), Transaction(D(2025, 6, 3), -2500)]
+    pic = money_picture(terms, PLAN, txns, [], D(2025, 6, 10))
+    assert pic.balance_today.value == 97500
+    (outside,) = pic.outside_agreement
+    assert "after your agreement ended on 31 May 2025" in outside.text
+    assert outside.total_pence == -2500
+    assert pic.outside_agreement == money_picture(terms, PLAN, txns[:1], [],
+                                                  D(2025, 6, 10)).outside_agreement + (outside,)

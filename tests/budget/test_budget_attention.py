@@ -10,11 +10,10 @@ from dpsupport.budget import (
     FundingTerms,
     PlanLine,
     Transaction,
-    format_date,
-    format_pence,
     money_picture,
 )
 from dpsupport.budget.model import Figure, Step
+from dpsupport.text import format_date, format_pence
 
 D = dt.date
 # Four-weekly from 1 April 2025: periods 1-28 Apr, 29 Apr-26 May, 27 May-23 Jun, 24 Jun-21 Jul.

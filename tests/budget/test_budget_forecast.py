@@ -163,21 +163,24 @@ def test_overdrawn_today() -> None:
     assert pic.run_out_date.value == TODAY
     assert pic.weeks_of_funding_held.value == Decimal("0.0")
     assert pic.summary_sentence == "Your account is overdrawn by £20.00."
-    assert [a.code for a in pic.needs_attention] == ["low_balance"]
+    # £2,170 spent of £1,120 planned this period (193%) is also pointed out.
+    assert [a.code for a in pic.needs_attention] == ["low_balance", "period_overspend"]
 
 
 def test_surplus_sentence_and_attention() -> None:
     # Balance £3,000.00 today, plan £1,000.00 a period, nothing owed.
     # Planned: 100000 × 18/28 = 64285.7 → 64286; 12 × 100000; 100000 / 28 = 3571.4 → 3571.
-    # Forecast: 300000 + 1495000 − 1267857 = 527143. Beyond need: 527143 − 50000 − 230000
-    # = 247143. Surplus today: 300000 − 50000 − 230000 = 20000.
+    # Forecast: 300000 + 1495000 − 1267857 = 527143. The payment on 31 March 2026 pays for
+    # 31 March to 27 April: 27 of its 28 days are next year's, 115000 × 27/28 = 110893 is not
+    # this year's money (issue 11.2). Beyond need: 527143 − 110893 − 50000 − 230000 = 136250.
+    # Surplus today: 300000 − 50000 − 230000 = 20000.
     txns = [Transaction(D(2025, 4, 1), 115000, None, None, "Council")]
     pic = money_picture(make_terms(), plan(100000), txns, [], TODAY, opening_balance=185000)
     assert pic.balance_today.value == 300000
     assert pic.forecast_year_end_balance.value == 527143
-    assert pic.forecast_year_end_surplus.value == 247143
+    assert pic.forecast_year_end_surplus.value == 136250
     assert pic.summary_sentence == (
-        "You are on track to have £2,471.43 more than you need by 31 March 2026, "
+        "You are on track to have £1,362.50 more than you need by 31 March 2026, "
         "the end of your agreement year."
     )
     assert pic.surplus.value == 20000

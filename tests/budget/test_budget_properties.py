@@ -11,19 +11,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dpsupport.budget import (
+    Earlier,
     FundingTerms,
     Liability,
     PlanLine,
     Transaction,
     balance_series,
-    format_pence,
+    money_picture,
     payment_schedule,
     period_on,
     periods,
     plan_vs_actual,
     project,
+    window_start,
 )
 from dpsupport.budget.periods import ONE_DAY, amount_for_period, period_at
+from dpsupport.text import format_pence
 
 D = dt.date
 dates = st.dates(min_value=D(2000, 1, 1), max_value=D(2040, 12, 31))
@@ -206,3 +209,50 @@ def test_schedule_over_a_range_is_the_full_schedule_cut_to_it(
     assert payment_schedule(terms, a, c) == (
         payment_schedule(terms, a, b) + payment_schedule(terms, b + ONE_DAY, c)
     )
+
+
+@st.composite
+def long_history(draw: st.DrawFn) -> tuple[FundingTerms, list[Transaction], dt.date]:
+    """An agreement up to 4 years old and transactions across (and before) it."""
+    start = draw(st.dates(min_value=D(2020, 1, 1), max_value=D(2024, 12, 31)))
+    terms = FundingTerms(start, draw(frequencies), ((start, 100000),), timing=draw(timings),
+                         client_contribution_pence=draw(st.sampled_from([0, 5000])))
+    today = start + dt.timedelta(days=draw(st.integers(0, 4 * 366)))
+    txns = draw(st.lists(st.builds(
+        Transaction,
+        date=st.dates(min_value=start - dt.timedelta(days=60),
+                      max_value=today + dt.timedelta(days=30)),
+        amount_pence=st.one_of(st.integers(-200_000, 200_000), st.sampled_from([100000, 95000])),
+        category=st.sampled_from([None, "pa_wages", "respite", "other"]),
+    ), max_size=60))
+    return terms, txns, today
+
+
+@given(long_history(), st.integers(-100_000, 100_000))
+@settings(max_examples=150, deadline=None)
+def test_earlier_transactions_summed_give_the_same_picture(
+    history: tuple[FundingTerms, list[Transaction], dt.date], opening: int
+) -> None:
+    """Issue 12.11: the picture from transactions since window_start plus the earlier ones
+    summed (as the money service reads them) is exactly the picture from every transaction."""
+    terms, txns, today = history
+    plan = [PlanLine("w", "pa_wages", "Wages", 60000), PlanLine("r", "respite", "Respite", 9000)]
+    since = window_start(terms, today)
+    recent = [t for t in txns if t.date >= since]
+    earlier = Earlier.of(txns, since, terms.start_date)
+    whole = money_picture(terms, plan, txns, [], today, opening_balance=opening)
+    assert money_picture(terms, plan, recent, [], today, opening, earlier) == whole
+    year_start, year_end = whole.year_start, min(whole.year_end, whole.period.end)
+    assert plan_vs_actual(terms, plan, recent, year_start, year_end) == plan_vs_actual(
+        terms, plan, txns, year_start, year_end)
+    series = balance_series(opening + earlier.everything.net_pence,
+                            max(terms.start_date, since), recent, today)
+    assert series[-1][1] == whole.balance_today.value
+
+
+def test_a_transaction_before_earlier_would_count_twice() -> None:
+    terms = FundingTerms(D(2025, 1, 1), "monthly", ((D(2025, 1, 1), 100000),))
+    txns = [Transaction(D(2025, 1, 5), 100)]
+    with pytest.raises(ValueError, match="count twice"):
+        money_picture(terms, [], txns, [], D(2025, 3, 1), 0, Earlier.of(txns, D(2025, 2, 1),
+                                                                        terms.start_date))
