@@ -22,7 +22,6 @@ NOT_YET_THIN = {
     "dpsupport.web.access",
     "dpsupport.web.agreement",
     "dpsupport.web.forms",
-    "dpsupport.web.holder",
     "dpsupport.web.imports",
     "dpsupport.web.plan",
     "dpsupport.web.transactions",
