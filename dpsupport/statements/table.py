@@ -368,7 +368,7 @@ def _opt(cells: list[Any], idx: int | None, n: int, what: str) -> int | None:
 
 def _trailer(cells: list[Any], st: Statement, line: int, quiet: bool = False) -> bool:
     """'Balance as at ...', 'Arranged Overdraft Limit' and similar rows are not payments."""
-    texts = [cell_text(c) for c in cells]
+    texts = [cell_text(c) for c in cells if c is not None]  # (a wide row is mostly None)
     joined = " ".join(texts)
     m = _TRAILERS.search(joined)
     if not m:
