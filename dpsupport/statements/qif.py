@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from .amounts import AmountError, parse_pence
 from .dates import DateError, DateReader, decide_order, in_plausible_range
 from .model import AccountInfo, Statement, StatementError, Transaction
-from .textio import decode
+from .textio import check_line_lengths, decode
 
 _BANKISH = {"bank", "ccard", "cash", "oth a", "oth l"}
 
@@ -22,6 +22,7 @@ _BANKISH = {"bank", "ccard", "cash", "oth a", "oth l"}
 def read_qif(data: bytes) -> Statement:
     text, _ = decode(data)
     lines = text.splitlines()
+    check_line_lengths(lines)
     st = Statement(format="qif")
     order, assumed = decide_order(
         ln.strip()[1:].strip() for ln in lines if ln.strip().startswith("D"))

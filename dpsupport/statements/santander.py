@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from .amounts import AmountError, parse_pence
 from .dates import DateError, DateReader
 from .model import AccountInfo, Statement, Transaction
-from .textio import decode
+from .textio import check_line_lengths, decode
 
 _FIELD = re.compile(r"^\s*(From|Account|Date|Description|Amount|Balance)\s*:\s*(.*)$", re.I)
 
@@ -26,6 +26,7 @@ def read_santander(data: bytes) -> Statement:
     text = text.replace("\u00a0", " ")
     st = Statement(format="santander-txt", currency="GBP")
     lines = text.splitlines()
+    check_line_lengths(lines)
     for ln in lines[:10]:
         m = _FIELD.match(ln)
         if not m:
