@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 from .amounts import AmountError, has_sub_penny, parse_pence, pence_reader
 from .dates import LONDON
 from .model import AccountInfo, Balance, Statement, StatementError, Transaction
+from .problems import bad_amount, bad_date, no_amount, no_date
 from .textio import decode
 
 _TOKEN = re.compile(r"<([/!?]?)([^<>\s/]*)[^<>]*>([^<]*)")  # prefix, name, text after
@@ -165,25 +166,23 @@ def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
         posted = fields.get("DTPOSTED") or fields.get("DTUSER") or ""
         amt = fields.get("TRNAMT", "")
         if not posted:
-            st.add_problem(trn_line, f"Line {trn_line}: this transaction has no date.", raw)
+            st.add_problem(trn_line, no_date(trn_line, "transaction"), raw)
             return None
         d = dates.get(posted)
         if d is None:
             try:
                 d = parse_ofx_datetime(posted)
             except ValueError:
-                st.add_problem(trn_line, f"Line {trn_line}: we could not read the date "
-                               f"'{posted}'.", raw)
+                st.add_problem(trn_line, bad_date(trn_line, posted), raw)
                 return None
             dates[posted] = d
         pence = read_pence(amt)  # "-12.34": the usual case, two decimals exactly
         if pence is None:
             try:
                 pence = parse_pence(amt, comma_decimal=True)
-            except AmountError:
-                msg = (f"Line {trn_line}: we could not read the amount '{amt}'." if amt
-                       else f"Line {trn_line}: this transaction has no amount.")
-                st.add_problem(trn_line, msg, raw)
+            except AmountError as exc:
+                st.add_problem(trn_line, bad_amount(trn_line, amt, exc) if amt
+                               else no_amount(trn_line, "transaction"), raw)
                 return None
             if not sub_penny_noted and has_sub_penny(amt):
                 sub_penny_noted = True

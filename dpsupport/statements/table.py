@@ -19,6 +19,7 @@ from .amounts import AmountError, parse_pence, pence_reader, plain_pence
 from .csv_profiles import norm_header
 from .dates import DateError, DateReader
 from .model import Balance, ColumnMapping, ColumnRef, Statement, StatementError, Transaction
+from .problems import bad_amount, bad_date, no_amount, no_date
 
 Row = tuple[int, list[Any], str]
 _SPACES = re.compile(r"\s{2,}")
@@ -290,18 +291,16 @@ def _general_row(mapping: ColumnMapping, res: Resolved, st: Statement, dates: Da
                 st.add_problem(line, f"Line {line}: this payment is still pending at the bank, "
                                "so it was not imported. It will come in with a later statement "
                                "once the bank gives it a date.", raw)
-            elif not date_txt:
-                st.add_problem(line, f"Line {line}: this line has no date.", raw)
             else:
-                st.add_problem(line, f"Line {line}: we could not read the date '{date_txt}'.",
+                st.add_problem(line, bad_date(line, date_txt) if date_txt else no_date(line),
                                raw)
             return None
         try:
-            pence = _amount(cells, res, n)
+            pence = _amount(cells, res, n, line)
         except AmountError as exc:
             if _opening_row(cells, res, st, posted):
                 return None
-            st.add_problem(line, f"Line {line}: {exc}", raw)
+            st.add_problem(line, str(exc), raw)
             return None
         if res.direction is not None:
             flag = cell_text(cells[res.direction]).upper() if res.direction < n else ""
@@ -332,28 +331,29 @@ def _general_row(mapping: ColumnMapping, res: Resolved, st: Statement, dates: Da
     return row
 
 
-def _amount(cells: list[Any], res: Resolved, n: int) -> int:
+def _amount(cells: list[Any], res: Resolved, n: int, line: int) -> int:
+    """The line's amount in pence; an AmountError whose text is the problem to report."""
     if res.amount is not None:
         raw = cells[res.amount] if res.amount < n else None
         txt = raw if not isinstance(raw, str) else cell_text(raw)
         if txt is None or txt == "":
             if res.debit is None and res.credit is None:
-                raise AmountError("this line has no amount.")
+                raise AmountError(no_amount(line))
         else:
             try:
                 return parse_pence(txt)
-            except AmountError:
-                raise AmountError(f"we could not read the amount '{txt}'.") from None
-    out = _opt(cells, res.debit, n, "paid out")
-    inn = _opt(cells, res.credit, n, "paid in")
+            except AmountError as exc:
+                raise AmountError(bad_amount(line, txt, exc)) from None
+    out = _opt(cells, res.debit, n, "paid out amount", line)
+    inn = _opt(cells, res.credit, n, "paid in amount", line)
     if out is None and inn is None:
-        raise AmountError("this line has no amount.")
+        raise AmountError(no_amount(line))
     if out and inn:
-        raise AmountError("this line has both a paid in and a paid out amount.")
+        raise AmountError(f"Line {line}: this line has both a paid in and a paid out amount.")
     return abs(inn or 0) - abs(out or 0)
 
 
-def _opt(cells: list[Any], idx: int | None, n: int, what: str) -> int | None:
+def _opt(cells: list[Any], idx: int | None, n: int, what: str, line: int) -> int | None:
     if idx is None or idx >= n:
         return None
     raw = cells[idx]
@@ -362,8 +362,8 @@ def _opt(cells: list[Any], idx: int | None, n: int, what: str) -> int | None:
         return None
     try:
         return parse_pence(txt)
-    except AmountError:
-        raise AmountError(f"we could not read the {what} amount '{txt}'.") from None
+    except AmountError as exc:
+        raise AmountError(bad_amount(line, txt, exc, what)) from None
 
 
 def _trailer(cells: list[Any], st: Statement, line: int, quiet: bool = False) -> bool:
