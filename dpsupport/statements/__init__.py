@@ -13,7 +13,7 @@ message; lines that cannot be read are listed in ``Statement.problems``, never g
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from .balances import BalanceCheck, check_balances
@@ -31,10 +31,12 @@ from .model import (
     Transaction,
     count_limit,
 )
+from .payees import clean_payee
 
 __all__ = [
     "AccountInfo", "Balance", "BalanceCheck", "ColumnMapping", "MappingPreview", "PROFILES",
     "Problem", "RecordKey", "Statement", "StatementError", "Transaction", "check_balances",
+    "clean_payee",
     "detect_format", "iter_statement", "normalise_description",
     "read_statement", "record_keys", "profile_names",
 ]
@@ -103,8 +105,16 @@ def _dispatch(data: bytes, filename: str | None, profile: str | None,
     else:
         from .csv_reader import read_csv
         st = read_csv(data, profile=profile, mapping=mapping)
-    st.records = _guard(st.records, max_rows)
+    st.records = _guard(_with_clean_payees(st.records), max_rows)
     return st
+
+
+def _with_clean_payees(records: Iterable[Transaction]) -> Iterator[Transaction]:
+    """Each record's payee: the bank's payee (or else its description) without the bank's
+    codes and card dates (:func:`payees.clean_payee`); the description stays as written."""
+    for rec in records:
+        rec.payee = clean_payee(rec.payee or rec.description)
+        yield rec
 
 
 def _guard(records, max_rows):  # type: ignore[no-untyped-def]
