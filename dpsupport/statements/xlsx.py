@@ -7,7 +7,7 @@
 * Rows are read as the cells the file holds (openpyxl's sheet parser), not as openpyxl's
   padded rows: a row holding one cell in the last column (XFD) would otherwise become 16,384
   cells, and a sheet of such rows would take minutes. Rows missing from the file are not
-  made up, and only the first :data:`MAX_COLUMNS` columns (or, below the top rows, only as
+  made up, and only the first :data:`LAID_OUT_COLUMNS` columns (or, below the top rows, only as
   many as the widest top row) are laid out as cells; a value further right is kept as one
   extra cell after them, so the row is still "wider than the heading row" and reported,
   never silently dropped. Reading costs time in proportion to the cells in the file.
@@ -28,7 +28,7 @@ from .model import ColumnMapping, Statement, StatementError
 from .table import Row, cell_text
 
 MAX_SHEETS = 20
-MAX_COLUMNS = 100  # a bank statement has far fewer; PayPal's widest export has about 40
+LAID_OUT_COLUMNS = 100  # cells of a row laid out at their places (a statement has far fewer)
 
 
 def sheet_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
@@ -98,7 +98,7 @@ def read_xlsx(data: bytes, *, profile: str | None = None,
         raise StatementError("This Excel file has no sheets in it.")
 
     def rows_of(ws: Any, width: int = 0) -> Iterator[Row]:
-        columns = width or MAX_COLUMNS
+        columns = width or LAID_OUT_COLUMNS
         try:
             for count, (n, present) in enumerate(sheet_cells(ws), 1):
                 if count > max_rows * 2 + 1000:
