@@ -105,22 +105,20 @@ def _dispatch(data: bytes, filename: str | None, profile: str | None,
     else:
         from .csv_reader import read_csv
         st = read_csv(data, profile=profile, mapping=mapping)
-    st.records = _guard(_with_clean_payees(st.records), max_rows)
+    st.records = _guard(st.records, max_rows)
     return st
 
 
-def _with_clean_payees(records: Iterable[Transaction]) -> Iterator[Transaction]:
-    """Each record's payee: the bank's payee (or else its description) without the bank's
-    codes and card dates (:func:`payees.clean_payee`); the description stays as written."""
-    for rec in records:
-        rec.payee = clean_payee(rec.payee or rec.description)
-        yield rec
-
-
-def _guard(records, max_rows):  # type: ignore[no-untyped-def]
-    """count_limit, with unexpected errors turned into plain-English StatementErrors."""
+def _guard(records: Iterable[Transaction], max_rows: int) -> Iterator[Transaction]:
+    """The records as the readers give them, then, for each: no more than ``max_rows``
+    (count_limit); the payee cleaned, from the bank's payee or else its description
+    (:func:`payees.clean_payee`; the description stays as written); and unexpected
+    errors turned into plain-English StatementErrors."""
+    clean = clean_payee
     with _plain_errors():
-        yield from count_limit(records, max_rows)
+        for rec in count_limit(records, max_rows):
+            rec.payee = clean(rec.payee or rec.description)
+            yield rec
 
 
 def read_statement(data: bytes, filename: str | None = None, *, profile: str | None = None,
