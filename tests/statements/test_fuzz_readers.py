@@ -107,7 +107,7 @@ def mutate(data: bytes, how: str, where: int, nasty: bytes, times: int) -> bytes
 
 FUZZ = settings(deadline=None, max_examples=120, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-FUZZ_EXCEL = settings(FUZZ, max_examples=30)  # openpyxl opens each file: slower
+FUZZ_EXCEL = settings(FUZZ, max_examples=60)  # openpyxl opens each file: slower
 
 
 @FUZZ
