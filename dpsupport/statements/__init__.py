@@ -13,7 +13,7 @@ message; lines that cannot be read are listed in ``Statement.problems``, never g
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from .balances import BalanceCheck, check_balances
@@ -31,10 +31,12 @@ from .model import (
     Transaction,
     count_limit,
 )
+from .payees import clean_payee
 
 __all__ = [
     "AccountInfo", "Balance", "BalanceCheck", "ColumnMapping", "MappingPreview", "PROFILES",
     "Problem", "RecordKey", "Statement", "StatementError", "Transaction", "check_balances",
+    "clean_payee",
     "detect_format", "iter_statement", "normalise_description",
     "read_statement", "record_keys", "profile_names",
 ]
@@ -107,10 +109,16 @@ def _dispatch(data: bytes, filename: str | None, profile: str | None,
     return st
 
 
-def _guard(records, max_rows):  # type: ignore[no-untyped-def]
-    """count_limit, with unexpected errors turned into plain-English StatementErrors."""
+def _guard(records: Iterable[Transaction], max_rows: int) -> Iterator[Transaction]:
+    """The records as the readers give them, then, for each: no more than ``max_rows``
+    (count_limit); the payee cleaned, from the bank's payee or else its description
+    (:func:`payees.clean_payee`; the description stays as written); and unexpected
+    errors turned into plain-English StatementErrors."""
+    clean = clean_payee
     with _plain_errors():
-        yield from count_limit(records, max_rows)
+        for rec in count_limit(records, max_rows):
+            rec.payee = clean(rec.payee or rec.description)
+            yield rec
 
 
 def read_statement(data: bytes, filename: str | None = None, *, profile: str | None = None,

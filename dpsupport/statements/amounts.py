@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from ..limits import MAX_AMOUNT_PENCE
+
 _STRIP = str.maketrans("", "", "£$€ \u00a0'\"\u2009GBPgbp")
 _UNITS = Decimal(100)
 
@@ -13,17 +15,30 @@ class AmountError(ValueError):
     pass
 
 
+class AmountTooLarge(AmountError):
+    """A readable amount larger than MAX_AMOUNT_PENCE (in or out). ``pence`` is its size,
+    or None when it is too long to be worth working out (hundreds of digits)."""
+
+    def __init__(self, pence: int | None) -> None:
+        super().__init__("amount too large")
+        self.pence = pence
+
+
+_MAX_WHOLE = len(str(MAX_AMOUNT_PENCE // 100))  # digits in the largest number of pounds
+
+
 def parse_pence(text: object, *, comma_decimal: bool = False) -> int:
     """Parse a money amount to pence. ``comma_decimal``: a lone comma is a decimal mark (OFX).
 
     Accepts "£1,204.50", "-£52.00", "+ £5.00", "(12.00)", "12.00-", "12.00 DR", "'12.34",
     "1.234,56" (comma decimal when a comma follows the last dot), Excel numbers (int/float/
-    Decimal). Raises AmountError for anything else or for fractions of a penny beyond 3dp.
+    Decimal). Raises AmountError for anything else, and AmountTooLarge (an AmountError) for
+    an amount above MAX_AMOUNT_PENCE, in or out.
     """
     if isinstance(text, bool):
         raise AmountError("not an amount")
     if isinstance(text, int):
-        return text * 100
+        return _to_pence(Decimal(text))
     if isinstance(text, float):
         text = repr(text)
     if isinstance(text, Decimal):
@@ -35,9 +50,11 @@ def parse_pence(text: object, *, comma_decimal: bool = False) -> int:
     neg = s[0] == "-"
     body = s[1:] if neg else s
     whole, dot, frac = body.partition(".")
-    if whole.isdigit() and (not dot or (frac.isdigit() and len(frac) <= 2)) and whole.isascii():
+    if (whole.isdigit() and (not dot or (frac.isdigit() and len(frac) <= 2)) and whole.isascii()
+            and len(whole) <= _MAX_WHOLE):
         p = int(whole) * 100 + (int(frac.ljust(2, "0")) if frac else 0)
-        return -p if neg else p
+        if p <= MAX_AMOUNT_PENCE:
+            return -p if neg else p
     return _slow(s, comma_decimal)
 
 
@@ -57,8 +74,10 @@ def plain_pence(s: str) -> int | None:
         if "," in whole:
             whole = whole.replace(",", "")
         t = whole + body[-2:]
-        if t.isdigit() and t.isascii() and len(t) <= 14:
-            return -int(t) if neg else int(t)
+        if t.isdigit() and t.isascii() and len(t) <= _MAX_WHOLE + 2:
+            p = int(t)
+            if p <= MAX_AMOUNT_PENCE:
+                return -p if neg else p
     return None
 
 
@@ -104,8 +123,10 @@ def _whole(text: str) -> int | None:
         body = body.replace(",", "")
     if body == "":
         value = 0
-    elif body.isdigit() and body.isascii() and len(body) <= 12:
+    elif body.isdigit() and body.isascii() and len(body) <= _MAX_WHOLE:
         value = int(body) * 100
+        if value > MAX_AMOUNT_PENCE - 100:  # even .99 more could be too much: parse_pence
+            return None
     else:
         return None
     return ~value if neg else value
@@ -158,10 +179,12 @@ def _slow(s: str, comma_decimal: bool) -> int:
 def _to_pence(value: Decimal) -> int:
     if not value.is_finite():
         raise AmountError("not a finite amount")
-    pence = value * _UNITS
-    if abs(value) > Decimal("1e12"):
-        raise AmountError("amount too large")
-    return int(pence.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if value.adjusted() >= 30:  # hundreds of digits, perhaps: not worth working out
+        raise AmountTooLarge(None)
+    pence = int((value * _UNITS).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if abs(pence) > MAX_AMOUNT_PENCE:  # (after rounding: £10,000,000.005 is too much)
+        raise AmountTooLarge(abs(pence))
+    return pence
 
 
 def has_sub_penny(text: str) -> bool:

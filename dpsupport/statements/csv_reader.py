@@ -14,7 +14,7 @@ from .dates import DateReader, decide_order
 from .layout import HEAD_ROWS, Plan, plan
 from .model import AccountInfo, Balance, ColumnMapping, Statement, StatementError, Transaction
 from .table import Row, cell_text, resolve, table_records
-from .textio import decode
+from .textio import MAX_COLUMNS, check_line_lengths, decode, too_wide
 
 csv.field_size_limit(1 << 20)
 _ACCOUNT = re.compile(r"(\d{2}-?\d{2}-?\d{2})[\s\-]*(\d{7,8})\b")
@@ -49,10 +49,14 @@ def text_lines(text: str) -> Iterator[str]:
     """The lines of ``text``, ends kept, exactly as ``io.StringIO(text, newline="")`` gives
     them (a line ends at \\n, \\r or \\r\\n), split a chunk at a time with str.splitlines,
     which is much cheaper than a StringIO (that copies the whole text at 4 bytes a
-    character before giving the first line)."""
+    character before giving the first line).
+
+    A line longer than MAX_LINE_CHARS raises a StatementError naming it, checked a chunk at
+    a time (one pass in C), before the csv module builds a row of it.
+    """
     if any(c in text for c in _ODD_BREAKS):  # one fast scan per character
-        return iter(io.StringIO(text, newline=""))
-    return chain.from_iterable(_line_chunks(text))
+        return chain.from_iterable(_checked(_stringio_chunks(text)))
+    return chain.from_iterable(_checked(_line_chunks(text)))
 
 
 def _line_chunks(text: str) -> Iterator[list[str]]:
@@ -62,6 +66,20 @@ def _line_chunks(text: str) -> Iterator[list[str]]:
         cut = end if cut < 0 else cut + 1
         yield text[pos:cut].splitlines(True)
         pos, size = cut, 1 << 20
+
+
+def _stringio_chunks(text: str) -> Iterator[list[str]]:
+    lines = io.StringIO(text, newline="")
+    while chunk := lines.readlines(1 << 16):
+        yield chunk
+
+
+def _checked(chunks: Iterator[list[str]]) -> Iterator[list[str]]:
+    first = 1
+    for lines in chunks:
+        check_line_lengths(lines, first)
+        first += len(lines)
+        yield lines
 
 
 def iter_rows(text: str, delimiter: str, after: int = 0) -> Iterator[Row]:
@@ -78,6 +96,8 @@ def iter_rows(text: str, delimiter: str, after: int = 0) -> Iterator[Row]:
     try:
         for cells, raw in zip(reader, raws, strict=False):  # raws runs on: quoted lines
             end = reader.line_num
+            if len(cells) > MAX_COLUMNS:
+                raise too_wide(line, len(cells))
             if end != line:  # a quoted field ran over several lines
                 raw += "".join([next_raw() for _ in range(end - line)])
             if line > after:
@@ -95,6 +115,8 @@ def iter_cells(text: str, delimiter: str, after: int = 0) -> Iterator[tuple[int,
     line = 1
     try:
         for cells in reader:
+            if len(cells) > MAX_COLUMNS:
+                raise too_wide(line, len(cells))
             if line > after:
                 yield line, cells
             line = reader.line_num + 1

@@ -128,9 +128,6 @@ def parse_date(text: str, order: str = "dmy") -> date:
     raise DateError("not a date")
 
 
-_STRPTIME_ORDER = {"%d": "d", "%m": "m", "%b": "m", "%B": "m", "%y": "y", "%Y": "y"}
-
-
 def order_from_format(fmt: str | None) -> str:
     """Map a strptime format or "dmy"/"mdy"/"ymd" to the numeric order parse_date needs."""
     if not fmt:

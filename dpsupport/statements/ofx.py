@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 from .amounts import AmountError, has_sub_penny, parse_pence, pence_reader
 from .dates import LONDON
 from .model import AccountInfo, Balance, Statement, StatementError, Transaction
+from .problems import bad_amount, bad_date, no_amount, no_date
 from .textio import decode
 
 _TOKEN = re.compile(r"<([/!?]?)([^<>\s/]*)[^<>]*>([^<]*)")  # prefix, name, text after
@@ -121,82 +122,17 @@ def read_ofx(data: bytes, fmt: str = "ofx") -> Statement:
 
 
 def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
-    line = text.count("\n", 0, start) + 1  # the line number at line_pos
-    line_pos = pos = start
-    in_trn = in_invest = in_acct_from = in_acct_to = in_payee = in_tranlist = False
-    bal_kind: str | None = None
-    acct: dict[str, str] = {}
-    acct_index = -1
+    """The transactions of ``text`` (from ``start``), noting accounts and balances in ``st``.
+
+    Runs of plain transaction blocks are read by :meth:`_Reader.plain_blocks`; everything
+    else goes tag by tag: a transaction's own fields here (the hot path), statement-level
+    tags in :meth:`_Reader.open_tag` / :meth:`_Reader.close_tag`.
+    """
+    reader = _Reader(text, start, st)
+    make = reader.make
+    in_trn = in_acct_to = in_payee = False
     fields: dict[str, str] = {}
     trn_start = trn_line = 0
-    bal: dict[str, str] = {}
-    dates: dict[str, date] = {}
-    read_pence = pence_reader()  # remembers the whole pounds: amounts repeat
-    sub_penny_noted = False
-
-    def finish_balance() -> None:
-        nonlocal bal_kind
-        if bal_kind and bal.get("BALAMT"):
-            try:
-                pence = parse_pence(bal["BALAMT"], comma_decimal=True)
-                asof = parse_ofx_datetime(bal["DTASOF"]) if bal.get("DTASOF") else None
-                if bal_kind == "LEDGERBAL":
-                    st.ledger_balance = st.closing_balance = Balance(pence, asof)
-                else:
-                    st.available_balance = Balance(pence, asof)
-            except (AmountError, ValueError):
-                st.notices.append(f"The {bal_kind} balance in this file could not be read.")
-        bal_kind = None
-        bal.clear()
-
-    def finish_account() -> None:
-        nonlocal acct_index
-        if acct_index >= 0 and acct_index < len(st.accounts):
-            st.accounts[acct_index] = AccountInfo(
-                acctid=acct.get("ACCTID") or None,
-                bank_id=acct.get("BANKID") or None,
-                sort_code=acct.get("BANKID") if _is_sort_code(acct.get("BANKID")) else None,
-                account_number=acct.get("ACCTID") or None,
-                account_type=acct.get("ACCTTYPE") or ("CREDITCARD" if "CC" in acct else None),
-            )
-
-    def make(fields: dict[str, str], trn_line: int, raw: str) -> Transaction | None:
-        nonlocal sub_penny_noted
-        posted = fields.get("DTPOSTED") or fields.get("DTUSER") or ""
-        amt = fields.get("TRNAMT", "")
-        if not posted:
-            st.add_problem(trn_line, f"Line {trn_line}: this transaction has no date.", raw)
-            return None
-        d = dates.get(posted)
-        if d is None:
-            try:
-                d = parse_ofx_datetime(posted)
-            except ValueError:
-                st.add_problem(trn_line, f"Line {trn_line}: we could not read the date "
-                               f"'{posted}'.", raw)
-                return None
-            dates[posted] = d
-        pence = read_pence(amt)  # "-12.34": the usual case, two decimals exactly
-        if pence is None:
-            try:
-                pence = parse_pence(amt, comma_decimal=True)
-            except AmountError:
-                msg = (f"Line {trn_line}: we could not read the amount '{amt}'." if amt
-                       else f"Line {trn_line}: this transaction has no amount.")
-                st.add_problem(trn_line, msg, raw)
-                return None
-            if not sub_penny_noted and has_sub_penny(amt):
-                sub_penny_noted = True
-                st.notices.append(f"Line {trn_line}: the amount '{amt}' has fractions of a "
-                                  "penny; amounts were rounded to the nearest penny.")
-        get = fields.get
-        name = get("PAYEE.NAME") or get("NAME", "")
-        memo = get("MEMO", "")
-        desc = name if not memo or memo == name else (f"{name} {memo}" if name else memo)
-        return Transaction(d, pence, desc, name, get("REFNUM") or get("CHECKNUM") or "",
-                           get("FITID") or None, None, trn_line, raw, get("TRNTYPE", ""),
-                           max(acct_index, 0))
-
     scan, general_only = start, -1  # general_only: a block the fast path gave back
     while scan >= 0:
         resume = -1
@@ -238,97 +174,209 @@ def _records(text: str, start: int, st: Statement) -> Iterator[Transaction]:
                 if closing and tag == "STMTTRN":
                     continue
             if closing:
-                if tag in _ACCT_FROM:
-                    in_acct_from = False
-                    finish_account()
-                elif tag in _ACCT_TO:
+                if tag in _ACCT_TO:
                     in_acct_to = False
                 elif tag == "PAYEE":
                     in_payee = False
-                elif tag in ("LEDGERBAL", "AVAILBAL"):
-                    finish_balance()
-                elif tag == "INVSTMTRS":
-                    in_invest = False
-                elif tag == "BANKTRANLIST":
-                    in_tranlist = False
-                continue
-            val = value.strip()
-            if val and "&" in val:
-                val = _unescape(val)
-            if in_invest:
-                if tag == "INVSTMTRS":
-                    continue
-                if tag in _STMT_AGGS:
-                    in_invest = False
                 else:
-                    continue
+                    reader.close_tag(tag)
+                continue
+            if reader.in_invest and not reader.leaves_investment(tag):
+                continue
             if tag == "STMTTRN":
-                plain = _PLAIN_TRN.match(text, pos) if pos != general_only else None
-                while plain is not None:  # plain blocks, one after another
-                    trn_start = plain.start(1)
-                    line += text.count("\n", line_pos, trn_start)
-                    line_pos = trn_start
-                    found = _PLAIN_FIELD.findall(plain.group(2))
-                    fields = dict(found)
-                    if len(fields) != len(found) or not _NOT_PLAIN.isdisjoint(fields):
-                        general_only = resume = trn_start  # not plain after all
-                        break
-                    if "&" in plain.group(2):
-                        fields = {k: _unescape(v) for k, v in fields.items()}
-                    rec = make(fields, line, plain.group(1)[:2000].strip())
-                    if rec is not None:
-                        yield rec
-                    resume = plain.end()
-                    plain = _PLAIN_TRN.match(text, resume)
-                if resume >= 0:
-                    break  # go on from where the plain blocks end
+                if pos != general_only:
+                    yield from reader.plain_blocks(pos)
+                    if reader.resume >= 0:
+                        resume = reader.resume
+                        general_only = reader.given_back
+                        break  # go on from where the plain blocks end
                 in_trn = True
-                line += text.count("\n", line_pos, pos)
-                line_pos = pos
-                trn_start, trn_line = pos, line
+                trn_start, trn_line = pos, reader.line_at(pos)
                 fields = {}
                 continue
             # (A transaction's own fields never get this far: the hot path above takes them.)
-            if bal_kind and tag not in ("BALAMT", "DTASOF"):
-                finish_balance()
-            if tag in _STMT_AGGS:
-                st.accounts.append(AccountInfo())
-                acct_index = len(st.accounts) - 1
-                acct = {"CC": "1"} if tag == "CCSTMTRS" else {}
-            elif tag == "INVSTMTRS":
-                in_invest = True
-                st.notices.append("An investment account in this file was skipped.")
-            elif tag in _ACCT_FROM:
-                in_acct_from = True
-            elif in_acct_from and tag in ("BANKID", "BRANCHID", "ACCTID", "ACCTTYPE"):
-                acct[tag] = val
-                finish_account()
-            elif tag == "CURDEF" and val and st.currency is None:
-                st.currency = val.upper()
-            elif tag == "BANKTRANLIST":
-                in_tranlist = True
-            elif in_tranlist and tag in ("DTSTART", "DTEND") and val:
-                try:
-                    d = parse_ofx_datetime(val)
-                except ValueError:
-                    continue
-                if tag == "DTSTART" and (st.period_start is None or d < st.period_start):
-                    st.period_start = d
-                if tag == "DTEND" and (st.period_end is None or d > st.period_end):
-                    st.period_end = d
-            elif tag in ("LEDGERBAL", "AVAILBAL"):
-                bal_kind = tag
-                bal.clear()
-            elif bal_kind and tag in ("BALAMT", "DTASOF"):
-                bal[tag] = val
+            val = value.strip()
+            if val and "&" in val:
+                val = _unescape(val)
+            reader.open_tag(tag, val)
         scan = resume
-    pos = len(text)
     if in_trn:
-        rec = make(fields, trn_line, text[trn_start:min(pos, trn_start + 2000)].strip())
+        rec = make(fields, trn_line, text[trn_start:trn_start + 2000].strip())
         if rec is not None:
             yield rec
-    if bal_kind:
-        finish_balance()
+    if reader.bal_kind:
+        reader.finish_balance()
+
+
+class _Reader:
+    """What :func:`_records` remembers between tags, apart from the transaction being read:
+    the account, the balance being read, line numbers, and whether we are in an
+    investment section or a transaction list."""
+
+    def __init__(self, text: str, start: int, st: Statement) -> None:
+        self.text, self.st = text, st
+        self.line = text.count("\n", 0, start) + 1  # the line number at line_pos
+        self.line_pos = start
+        self.in_invest = self.in_acct_from = self.in_tranlist = False
+        self.bal_kind: str | None = None
+        self.bal: dict[str, str] = {}
+        self.acct: dict[str, str] = {}
+        self.acct_index = -1
+        self.dates: dict[str, date] = {}
+        self.read_pence = pence_reader()  # remembers the whole pounds: amounts repeat
+        self.sub_penny_noted = False
+        self.resume = -1  # after plain_blocks: where to go on from (-1: go on tag by tag)
+        self.given_back = -1  # the block plain_blocks gave back to the general way
+
+    def line_at(self, pos: int) -> int:
+        """The line number at ``pos`` (which only moves forward)."""
+        self.line += self.text.count("\n", self.line_pos, pos)
+        self.line_pos = pos
+        return self.line
+
+    def plain_blocks(self, pos: int) -> Iterator[Transaction]:
+        """Read the run of plain STMTTRN blocks at ``pos``; sets ``resume`` (and
+        ``given_back``, for a block that turns out not to be plain)."""
+        text = self.text
+        self.resume = -1
+        plain = _PLAIN_TRN.match(text, pos)
+        while plain is not None:  # plain blocks, one after another
+            trn_start = plain.start(1)
+            line = self.line_at(trn_start)
+            found = _PLAIN_FIELD.findall(plain.group(2))
+            fields = dict(found)
+            if len(fields) != len(found) or not _NOT_PLAIN.isdisjoint(fields):
+                self.given_back = self.resume = trn_start  # not plain after all
+                return
+            if "&" in plain.group(2):
+                fields = {k: _unescape(v) for k, v in fields.items()}
+            rec = self.make(fields, line, plain.group(1)[:2000].strip())
+            if rec is not None:
+                yield rec
+            self.resume = plain.end()
+            plain = _PLAIN_TRN.match(text, self.resume)
+
+    def make(self, fields: dict[str, str], line: int, raw: str) -> Transaction | None:
+        """The transaction with these fields, or None (noted as a problem)."""
+        st = self.st
+        posted = fields.get("DTPOSTED") or fields.get("DTUSER") or ""
+        amt = fields.get("TRNAMT", "")
+        if not posted:
+            st.add_problem(line, no_date(line, "transaction"), raw)
+            return None
+        d = self.dates.get(posted)
+        if d is None:
+            try:
+                d = parse_ofx_datetime(posted)
+            except ValueError:
+                st.add_problem(line, bad_date(line, posted), raw)
+                return None
+            self.dates[posted] = d
+        pence = self.read_pence(amt)  # "-12.34": the usual case, two decimals exactly
+        if pence is None:
+            try:
+                pence = parse_pence(amt, comma_decimal=True)
+            except AmountError as exc:
+                st.add_problem(line, bad_amount(line, amt, exc) if amt
+                               else no_amount(line, "transaction"), raw)
+                return None
+            if not self.sub_penny_noted and has_sub_penny(amt):
+                self.sub_penny_noted = True
+                st.notices.append(f"Line {line}: the amount '{amt}' has fractions of a "
+                                  "penny; amounts were rounded to the nearest penny.")
+        get = fields.get
+        name = get("PAYEE.NAME") or get("NAME", "")
+        memo = get("MEMO", "")
+        desc = name if not memo or memo == name else (f"{name} {memo}" if name else memo)
+        return Transaction(d, pence, desc, name, get("REFNUM") or get("CHECKNUM") or "",
+                           get("FITID") or None, None, line, raw, get("TRNTYPE", ""),
+                           max(self.acct_index, 0))
+
+    def leaves_investment(self, tag: str) -> bool:
+        """Inside an investment section, only a new bank or card statement counts."""
+        if tag in _STMT_AGGS:
+            self.in_invest = False
+            return True
+        return False
+
+    def close_tag(self, tag: str) -> None:
+        if tag in _ACCT_FROM:
+            self.in_acct_from = False
+            self.finish_account()
+        elif tag in ("LEDGERBAL", "AVAILBAL"):
+            self.finish_balance()
+        elif tag == "INVSTMTRS":
+            self.in_invest = False
+        elif tag == "BANKTRANLIST":
+            self.in_tranlist = False
+
+    def open_tag(self, tag: str, val: str) -> None:
+        """A tag outside a transaction: accounts, currency, period and balances."""
+        st = self.st
+        if self.bal_kind and tag not in ("BALAMT", "DTASOF"):
+            self.finish_balance()
+        if tag in _STMT_AGGS:
+            st.accounts.append(AccountInfo())
+            self.acct_index = len(st.accounts) - 1
+            self.acct = {"CC": "1"} if tag == "CCSTMTRS" else {}
+        elif tag == "INVSTMTRS":
+            self.in_invest = True
+            st.notices.append("An investment account in this file was skipped.")
+        elif tag in _ACCT_FROM:
+            self.in_acct_from = True
+        elif self.in_acct_from and tag in ("BANKID", "BRANCHID", "ACCTID", "ACCTTYPE"):
+            self.acct[tag] = val
+            self.finish_account()
+        elif tag == "CURDEF" and val and st.currency is None:
+            st.currency = val.upper()
+        elif tag == "BANKTRANLIST":
+            self.in_tranlist = True
+        elif self.in_tranlist and tag in ("DTSTART", "DTEND") and val:
+            self.period(tag, val)
+        elif tag in ("LEDGERBAL", "AVAILBAL"):
+            self.bal_kind = tag
+            self.bal.clear()
+        elif self.bal_kind and tag in ("BALAMT", "DTASOF"):
+            self.bal[tag] = val
+
+    def period(self, tag: str, val: str) -> None:
+        """DTSTART / DTEND of a transaction list: the widest period over all the lists."""
+        st = self.st
+        try:
+            d = parse_ofx_datetime(val)
+        except ValueError:
+            return
+        if tag == "DTSTART" and (st.period_start is None or d < st.period_start):
+            st.period_start = d
+        if tag == "DTEND" and (st.period_end is None or d > st.period_end):
+            st.period_end = d
+
+    def finish_balance(self) -> None:
+        bal, st = self.bal, self.st
+        if self.bal_kind and bal.get("BALAMT"):
+            try:
+                pence = parse_pence(bal["BALAMT"], comma_decimal=True)
+                asof = parse_ofx_datetime(bal["DTASOF"]) if bal.get("DTASOF") else None
+                if self.bal_kind == "LEDGERBAL":
+                    st.ledger_balance = st.closing_balance = Balance(pence, asof)
+                else:
+                    st.available_balance = Balance(pence, asof)
+            except (AmountError, ValueError):
+                st.notices.append(f"The {self.bal_kind} balance in this file could not be "
+                                  "read.")
+        self.bal_kind = None
+        bal.clear()
+
+    def finish_account(self) -> None:
+        acct, i = self.acct, self.acct_index
+        if 0 <= i < len(self.st.accounts):
+            self.st.accounts[i] = AccountInfo(
+                acctid=acct.get("ACCTID") or None,
+                bank_id=acct.get("BANKID") or None,
+                sort_code=acct.get("BANKID") if _is_sort_code(acct.get("BANKID")) else None,
+                account_number=acct.get("ACCTID") or None,
+                account_type=acct.get("ACCTTYPE") or ("CREDITCARD" if "CC" in acct else None),
+            )
 
 
 def _is_sort_code(value: str | None) -> bool:

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from .amounts import AmountError, parse_pence
 from .dates import DateError, DateReader, decide_order, in_plausible_range
 from .model import AccountInfo, Statement, StatementError, Transaction
-from .textio import decode
+from .problems import bad_amount, bad_date, no_amount, no_date
+from .textio import check_line_lengths, decode
 
 _BANKISH = {"bank", "ccard", "cash", "oth a", "oth l"}
 
@@ -22,6 +23,7 @@ _BANKISH = {"bank", "ccard", "cash", "oth a", "oth l"}
 def read_qif(data: bytes) -> Statement:
     text, _ = decode(data)
     lines = text.splitlines()
+    check_line_lengths(lines)
     st = Statement(format="qif")
     order, assumed = decide_order(
         ln.strip()[1:].strip() for ln in lines if ln.strip().startswith("D"))
@@ -55,21 +57,20 @@ def _records(lines: list[str], st: Statement, dates: DateReader) -> Iterator[Tra
         d_txt = fields.get("D", "")
         amt = fields.get("T") or fields.get("U") or ""
         if not d_txt:
-            st.add_problem(start, f"Line {start}: this transaction has no date.", raw)
+            st.add_problem(start, no_date(start, "transaction"), raw)
             return None
         try:
             posted = dates(d_txt)
             if not in_plausible_range(posted):
                 raise DateError("range")
         except DateError:
-            st.add_problem(start, f"Line {start}: we could not read the date '{d_txt}'.", raw)
+            st.add_problem(start, bad_date(start, d_txt), raw)
             return None
         try:
             pence = parse_pence(amt)
-        except AmountError:
-            msg = (f"Line {start}: we could not read the amount '{amt}'." if amt
-                   else f"Line {start}: this transaction has no amount.")
-            st.add_problem(start, msg, raw)
+        except AmountError as exc:
+            st.add_problem(start, bad_amount(start, amt, exc) if amt
+                           else no_amount(start, "transaction"), raw)
             return None
         payee, memo = fields.get("P", ""), fields.get("M", "")
         desc = payee if not memo or memo == payee else (f"{payee} {memo}" if payee else memo)

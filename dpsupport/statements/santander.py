@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from .amounts import AmountError, parse_pence
 from .dates import DateError, DateReader
 from .model import AccountInfo, Statement, Transaction
-from .textio import decode
+from .problems import bad_amount, bad_date
+from .textio import check_line_lengths, decode
 
 _FIELD = re.compile(r"^\s*(From|Account|Date|Description|Amount|Balance)\s*:\s*(.*)$", re.I)
 
@@ -26,6 +27,7 @@ def read_santander(data: bytes) -> Statement:
     text = text.replace("\u00a0", " ")
     st = Statement(format="santander-txt", currency="GBP")
     lines = text.splitlines()
+    check_line_lengths(lines)
     for ln in lines[:10]:
         m = _FIELD.match(ln)
         if not m:
@@ -55,14 +57,12 @@ def _records(lines: list[str], st: Statement) -> Iterator[Transaction]:
         try:
             posted = dates(block.get("date", ""))
         except DateError:
-            st.add_problem(start, f"Line {start}: we could not read the date "
-                           f"'{block.get('date', '')}'.", raw)
+            st.add_problem(start, bad_date(start, block.get("date", "")), raw)
             return None
         try:
             pence = parse_pence(block.get("amount", ""))
-        except AmountError:
-            st.add_problem(start, f"Line {start}: we could not read the amount "
-                           f"'{block.get('amount', '')}'.", raw)
+        except AmountError as exc:
+            st.add_problem(start, bad_amount(start, block.get("amount", ""), exc), raw)
             return None
         try:
             balance = parse_pence(block["balance"]) if block.get("balance") else None

@@ -19,6 +19,7 @@ from .amounts import AmountError, parse_pence, pence_reader, plain_pence
 from .csv_profiles import norm_header
 from .dates import DateError, DateReader
 from .model import Balance, ColumnMapping, ColumnRef, Statement, StatementError, Transaction
+from .problems import bad_amount, bad_date, no_amount, no_date
 
 Row = tuple[int, list[Any], str]
 _SPACES = re.compile(r"\s{2,}")
@@ -27,7 +28,6 @@ _TRAILERS = re.compile(
     r"opening balance|^total|statement balance|available balance)", re.I)
 _PENDING = {"pending", "pending transaction", "authorised", "reserved"}
 _CACHE = 20_000  # most distinct dates / cell texts remembered per file
-FAST_PATH = True  # tests turn this off to check the fast path against the general rules
 
 
 def cell_text(value: Any) -> str:
@@ -97,123 +97,143 @@ def resolve(mapping: ColumnMapping, header: Sequence[Any] | None) -> Resolved:
 
 
 def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
-                  st: Statement, dates: DateReader | None = None) -> Iterator[Transaction]:
+                  st: Statement, dates: DateReader | None = None, *,
+                  fast: bool = True) -> Iterator[Transaction]:
     """Turn rows into transactions; unreadable lines become problems, never guesses.
 
-    Each row first tries a fast path for the usual shape (text cells, the expected number
-    of columns, a date already seen, amounts written like "-12.34"); anything else goes
-    through :func:`_general_row`, which holds all the rules. The fast path only ever
-    accepts rows the general code would read the same way.
+    Each row first tries :func:`_fast_row` for the usual shape (text cells, the expected
+    number of columns, a date already seen, amounts written like "-12.34"); anything else
+    goes through :func:`_general_row`, which holds all the rules. The fast path only ever
+    accepts rows the general rules would read the same way (``fast=False`` turns it off, so
+    tests can check that).
     """
     dates = dates or DateReader(mapping.date_format)
-    invert = mapping.sign == "invert"
-    credit_values = {v.upper() for v in mapping.credit_values}
     needed = max(i for i in (res.date, res.amount, res.debit, res.credit) if i is not None) + 1
     mapped = max(i for i in (res.date, res.amount, res.debit, res.credit, res.balance,
                              res.payee, res.reference, res.bank_id, res.kind, res.direction,
                              *res.description) if i is not None) + 1
     general = _general_row(mapping, res, st, dates, needed, mapped)
-
+    quick = _fast_row(mapping, res, dates)
     # The fast path takes rows with every mapped column present and no more cells than
-    # headings: then none of the column-count rules below can apply.
-    fast_min = mapped if FAST_PATH else sys.maxsize
-    fast_max = res.width or sys.maxsize
-    di, ai, dbi, cri, bi = res.date, res.amount, res.debit, res.credit, res.balance
-    pi, ri, ii, ki, diri = res.payee, res.reference, res.bank_id, res.kind, res.direction
-    mode = (1 if dbi is None and cri is None else 0) if ai is not None else 2
-    desc_cols = res.description
-    d0 = desc_cols[0] if len(desc_cols) == 1 else None
-    # One C call fetches every cell the fast path needs (absent columns read the date).
-    pick = itemgetter(di, *(di if c is None else c for c in (
-        ai if mode == 1 else dbi, None if mode == 1 else cri, bi, d0, pi, ri, ii, ki)))
-    payee_is_desc = pi is not None and pi == d0
-    plain = pence_reader(_CACHE)
-    # Per-file memories, keyed by the raw cell text (bounded): statements repeat the same
-    # dates, amounts, payees and type codes over and over.
-    day_of: dict[str, date] = {}  # -> date (in range)
-    day_get = day_of.get
-    texts: dict[str, str] = {}  # -> tidy(cell_text(cell))
-    text_get = texts.get
-    codes: dict[str, str] = {}  # -> cell_text(cell)
-    code_get = codes.get
+    # headings: then none of the column-count rules of the general path can apply.
+    fewest = mapped if fast else sys.maxsize
+    most = res.width or sys.maxsize
+    all_positive = True
+    seen = 0
+    for line, cells, raw in rows:
+        rec = quick(line, cells, raw) if fewest <= len(cells) <= most else None
+        if rec is None:
+            rec = general(line, cells, raw)
+            if rec is None:
+                continue
+        if rec.amount_pence < 0:
+            all_positive = False
+        seen += 1
+        yield rec
+    if seen > 1 and all_positive and res.amount is not None and res.direction is None:
+        st.notices.append("Every amount in this file is positive. If this is a card statement, "
+                          "spending may be shown as money in: please check the sign setting.")
 
-    def text(c: Any) -> str:
+
+# How the fast path finds the amount.
+_SIGNED = 1  # one column, signed
+_SPLIT = 2  # "paid out" and "paid in" columns (either may be missing)
+_BOTH = 0  # a signed column and split ones too: left to the general rules
+
+
+class _Memory:
+    """Per-file memories keyed by the raw cell text (bounded): statements repeat the same
+    dates, amounts, payees and type codes over and over."""
+
+    __slots__ = ("dates", "days", "texts", "codes")
+
+    def __init__(self, dates: DateReader) -> None:
+        self.dates = dates
+        self.days: dict[str, date] = {}  # -> date (in range)
+        self.texts: dict[str, str] = {}  # -> tidy(cell_text(cell))
+        self.codes: dict[str, str] = {}  # -> cell_text(cell)
+
+    def text(self, c: Any) -> str:
         if c.__class__ is not str:
             return tidy(cell_text(c))
-        t = text_get(c)
+        t = self.texts.get(c)
         if t is None:
             t = tidy(cell_text(c))
-            if len(texts) < _CACHE:
-                texts[c] = t
+            if len(self.texts) < _CACHE:
+                self.texts[c] = t
         return t
 
-    def code(c: Any) -> str:
+    def code(self, c: Any) -> str:
         if c.__class__ is not str:
             return cell_text(c)
-        t = code_get(c)
+        t = self.codes.get(c)
         if t is None:
             t = cell_text(c)
-            if len(codes) < _CACHE:
-                codes[c] = t
+            if len(self.codes) < _CACHE:
+                self.codes[c] = t
         return t
 
-    def new_day(c: str) -> date | None:
+    def new_day(self, c: str) -> date | None:
+        """The date in text ``c`` not seen before, or None if it is not one (or out of range)."""
         try:
-            d = dates(cell_text(c))
+            d = self.dates(cell_text(c))
         except DateError:
             return None
         if d.year < 1970 or d.year > 2100:
             return None
-        if len(day_of) < _CACHE:
-            day_of[c] = d
+        if len(self.days) < _CACHE:
+            self.days[c] = d
         return d
 
-    all_positive = True
-    seen = 0
-    posted: date | None = None
-    for line, cells, raw in rows:
-        n = len(cells)
+
+def _fast_row(mapping: ColumnMapping, res: Resolved,
+              dates: DateReader) -> Callable[[int, list[Any], str], Transaction | None]:
+    """The fast path: a Transaction for a row of the usual shape, else None (the general
+    rules then read it). The caller checks the number of cells first."""
+    style = (_SIGNED if res.debit is None and res.credit is None else _BOTH) \
+        if res.amount is not None else _SPLIT
+    has_debit, has_credit = res.debit is not None, res.credit is not None
+    one_desc = res.description[0] if len(res.description) == 1 else None
+    payee_is_desc = res.payee is not None and res.payee == one_desc
+    # One C call fetches every cell needed, in this order (an absent column fetches the
+    # date again, unused): date, amount or paid out, paid in, balance, the one description
+    # column, payee, reference, bank id, kind.
+    wanted = (res.amount if style == _SIGNED else res.debit,
+              None if style == _SIGNED else res.credit, res.balance, one_desc, res.payee,
+              res.reference, res.bank_id, res.kind)
+    pick = itemgetter(res.date, *(res.date if c is None else c for c in wanted))
+    plain = pence_reader(_CACHE)
+    memory = _Memory(dates)
+    day_get, text_get, code_get = memory.days.get, memory.texts.get, memory.codes.get
+    text, code, new_day = memory.text, memory.code, memory.new_day
+    credit_values = {v.upper() for v in mapping.credit_values}
+    invert = mapping.sign == "invert"
+    direction, balance_col, desc_cols = res.direction, res.balance, res.description
+    no_payee, no_ref = res.payee is None, res.reference is None
+    no_id, no_kind = res.bank_id is None, res.kind is None
+
+    def row(line: int, cells: list[Any], raw: str) -> Transaction | None:
+        date_cell, x, y, b, desc_cell, payee_cell, ref_cell, id_cell, kind_cell = pick(cells)
+        if date_cell.__class__ is not str:
+            return None
+        posted = day_get(date_cell) or new_day(date_cell)
+        if posted is None:
+            return None
         pence: int | None = None
-        if fast_min <= n <= fast_max:
-            dc, x, y, b, dtext, ptext, rtext, itext, ktext = pick(cells)
-            if dc.__class__ is str:
-                posted = day_get(dc) or new_day(dc)
-                if posted is not None:
-                    if mode == 1:  # x: the amount
-                        if x.__class__ is str:
-                            pence = plain(x)
-                    elif mode == 2:  # x: paid out, y: paid in
-                        if dbi is None:
-                            x = ""
-                        if cri is None:
-                            y = ""
-                        if x == "":
-                            if y.__class__ is str and y != "":
-                                pence = plain(y)
-                                if pence is not None and pence < 0:
-                                    pence = -pence
-                        elif y == "" and x.__class__ is str:
-                            pence = plain(x)
-                            if pence is not None and pence > 0:
-                                pence = -pence
+        if style == _SIGNED:  # x: the amount
+            if x.__class__ is str:
+                pence = plain(x)
+        elif style == _SPLIT:  # x: paid out, y: paid in
+            pence = _split_pence(x if has_debit else "", y if has_credit else "", plain)
         if not pence:  # not the usual shape (or a zero amount: maybe an opening balance)
-            rec = general(line, cells, raw)
-            if rec is not None:
-                if rec.amount_pence < 0:
-                    all_positive = False
-                seen += 1
-                yield rec
-            continue
-        assert posted is not None
-        if diri is not None:
-            flag = cell_text(cells[diri]).upper()
+            return None
+        if direction is not None:
+            flag = cell_text(cells[direction]).upper()
             pence = abs(pence) if flag in credit_values else -abs(pence)
         elif invert:
             pence = -pence
-        if pence < 0:
-            all_positive = False
         balance = None
-        if bi is not None:
+        if balance_col is not None:
             if b.__class__ is str:
                 if b:
                     balance = plain_pence(b)  # running balances rarely repeat: no memory
@@ -221,22 +241,33 @@ def table_records(rows: Iterable[Row], mapping: ColumnMapping, res: Resolved,
                         balance = _balance(b)
             elif b is not None:
                 balance = _balance(b)
-        if d0 is not None:
-            desc = text_get(dtext) or text(dtext)
+        if one_desc is not None:
+            desc = text_get(desc_cell) or text(desc_cell)
         else:
             desc = " ".join(t for t in (text(cells[i]) for i in desc_cols) if t)
-        seen += 1
-        yield Transaction(
+        return Transaction(
             posted, pence, desc,
-            desc if payee_is_desc else "" if pi is None else text(ptext),
-            "" if ri is None else text(rtext),
-            None if ii is None else (cell_text(itext) or None),
+            desc if payee_is_desc else "" if no_payee else text(payee_cell),
+            "" if no_ref else text(ref_cell),
+            None if no_id else (cell_text(id_cell) or None),
             balance, line, raw,
-            "" if ki is None else (code_get(ktext) or code(ktext)),
+            "" if no_kind else (code_get(kind_cell) or code(kind_cell)),
         )
-    if seen > 1 and all_positive and res.amount is not None and res.direction is None:
-        st.notices.append("Every amount in this file is positive. If this is a card statement, "
-                          "spending may be shown as money in: please check the sign setting.")
+
+    return row
+
+
+def _split_pence(out: Any, inn: Any, plain: Callable[[str], int | None]) -> int | None:
+    """Fast path for "paid out" / "paid in" text cells: exactly one of them filled."""
+    if out == "":
+        if inn.__class__ is str and inn != "":
+            pence = plain(inn)
+            return -pence if pence is not None and pence < 0 else pence
+        return None
+    if inn == "" and out.__class__ is str:
+        pence = plain(out)
+        return -pence if pence is not None and pence > 0 else pence
+    return None
 
 
 def _balance(btxt: Any) -> int | None:
@@ -290,18 +321,16 @@ def _general_row(mapping: ColumnMapping, res: Resolved, st: Statement, dates: Da
                 st.add_problem(line, f"Line {line}: this payment is still pending at the bank, "
                                "so it was not imported. It will come in with a later statement "
                                "once the bank gives it a date.", raw)
-            elif not date_txt:
-                st.add_problem(line, f"Line {line}: this line has no date.", raw)
             else:
-                st.add_problem(line, f"Line {line}: we could not read the date '{date_txt}'.",
+                st.add_problem(line, bad_date(line, date_txt) if date_txt else no_date(line),
                                raw)
             return None
         try:
-            pence = _amount(cells, res, n)
+            pence = _amount(cells, res, n, line)
         except AmountError as exc:
             if _opening_row(cells, res, st, posted):
                 return None
-            st.add_problem(line, f"Line {line}: {exc}", raw)
+            st.add_problem(line, str(exc), raw)
             return None
         if res.direction is not None:
             flag = cell_text(cells[res.direction]).upper() if res.direction < n else ""
@@ -332,28 +361,29 @@ def _general_row(mapping: ColumnMapping, res: Resolved, st: Statement, dates: Da
     return row
 
 
-def _amount(cells: list[Any], res: Resolved, n: int) -> int:
+def _amount(cells: list[Any], res: Resolved, n: int, line: int) -> int:
+    """The line's amount in pence; an AmountError whose text is the problem to report."""
     if res.amount is not None:
         raw = cells[res.amount] if res.amount < n else None
         txt = raw if not isinstance(raw, str) else cell_text(raw)
         if txt is None or txt == "":
             if res.debit is None and res.credit is None:
-                raise AmountError("this line has no amount.")
+                raise AmountError(no_amount(line))
         else:
             try:
                 return parse_pence(txt)
-            except AmountError:
-                raise AmountError(f"we could not read the amount '{txt}'.") from None
-    out = _opt(cells, res.debit, n, "paid out")
-    inn = _opt(cells, res.credit, n, "paid in")
+            except AmountError as exc:
+                raise AmountError(bad_amount(line, txt, exc)) from None
+    out = _opt(cells, res.debit, n, "paid out amount", line)
+    inn = _opt(cells, res.credit, n, "paid in amount", line)
     if out is None and inn is None:
-        raise AmountError("this line has no amount.")
+        raise AmountError(no_amount(line))
     if out and inn:
-        raise AmountError("this line has both a paid in and a paid out amount.")
+        raise AmountError(f"Line {line}: this line has both a paid in and a paid out amount.")
     return abs(inn or 0) - abs(out or 0)
 
 
-def _opt(cells: list[Any], idx: int | None, n: int, what: str) -> int | None:
+def _opt(cells: list[Any], idx: int | None, n: int, what: str, line: int) -> int | None:
     if idx is None or idx >= n:
         return None
     raw = cells[idx]
@@ -362,13 +392,13 @@ def _opt(cells: list[Any], idx: int | None, n: int, what: str) -> int | None:
         return None
     try:
         return parse_pence(txt)
-    except AmountError:
-        raise AmountError(f"we could not read the {what} amount '{txt}'.") from None
+    except AmountError as exc:
+        raise AmountError(bad_amount(line, txt, exc, what)) from None
 
 
 def _trailer(cells: list[Any], st: Statement, line: int, quiet: bool = False) -> bool:
     """'Balance as at ...', 'Arranged Overdraft Limit' and similar rows are not payments."""
-    texts = [cell_text(c) for c in cells]
+    texts = [cell_text(c) for c in cells if c is not None]  # (a wide row is mostly None)
     joined = " ".join(texts)
     m = _TRAILERS.search(joined)
     if not m:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 
+from .model import StatementError
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -69,3 +71,34 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
             except (UnicodeDecodeError, LookupError):
                 continue
     return data.decode("latin-1"), "latin-1"
+
+
+MAX_LINE_CHARS = 20_000  # a line of a real statement is a few hundred characters at most
+MAX_COLUMNS = 1_000  # columns in one line of a CSV file (a bank's has under 50)
+
+
+def too_long(line: int, length: int) -> StatementError:
+    """The error for a line longer than MAX_LINE_CHARS (the file is refused as a whole)."""
+    return StatementError(
+        f"Line {line} of this file is {length:,} characters long, far longer than a line of "
+        f"a bank statement (at most {MAX_LINE_CHARS:,}), so we could not read the file. It "
+        "may be damaged, or may not be a bank statement.", line)
+
+
+def too_wide(line: int, columns: int) -> StatementError:
+    """The error for a line with more than MAX_COLUMNS columns."""
+    return StatementError(
+        f"Line {line} of this file has {columns:,} columns, far more than a bank statement "
+        f"has (at most {MAX_COLUMNS:,}), so we could not read the file. It may be damaged, "
+        "or may not be a bank statement.", line)
+
+
+def check_line_lengths(lines: list[str], first: int = 1) -> None:
+    """Refuse ``lines`` (line ``first`` onwards) if one is longer than MAX_LINE_CHARS.
+
+    One pass in C over the lengths; the line is looked for only when there is one."""
+    if lines and max(map(len, lines)) > MAX_LINE_CHARS:  # (the length may count a line end)
+        for i, ln in enumerate(lines):
+            length = len(ln.rstrip("\r\n"))
+            if length > MAX_LINE_CHARS:
+                raise too_long(first + i, length)

@@ -4,6 +4,13 @@
   (a bank layout or heading row); failing that, the first sheet with anything in it.
 * The sheet's stated size (<dimension>) is ignored: some exporters write "A1" whatever the
   size, and openpyxl would then read one cell.
+* Rows are read as the cells the file holds (openpyxl's sheet parser), not as openpyxl's
+  padded rows: a row holding one cell in the last column (XFD) would otherwise become 16,384
+  cells, and a sheet of such rows would take minutes. Rows missing from the file are not
+  made up, and only the first :data:`LAID_OUT_COLUMNS` columns (or, below the top rows, only as
+  many as the widest top row) are laid out as cells; a value further right is kept as one
+  extra cell after them, so the row is still "wider than the heading row" and reported,
+  never silently dropped. Reading costs time in proportion to the cells in the file.
 * Empty cells at the end of a row are part of the row: a line whose last column (often
   the balance) is empty is not "shorter than the heading row" as it would be in a CSV.
 """
@@ -21,6 +28,52 @@ from .model import ColumnMapping, Statement, StatementError
 from .table import Row, cell_text
 
 MAX_SHEETS = 20
+LAID_OUT_COLUMNS = 100  # cells of a row laid out at their places (a statement has far fewer)
+
+
+def sheet_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+    """(row number, [(column number, value), ...]) for each row the sheet's XML holds.
+
+    Only cells with a value are listed (1-based column numbers, in the file's order).
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    wb = ws.parent
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=wb.data_only,
+                                 epoch=wb.epoch, date_formats=wb._date_formats,
+                                 timedelta_formats=wb._timedelta_formats)
+        for number, row in parser.parse():
+            yield number, [(c["column"], c["value"]) for c in row if c["value"] is not None]
+
+
+def lay_out(present: list[tuple[int, Any]], columns: int,
+            width: int = 0) -> tuple[list[Any], str]:
+    """One row as (cells, raw text).
+
+    cells: the values in the first ``columns`` columns at their places (empty places None),
+    padded with None to ``width``; then, if the row has values further right, the first of
+    them as one more cell (at index ``columns``). raw: the cells joined by commas, empty
+    places as empty fields, then any values further right (without their empty places).
+    """
+    cells: list[Any] = []
+    beyond: list[Any] = []
+    for column, value in present:
+        if column > columns:
+            beyond.append(value)
+            continue
+        if column > len(cells):
+            cells.extend([None] * (column - len(cells)))
+        cells[column - 1] = value
+    raw = ",".join("" if c is None else str(c) for c in cells)
+    if beyond:
+        raw = ",".join([raw, *(str(v) for v in beyond)]) if cells else ",".join(
+            str(v) for v in beyond)
+        cells.extend([None] * (columns - len(cells)))
+        cells.append(beyond[0])
+    elif cells and len(cells) < width:
+        cells.extend([None] * (width - len(cells)))
+    return cells, raw
 
 
 def read_xlsx(data: bytes, *, profile: str | None = None,
@@ -45,19 +98,15 @@ def read_xlsx(data: bytes, *, profile: str | None = None,
         raise StatementError("This Excel file has no sheets in it.")
 
     def rows_of(ws: Any, width: int = 0) -> Iterator[Row]:
+        columns = width or LAID_OUT_COLUMNS
         try:
-            for n, values in enumerate(ws.iter_rows(values_only=True), 1):
-                if n > max_rows * 2 + 1000:
+            for count, (n, present) in enumerate(sheet_cells(ws), 1):
+                if count > max_rows * 2 + 1000:
                     raise StatementError(
                         f"This file has more than {max_rows:,} transactions. Please split it "
                         "into smaller statements.")
-                cells: list[Any] = list(values)
-                while cells and cells[-1] is None:
-                    cells.pop()
-                raw = ",".join("" if c is None else str(c) for c in cells)
-                if cells and len(cells) < width:
-                    cells.extend([None] * (width - len(cells)))
-                yield n, cells, raw
+                if present:
+                    yield (n, *lay_out(present, columns, width))
         except StatementError:
             raise
         except Exception:
@@ -74,8 +123,6 @@ def read_xlsx(data: bytes, *, profile: str | None = None,
 
     chosen: tuple[Any, list[tuple[int, list[Any]]]] | None = None
     for ws in wb.worksheets[:MAX_SHEETS]:
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()
         head = head_of(ws)
         if not any(cell_text(c) for _, cells in head for c in cells):
             continue  # an empty sheet

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dpsupport.statements import RecordKey, StatementError, read_statement, record_keys
+from dpsupport.statements import RecordKey, StatementError, csv_reader, read_statement, record_keys
 from dpsupport.statements import ofx as ofx_module
 from dpsupport.statements import table as table_module
 from dpsupport.statements.amounts import AmountError, parse_pence, pence_reader, plain_pence
@@ -39,7 +40,8 @@ def _everything(path: Path) -> object:
 def test_table_fast_path_matches_the_general_rules(path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     fast = _everything(path)
-    monkeypatch.setattr(table_module, "FAST_PATH", False)
+    monkeypatch.setattr(csv_reader, "table_records",
+                        functools.partial(table_module.table_records, fast=False))
     assert _everything(path) == fast
 
 

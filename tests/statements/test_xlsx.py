@@ -148,3 +148,73 @@ def test_wrong_dimension_in_the_sheet_is_ignored() -> None:
     st = read_statement(buf.getvalue(), "statement.xlsx")
     assert lines(st) == [(date(2024, 3, 1), -4550, "GAS", 25450, 2),
                          (date(2024, 3, 2), 1000, "PAY", 26450, 3)]
+
+
+def _with_sheet_rows(good: bytes, rows_xml: bytes) -> bytes:
+    """``good`` with the sheet's rows replaced by ``rows_xml`` (raw <row> elements)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                body = re.sub(rb"<sheetData>.*</sheetData>|<sheetData ?/>",
+                              b"<sheetData>" + rows_xml.replace(b"\\", b"\\\\")
+                              + b"</sheetData>", body, flags=re.S)
+            dst.writestr(item, body)
+    return buf.getvalue()
+
+
+def _count_cells(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record the number of cells in each row the table code is given."""
+    from dpsupport.statements import csv_reader
+
+    sizes: list[int] = []
+    real = csv_reader.table_records
+
+    def counting(rows: Any, *args: Any, **kwargs: Any) -> Any:
+        def counted() -> Any:
+            for row in rows:
+                sizes.append(len(row[1]))
+                yield row
+        return real(counted(), *args, **kwargs)
+
+    monkeypatch.setattr(csv_reader, "table_records", counting)
+    return sizes
+
+
+def test_cells_far_to_the_right_cost_only_what_is_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12.1: rows holding one cell in the last column (XFD) were made 16,384 cells wide
+    each, so 100,000 such rows held a worker for minutes. Each row is now at most about as
+    wide as the columns actually used, and every row is still reported."""
+    rows = b"".join(b'<row r="%d"><c r="XFD%d"><v>1</v></c></row>' % (n, n)
+                    for n in range(1, 2001))
+    data = _with_sheet_rows(xlsx(("Sheet1", [["x"]])), rows)
+    sizes = _count_cells(monkeypatch)
+    st = read_statement(data, "wide.xlsx", mapping=ColumnMapping(date=0, amount=1,
+                                                                 header_row=0))
+    assert st.records == ()
+    assert len(st.problems) == 2000
+    assert st.problems[0].reason == "Line 1: this line has no date."
+    assert st.problems[0].raw == "1"  # not 16,383 commas and a 1
+    assert len(sizes) == 2000 and max(sizes) <= 102  # not 16,384
+
+
+def test_a_value_far_right_of_the_headings_is_reported_not_dropped() -> None:
+    head = b"".join(b'<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>' % (col, name)
+                    for col, name in ((b"A", b"Date"), (b"B", b"Description"),
+                                      (b"C", b"Amount")))
+    rows = (b'<row r="1">' + head + b"</row>"
+            b'<row r="2"><c r="A2" t="inlineStr"><is><t>01/03/2024</t></is></c>'
+            b'<c r="B2" t="inlineStr"><is><t>GAS</t></is></c><c r="C2"><v>-45.5</v></c></row>'
+            b'<row r="3"><c r="A3" t="inlineStr"><is><t>02/03/2024</t></is></c>'
+            b'<c r="B3" t="inlineStr"><is><t>PAY</t></is></c><c r="C3"><v>10</v></c>'
+            b'<c r="XFD3"><v>7</v></c></row>'
+            b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>03/03/2024</t></is></c>'
+            b'<c r="B1048576" t="inlineStr"><is><t>TEA</t></is></c>'
+            b'<c r="C1048576"><v>-1</v></c></row>')
+    st = read_statement(_with_sheet_rows(xlsx(("Sheet1", [["x"]])), rows), "s.xlsx")
+    assert [(r.posted, r.amount_pence, r.description, r.line) for r in st.records] == [
+        (date(2024, 3, 1), -4550, "GAS", 2), (date(2024, 3, 3), -100, "TEA", 1048576)]
+    assert [(p.line, p.reason, p.raw) for p in st.problems] == [
+        (3, "Line 3: this line has more columns than the heading row, so we could not be "
+         "sure which value is which.", "02/03/2024,PAY,10,7")]
