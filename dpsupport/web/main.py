@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 
 from ..services.access import visible_holders
 from ..services.money import holder_money
@@ -14,7 +15,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     user = current_user()
     if user is None:
         return redirect(url_for("auth.sign_in"))
@@ -28,7 +29,7 @@ def home():  # type: ignore[no-untyped-def]
 
 @bp.route("/holders")
 @signed_in
-def organisation():  # type: ignore[no-untyped-def]
+def organisation() -> ResponseReturnValue:
     user = current_user()
     assert user is not None
     session = db()
