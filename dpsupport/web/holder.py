@@ -16,6 +16,7 @@ from ..models.people import REPRESENTATIVE_TYPES
 from ..services.money import holder_money
 from .access import holder_page
 from .database import db
+from .forms import page_number
 
 bp = Blueprint("holder", __name__, url_prefix="/holders/<int:holder_id>")
 
@@ -77,10 +78,7 @@ def budget_page(holder: Holder):  # type: ignore[no-untyped-def]
 @bp.route("/history")
 @holder_page
 def history(holder: Holder):  # type: ignore[no-untyped-def]
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request.args)
     rows = list(db().scalars(
         select(AuditEvent).where(AuditEvent.holder_id == holder.id)
         .order_by(AuditEvent.id.desc()).offset((page - 1) * 50).limit(51)))
