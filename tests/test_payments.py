@@ -165,3 +165,18 @@ def test_a_small_receipt_shows_its_size_in_bytes(app, session) -> None:  # type:
     page = _text(client.get(f"/holders/{holder.id}/transactions/{tx.id}").get_data(as_text=True))
     assert "tiny.png (60 bytes)" in page and "0 KB" not in page
     assert "A PDF, JPEG, PNG or HEIC file, like a photo of a receipt, smaller than 5 MB" in page
+
+
+def test_messages_name_the_field_and_say_how_to_put_it_right(app, session) -> None:  # type: ignore[no-untyped-def]
+    holder, worker = _world(session)
+    client = app.test_client()
+    sign_in(client, worker)
+    response = post(client, f"/holders/{holder.id}/transactions/new",
+                    _payment(1, 5, 2026, payee="x" * 201, direction="sideways",
+                             category="nonsense"))
+    assert response.status_code == 400
+    text = _text(response.get_data(as_text=True))
+    assert "Enter a name for the payee that is 200 characters or fewer" in text
+    assert "Select whether the money came in or went out" in text
+    assert "Select a category from the list" in text
+    assert "Not a valid choice" not in text and "Field cannot be longer" not in text

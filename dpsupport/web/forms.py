@@ -17,6 +17,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import Field, FileField, PasswordField, StringField, TextAreaField
 from wtforms import IntegerField as _IntegerField
+from wtforms import RadioField as _RadioField
 from wtforms import SelectField as _SelectField
 from wtforms.validators import (
     DataRequired,
@@ -70,6 +71,16 @@ def page_number(args: Mapping[str, str], name: str = "page") -> int:
 class SelectField(_SelectField):
     """A choice from a list. ``what`` finishes 'Select ...' when the choice sent is not one
     of them (wtforms would say "Not a valid choice.")."""
+
+    def __init__(self, label: str, *, what: str, **kwargs: Any) -> None:
+        kwargs.setdefault("invalid_choice_message", f"Select {what}")
+        kwargs.setdefault("invalid_value_message", f"Select {what}")
+        super().__init__(label, **kwargs)
+        self.what = what
+
+
+class RadioField(_RadioField):
+    """Radios: one choice from a list, with 'Select ...' when none of them was sent."""
 
     def __init__(self, label: str, *, what: str, **kwargs: Any) -> None:
         kwargs.setdefault("invalid_choice_message", f"Select {what}")
