@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, FileField, PasswordField, StringField, TextAreaField
 from wtforms import IntegerField as _IntegerField
 from wtforms import RadioField as _RadioField
@@ -103,6 +104,12 @@ def too_long(max_length: int, what: str) -> Length:
     """'Enter a name for the payee that is 200 characters or fewer'."""
     return Length(max=max_length, message=f"Enter {what} that is {max_length:,} characters "
                                           "or fewer")
+
+
+def _no_nul(value: Any) -> Any:
+    """Text without NUL characters: PostgreSQL cannot store or compare them (a 500 if one got
+    that far), and nobody types one."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 _MONEY = re.compile(r"(-?)(\d+)(?:\.(\d{1,2}))?")
@@ -201,12 +208,23 @@ class DateField(Field):
             self.process_errors.append(f"{self.what.capitalize()} must be a real date")
 
 
+class Form(FlaskForm):
+    """The base of every form here: what was sent is read without NUL characters."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            data = super().wrap_formdata(form, formdata)
+            if data is None:
+                return None
+            return MultiDict([(key, _no_nul(value)) for key, value in data.items(multi=True)])
+
+
 def _choices(mapping: dict[str, str], blank: str | None = None) -> list[tuple[str, str]]:
     items = list(mapping.items())
     return ([("", blank)] + items) if blank else items
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = StringField("Email address", validators=[
         DataRequired("Enter your email address"),
         Email("Enter an email address in the correct format, like name@example.com"),
@@ -214,7 +232,7 @@ class SignInForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
 
 
-class BudgetLineForm(FlaskForm):
+class BudgetLineForm(Form):
     category = SelectField("What is it for?", choices=_choices(CATEGORIES),
                            what="what this money is for from the list",
                            validators=[InputRequired("Select what this money is for")])
@@ -249,7 +267,7 @@ def category_choice(category: str | None, amount_pence: int) -> str:
     return category or ""
 
 
-class TransactionForm(FlaskForm):
+class TransactionForm(Form):
     direction = SelectField("Money in or out?", choices=[("out", "Money out"), ("in", "Money in")],
                             what="whether the money came in or went out")
     date = DateField("Date", what="the date",
@@ -295,7 +313,7 @@ class TransactionForm(FlaskForm):
             raise ValidationError("The date must be within the next year")
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(Form):
     funder = StringField("Who pays it?", validators=[
         DataRequired("Enter who pays the direct payment, like 'Leeds City Council'"),
         too_long(200, "who pays the direct payment")])
@@ -333,14 +351,14 @@ class AgreementForm(FlaskForm):
             raise ValidationError("The end date must be after the start date")
 
 
-class AmountChangeForm(FlaskForm):
+class AmountChangeForm(Form):
     effective_date = DateField("From", what="the date the new amount starts",
                                validators=[InputRequired("Enter the date the new amount starts")])
     amount = MoneyField("New regular amount", what="the new amount",
                         validators=[InputRequired("Enter the new amount")])
 
 
-class OneOffForm(FlaskForm):
+class OneOffForm(Form):
     date = DateField("Date", what="the date", validators=[InputRequired("Enter the date")])
     amount = MoneyField("Amount", what="the amount", validators=[InputRequired("Enter the amount")])
     description = StringField("What is it for?", validators=[
@@ -348,7 +366,7 @@ class OneOffForm(FlaskForm):
         too_long(200, "what the payment is for")])
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     """A receipt or invoice for a payment (what it may be: records.add_attachment)."""
 
     file = FileField("Add a receipt or invoice", id="receipt-file")
@@ -359,5 +377,5 @@ class AttachmentForm(FlaskForm):
             raise ValidationError("Select a receipt or invoice to upload")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with no fields: a button protected by CSRF."""
