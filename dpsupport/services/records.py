@@ -20,9 +20,11 @@ from ..models import (
     FundingAgreement,
     Holder,
     Transaction,
+    User,
 )
 from ..models.funding import ALL_CATEGORIES, CATEGORIES, INCOME_CATEGORIES
 from ..text import file_size, long_date
+from .access import visible_holders
 from .audit import current_actor
 from .uow import transactional
 
@@ -34,7 +36,7 @@ __all__ = ["ALL_CATEGORIES", "CATEGORIES", "INCOME_CATEGORIES", "Attachment", "B
            "FundingAgreement", "Holder", "RecordError", "Transaction", "TransactionFilter",
            "accounts", "add_attachment", "agreement_dates", "all_transactions", "attachment", "budget_line",
            "budget_lines", "category_label", "check_category", "clean_text",
-           "current_agreement", "delete_transaction", "list_transactions", "main_account",
+           "current_agreement", "delete_transaction", "holders_for", "is_staff", "list_transactions", "main_account",
            "save_transaction", "sniff_type", "sort_payments", "transaction", "transactions_query"]
 
 # The kinds of file a receipt may be (what its first bytes say: `sniff_type`), by the names
@@ -56,6 +58,21 @@ def attachment_types_text() -> str:
 
 class RecordError(UserError):
     """A change to a holder's records that cannot be made (see `dpsupport.errors`)."""
+
+
+# --- holders -------------------------------------------------------------------------------
+
+STAFF_ROLES = ("support_worker", "finance_officer", "org_admin")
+
+
+def holders_for(session: Session, user: User) -> list[Holder]:
+    """The holders this person may see (services.access decides who)."""
+    return list(session.scalars(visible_holders(user)))
+
+
+def is_staff(user: User) -> bool:
+    """Works for an organisation (rather than managing their own direct payment)."""
+    return any(m.role in STAFF_ROLES for m in user.memberships)
 
 
 # --- accounts -------------------------------------------------------------------------------
