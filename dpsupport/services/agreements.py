@@ -25,9 +25,6 @@ LABELS = {"schemes": SCHEMES, "frequencies": FREQUENCIES, "timings": TIMINGS,
 REVIEWS_SHOWN = 3
 FIRST_REVIEW_AFTER = relativedelta(months=6)
 
-__all__ = ["CONTRIBUTION_BASES", "FREQUENCIES", "LABELS", "SCHEMES", "TIMINGS",
-           "AgreementDetails", "FundingAgreement", "add_amount_change", "add_one_off",
-           "agreement_dates", "current_agreement", "reviews", "save_agreement"]
 
 
 @dataclass(frozen=True)

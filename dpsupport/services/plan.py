@@ -11,11 +11,12 @@ from ..errors import UserError
 from ..models import BudgetLine, Holder, Transaction
 from ..models.funding import CATEGORIES
 from ..text import plural
-from .records import budget_line, budget_lines, current_agreement
-from .uow import transactional
 
-__all__ = ["CATEGORIES", "BudgetLine", "LineDetails", "add_line", "budget_line",
-           "budget_lines", "change_line", "current_agreement", "remove_line"]
+# re-exported for the plan page, which reads the plan through this module
+from .records import budget_line as budget_line
+from .records import budget_lines as budget_lines
+from .records import current_agreement as current_agreement
+from .uow import transactional
 
 
 @dataclass(frozen=True)

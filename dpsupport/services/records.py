@@ -31,13 +31,10 @@ from .uow import transactional
 if TYPE_CHECKING:
     from .sorting import Choice
 
-# Views name these in type hints and labels; they import them from here, not from models.
-__all__ = ["ALL_CATEGORIES", "CATEGORIES", "INCOME_CATEGORIES", "Attachment", "BudgetLine",
-           "FundingAgreement", "Holder", "RecordError", "Transaction", "TransactionFilter",
-           "accounts", "add_attachment", "agreement_dates", "all_transactions", "attachment", "budget_line",
-           "budget_lines", "category_label", "check_category", "clean_text",
-           "current_agreement", "delete_transaction", "holders_for", "is_staff", "list_transactions", "main_account",
-           "save_transaction", "sniff_type", "sort_payments", "transaction", "transactions_query"]
+# Re-exported: views name these in type hints and labels, importing them from here, not
+# from models (web views do not import dpsupport.models).
+REEXPORTED = (ALL_CATEGORIES, CATEGORIES, INCOME_CATEGORIES, Attachment, BudgetLine,
+              FundingAgreement, Holder, Transaction, User)
 
 # The kinds of file a receipt may be (what its first bytes say: `sniff_type`), by the names
 # people know them by; the messages and the upload hint are made from this list.

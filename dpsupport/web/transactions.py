@@ -200,7 +200,7 @@ def sort(holder: Holder) -> ResponseReturnValue:
         "transactions/sort.html", holder=holder, form=form, groups=shown,
         more=len(groups) - len(shown), total=sum(g.count for g in groups),
         errors=errors, sent=sent, lines=records.budget_lines(session, holder),
-        spending=CATEGORIES, income=INCOME_CATEGORIES,
+        spending=CATEGORIES, income=INCOME_CATEGORIES, refundable=records.REFUNDABLE,
         title="Sort payments by who they were to or from"), 400 if errors else 200
 
 
