@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import nics, paye, student_loan
-from .calendar import FREQUENCY_WORDS, MAX_PERIOD, check_frequency, check_period
+from .calendar import MAX_PERIOD, check_frequency, check_period
 from .errors import PayrollInputError, format_money, from_pence, to_pence
 from .params import NICategory, YearParams, params_for_date
 from .pension import Pension, contributions_pence
@@ -211,10 +211,6 @@ def _loan_schemes(pay: PayInput, start: int) -> tuple[student_loan.LoanScheme, .
     if pgl:
         out.append(student_loan.scheme(start, student_loan.POSTGRADUATE))
     return tuple(out)
-
-
-def period_name(frequency: str, period: int) -> str:
-    return f"{FREQUENCY_WORDS[frequency]} {period}"
 
 
 def money(value: Decimal) -> str:

@@ -68,10 +68,6 @@ def _round_pence(value: Decimal) -> int:
     return int(value.quantize(_ONE, rounding=ROUND_HALF_UP))
 
 
-def _threshold(on: date, key: str, frequency: str) -> int:
-    return pounds_to_pence(pension_year(on)[key][frequency])
-
-
 def contributions_pence(
     pay: int, frequency: str, pay_date: date, pension: Pension
 ) -> tuple[int, int, int, int, int]:

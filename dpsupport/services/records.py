@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -13,29 +14,62 @@ from sqlalchemy.orm import Session, selectinload
 from ..errors import UserError
 from ..models import (
     Account,
-    AgreementAmount,
     Attachment,
     AttachmentBlob,
     BudgetLine,
     FundingAgreement,
     Holder,
-    OneOffPayment,
     Transaction,
+    User,
 )
-from ..models.funding import CATEGORIES, INCOME_CATEGORIES
+from ..models.funding import ALL_CATEGORIES, CATEGORIES, INCOME_CATEGORIES
+from ..text import file_size, long_date
+from .access import visible_holders
 from .audit import current_actor
+from .uow import transactional
 
+if TYPE_CHECKING:
+    from .sorting import Choice
+
+# Re-exported: views name these in type hints and labels, importing them from here, not
+# from models (web views do not import dpsupport.models).
+REEXPORTED = (ALL_CATEGORIES, CATEGORIES, INCOME_CATEGORIES, Attachment, BudgetLine,
+              FundingAgreement, Holder, Transaction, User)
+
+# The kinds of file a receipt may be (what its first bytes say: `sniff_type`), by the names
+# people know them by; the messages and the upload hint are made from this list.
 ALLOWED_ATTACHMENT_TYPES = {
     "application/pdf": "PDF",
-    "image/jpeg": "JPEG picture",
-    "image/png": "PNG picture",
-    "image/heic": "iPhone picture (HEIC)",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/heic": "HEIC",
 }
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
 
+def attachment_types_text() -> str:
+    """'PDF, JPEG, PNG or HEIC'."""
+    names = list(ALLOWED_ATTACHMENT_TYPES.values())
+    return f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 class RecordError(UserError):
     """A change to a holder's records that cannot be made (see `dpsupport.errors`)."""
+
+
+# --- holders -------------------------------------------------------------------------------
+
+STAFF_ROLES = ("support_worker", "finance_officer", "org_admin")
+
+
+def holders_for(session: Session, user: User) -> list[Holder]:
+    """The holders this person may see (services.access decides who)."""
+    return list(session.scalars(visible_holders(user)))
+
+
+def is_staff(user: User) -> bool:
+    """Works for an organisation (rather than managing their own direct payment)."""
+    return any(m.role in STAFF_ROLES for m in user.memberships)
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -71,17 +105,6 @@ def budget_line(session: Session, holder: Holder, line_id: int) -> BudgetLine | 
     )
 
 
-def delete_budget_line(session: Session, line: BudgetLine) -> None:
-    used = session.scalar(
-        select(func.count()).where(Transaction.budget_line_id == line.id)
-    )
-    if used:
-        raise RecordError(
-            f"{used} payment{'s are' if used != 1 else ' is'} linked to this line. Move "
-            "them to another line first, so your spending history stays complete.")
-    session.delete(line)
-
-
 # --- agreement ------------------------------------------------------------------------------
 
 def current_agreement(session: Session, holder: Holder) -> FundingAgreement | None:
@@ -93,28 +116,29 @@ def current_agreement(session: Session, holder: Holder) -> FundingAgreement | No
     )
 
 
-def add_amount_change(session: Session, agreement: FundingAgreement, effective: date,
-                      amount_pence: int) -> AgreementAmount:
-    if effective < agreement.start_date:
-        raise RecordError("The new amount must start on or after the agreement's start date")
-    if any(a.effective_date == effective for a in agreement.amounts):
-        raise RecordError("There is already an amount starting on that date. Change the date")
-    row = AgreementAmount(agreement=agreement, effective_date=effective, amount_pence=amount_pence)
-    session.add(row)
-    return row
-
-
-def add_one_off(session: Session, agreement: FundingAgreement, when: date, amount_pence: int,
-                description: str) -> OneOffPayment:
-    if when < agreement.start_date or (agreement.end_date and when > agreement.end_date):
-        raise RecordError("The date must be within the agreement")
-    row = OneOffPayment(agreement=agreement, date=when, amount_pence=amount_pence,
-                        description=description)
-    session.add(row)
-    return row
+def agreement_dates(agreement: FundingAgreement) -> str:
+    """The agreement's dates in words: 'from 6 April 2026', or 'from 6 April 2026 to 5 April
+    2027'."""
+    text = f"from {long_date(agreement.start_date)}"
+    if agreement.end_date:
+        text += f" to {long_date(agreement.end_date)}"
+    return text
 
 
 # --- transactions ---------------------------------------------------------------------------
+
+MAX_SEARCH_LENGTH = 100
+PAGE_SIZE = 50
+# The last page anyone can ask for: (page - 1) * PAGE_SIZE stays far inside a 64-bit offset,
+# whatever number is typed into the address.
+MAX_PAGE = 1_000_000
+
+
+def clean_text(text: str | None) -> str:
+    """Text as a database can store and compare it: without NUL characters (PostgreSQL
+    refuses them in text) and without spaces at either end."""
+    return (text or "").replace("\x00", "").strip()
+
 
 @dataclass(frozen=True)
 class TransactionFilter:
@@ -123,6 +147,12 @@ class TransactionFilter:
     category: str | None = None  # a category, "unsorted", or None for all
     direction: str | None = None  # "in" | "out" | None
     text: str | None = None
+
+
+def _like_pattern(text: str) -> str:
+    """'50%' -> '%50\\%%': the search matches the text itself, with % and _ as themselves."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def transactions_query(holder: Holder, f: TransactionFilter) -> Select[tuple[Transaction]]:
@@ -139,16 +169,27 @@ def transactions_query(holder: Holder, f: TransactionFilter) -> Select[tuple[Tra
         q = q.where(Transaction.amount_pence > 0)
     elif f.direction == "out":
         q = q.where(Transaction.amount_pence < 0)
-    if f.text:
-        like = f"%{f.text.lower()}%"
+    text = clean_text(f.text)[:MAX_SEARCH_LENGTH]
+    if text:
+        like = _like_pattern(text)
         q = q.where(
-            func.lower(func.coalesce(Transaction.payee, "")).like(like)
-            | func.lower(func.coalesce(Transaction.description, "")).like(like)
-            | func.lower(func.coalesce(Transaction.note, "")).like(like)
+            func.lower(func.coalesce(Transaction.payee, "")).like(like, escape="\\")
+            | func.lower(func.coalesce(Transaction.description, "")).like(like, escape="\\")
+            | func.lower(func.coalesce(Transaction.note, "")).like(like, escape="\\")
         )
     # the list marks payments with a receipt: load those in one query, not one per row
     return q.order_by(Transaction.date.desc(), Transaction.id.desc()).options(
         selectinload(Transaction.attachments))
+
+
+def list_transactions(session: Session, holder: Holder, f: TransactionFilter,
+                      page: int = 1) -> tuple[list[Transaction], bool]:
+    """One page of the holder's payments that match ``f``, newest first, and whether there
+    is a next page. A page past the end is empty."""
+    page = min(max(page, 1), MAX_PAGE)
+    rows = list(session.scalars(transactions_query(holder, f)
+                                .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
 def transaction(session: Session, holder: Holder, transaction_id: int) -> Transaction | None:
@@ -169,25 +210,69 @@ def all_transactions(session: Session, holder: Holder) -> list[Transaction]:
     )
 
 
+# Spending that money can come back on (a refund from a shop, wages paid back by a personal
+# assistant). "Other" is not one: other money coming in is "Other money in".
+REFUNDABLE = {k: v for k, v in CATEGORIES.items() if k != "other"}
+
+
+def category_label(category: str | None, amount_pence: int) -> str:
+    """How a payment's category reads: money in with a spending category is money back on
+    that spending (see `check_category`)."""
+    if category is None:
+        return "Not sorted yet"
+    if amount_pence > 0 and category in REFUNDABLE:
+        return f"Money back on: {CATEGORIES[category]}"
+    return ALL_CATEGORIES.get(category, category)
+
+
 def check_category(category: str | None, amount_pence: int) -> None:
+    """The rule for a payment's category and the direction of its money.
+
+    Money out is spending: one of the spending categories (CATEGORIES), never a kind of money
+    in. Money in is one of the kinds of money in (INCOME_CATEGORIES), or money back on a kind
+    of spending (REFUNDABLE): it lowers what was spent on that line, so a refund of £20 on
+    equipment leaves equipment £20 less spent. Anything else is refused with what to choose.
+    """
     if category is None:
         return
-    if amount_pence > 0 and category in CATEGORIES and category != "other":
-        # A refund of spending is allowed: it reduces that line's spend.
-        return
-    if category not in CATEGORIES and category not in INCOME_CATEGORIES:
-        raise RecordError("Select a category from the list")
+    if category not in ALL_CATEGORIES:
+        raise RecordError("Select a category from the list", field="category")
     if amount_pence < 0 and category in INCOME_CATEGORIES:
-        raise RecordError("That category is for money coming in. Choose a spending category")
+        raise RecordError("That category is for money coming in. Choose a spending category",
+                          field="category")
+    if amount_pence > 0 and category in CATEGORIES and category not in REFUNDABLE:
+        raise RecordError(
+            f"That category is for money going out. For other money coming in, choose "
+            f"{INCOME_CATEGORIES['other_income']}", field="category")
 
 
+def _check_date(session: Session, holder: Holder, when: date) -> None:
+    agreement = current_agreement(session, holder)
+    if agreement is None:
+        return
+    if when < agreement.start_date or (agreement.end_date and when > agreement.end_date):
+        raise RecordError(
+            "Enter a date within the funding agreement, which runs "
+            f"{agreement_dates(agreement)}", field="date",
+            next_step="If the agreement's dates are wrong, change them on the funding "
+                      "agreement page first.")
+
+
+@transactional
 def save_transaction(session: Session, holder: Holder, tx: Transaction | None, *,
                      when: date, amount_pence: int, category: str | None,
                      budget_line_id: int | None, payee: str | None,
                      note: str | None) -> Transaction:
+    """Add a payment typed in by hand (``tx`` None) or change one. Its date must be within
+    the funding agreement (when it is new or the date changes: payments from a statement
+    keep the date the bank gave them), its category must fit the direction of the money."""
+    if amount_pence == 0:
+        raise RecordError("Enter an amount more than £0", field="amount")
+    if tx is None or tx.date != when:
+        _check_date(session, holder, when)
     check_category(category, amount_pence)
     if budget_line_id is not None and budget_line(session, holder, budget_line_id) is None:
-        raise RecordError("Select a line from your support plan")
+        raise RecordError("Select a line from your support plan", field="budget_line")
     if tx is None:
         tx = Transaction(holder_id=holder.id, account_id=main_account(session, holder).id,
                          source="manual", created_by_id=current_actor().user_id)
@@ -196,15 +281,18 @@ def save_transaction(session: Session, holder: Holder, tx: Transaction | None, *
     tx.amount_pence = amount_pence
     tx.category = category
     tx.budget_line_id = budget_line_id
-    tx.payee = payee or None
-    tx.note = note or None
+    tx.payee = clean_text(payee) or None
+    tx.note = clean_text(note) or None
     return tx
 
 
+@transactional
 def delete_transaction(session: Session, tx: Transaction) -> None:
+    """Remove a payment typed in by hand, with its receipts. The audit trail keeps the
+    record of it (who changed what)."""
     if tx.source != "manual":
         raise RecordError(
-            "This payment came from a bank statement, so it cannot be deleted on its own. "
+            "This payment came from a bank statement, so it cannot be removed on its own. "
             "You can undo the whole statement import instead.")
     for attachment in tx.attachments:
         if attachment.blob is not None:
@@ -228,15 +316,20 @@ def sniff_type(data: bytes) -> str | None:
     return None
 
 
+@transactional
 def add_attachment(session: Session, holder: Holder, tx: Transaction, filename: str,
                    data: bytes) -> Attachment:
     if not data:
-        raise RecordError("The selected file is empty")
+        raise RecordError("The selected file is empty. Choose the file again, or another one",
+                          field="file")
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise RecordError("The selected file must be smaller than 5MB")
+        raise RecordError(
+            f"The selected file must be smaller than {file_size(MAX_ATTACHMENT_BYTES)}",
+            field="file")
     content_type = sniff_type(data)
-    if content_type is None:
-        raise RecordError("The selected file must be a PDF, JPEG, PNG or HEIC")
+    if content_type not in ALLOWED_ATTACHMENT_TYPES:
+        raise RecordError(f"The selected file must be a {attachment_types_text()}",
+                          field="file")
     safe_name = "".join(ch for ch in filename if ch.isalnum() or ch in " ._-()")[:200] or "receipt"
     attachment = Attachment(
         transaction=tx, holder_id=holder.id, filename=safe_name, content_type=content_type,
@@ -252,3 +345,12 @@ def attachment(session: Session, holder: Holder, attachment_id: int) -> Attachme
     return session.scalar(
         select(Attachment).where(Attachment.id == attachment_id, Attachment.holder_id == holder.id)
     )
+
+
+@transactional
+def sort_payments(session: Session, holder: Holder, choices: list[Choice]) -> int:
+    """`sorting.sort_payments` as one transaction (the sorting page's use case): all the
+    chosen groups are sorted, or none."""
+    from .sorting import sort_payments as sort  # sorting builds on this module
+
+    return sort(session, holder, choices)

@@ -2,42 +2,59 @@
 
 from __future__ import annotations
 
-from dateutil.relativedelta import relativedelta
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 
-from ..models import AgreementAmount, FundingAgreement, Holder
-from ..models.funding import CONTRIBUTION_BASES, FREQUENCIES, SCHEMES, TIMINGS
-from ..services import records
+from ..errors import UserError
+from ..services import agreements
+from ..services.agreements import AgreementDetails, FundingAgreement
+from ..services.records import Holder
 from .access import holder_page
 from .database import db
-from .forms import AgreementForm, AmountChangeForm, OneOffForm
+from .forms import AgreementForm, AmountChangeForm, OneOffForm, show_error
 
 bp = Blueprint("agreement", __name__, url_prefix="/holders/<int:holder_id>/agreement")
-LABELS = {"schemes": SCHEMES, "frequencies": FREQUENCIES, "timings": TIMINGS,
-          "bases": CONTRIBUTION_BASES}
+
+
+def _show(holder: Holder, agreement: FundingAgreement | None, *,
+          amount_form: AmountChangeForm | None = None,
+          one_off_form: OneOffForm | None = None, status: int = 200) -> ResponseReturnValue:
+    """The agreement page; after a refused change, with that form's errors (status 400)."""
+    failed = amount_form or one_off_form
+    return render_template(
+        "agreement/show.html", holder=holder, agreement=agreement,
+        amount_form=amount_form or AmountChangeForm(prefix="change"),
+        one_off_form=one_off_form or OneOffForm(prefix="oneoff"), form=failed,
+        reviews=agreements.reviews(agreement), title="Funding agreement",
+        **agreements.LABELS), status
 
 
 @bp.route("")
 @holder_page
-def show(holder: Holder):  # type: ignore[no-untyped-def]
-    agreement = records.current_agreement(db(), holder)
-    return render_template("agreement/show.html", holder=holder, agreement=agreement,
-                           amount_form=AmountChangeForm(prefix="change"), one_off_form=OneOffForm(prefix="oneoff"),
-                           reviews=_reviews(agreement), title="Funding agreement", **LABELS)
+def show(holder: Holder) -> ResponseReturnValue:
+    return _show(holder, agreements.current_agreement(db(), holder))
 
 
-def _reviews(agreement: FundingAgreement | None) -> list:  # type: ignore[type-arg]
-    if agreement is None:
-        return []
-    first = agreement.first_review_date
-    return [first + relativedelta(months=agreement.review_interval_months * i) for i in range(3)]
+def _details(form: AgreementForm) -> AgreementDetails:
+    assert form.start_date.data is not None  # the form checked it is there
+    return AgreementDetails(
+        funder=form.funder.data or "", scheme=form.scheme.data or "dp_england",
+        option4_split=form.option4_split.data, frequency=form.frequency.data or "four_weekly",
+        timing=form.timing.data or "advance", start_date=form.start_date.data,
+        end_date=form.end_date.data,
+        client_contribution_pence=int(form.client_contribution.data or 0),
+        contribution_basis=form.contribution_basis.data or "net",
+        contingency_reserve_pence=int(form.contingency_reserve.data or 0),
+        surplus_threshold_weeks=int(form.surplus_threshold_weeks.data or 0),
+        opening_balance_pence=int(form.opening_balance.data or 0),
+        first_review_date=form.first_review_date.data,
+        amount_pence=int(form.amount.data) if form.amount.data is not None else None)
 
 
 @bp.route("/edit", methods=["GET", "POST"])
 @holder_page
-def edit(holder: Holder):  # type: ignore[no-untyped-def]
-    session = db()
-    agreement = records.current_agreement(session, holder)
+def edit(holder: Holder) -> ResponseReturnValue:
+    agreement = agreements.current_agreement(db(), holder)
     if agreement is not None:
         form = AgreementForm(
             obj=agreement, client_contribution=agreement.client_contribution_pence,
@@ -46,19 +63,11 @@ def edit(holder: Holder):  # type: ignore[no-untyped-def]
     else:
         form = AgreementForm()
     if form.validate_on_submit():
-        creating = agreement is None
-        if creating and not form.amount.data:
-            form.amount.errors = ["Enter the regular payment amount"]
+        try:
+            agreements.save_agreement(db(), holder, _details(form))
+        except UserError as err:
+            show_error(form, err)
         else:
-            if agreement is None:
-                agreement = FundingAgreement(holder_id=holder.id)
-                session.add(agreement)
-            _fill(agreement, form)
-            if creating:
-                session.add(AgreementAmount(agreement=agreement,
-                                            effective_date=agreement.start_date,
-                                            amount_pence=int(form.amount.data or 0)))
-            session.commit()
             flash("The funding agreement has been saved")
             return redirect(url_for("agreement.show", holder_id=holder.id))
     status = 400 if form.errors else 200
@@ -66,62 +75,37 @@ def edit(holder: Holder):  # type: ignore[no-untyped-def]
                            title="Funding agreement details"), status
 
 
-def _fill(agreement: FundingAgreement, form: AgreementForm) -> None:
-    agreement.funder = (form.funder.data or "").strip()
-    agreement.scheme = form.scheme.data or "dp_england"
-    agreement.option4_split = (form.option4_split.data or "").strip() or None
-    agreement.frequency = form.frequency.data or "four_weekly"
-    agreement.timing = form.timing.data or "advance"
-    agreement.start_date = form.start_date.data
-    agreement.end_date = form.end_date.data
-    agreement.client_contribution_pence = int(form.client_contribution.data or 0)
-    agreement.contribution_basis = form.contribution_basis.data or "net"
-    agreement.contingency_reserve_pence = int(form.contingency_reserve.data or 0)
-    agreement.surplus_threshold_weeks = int(form.surplus_threshold_weeks.data or 0)
-    agreement.opening_balance_pence = int(form.opening_balance.data or 0)
-    agreement.first_review_date = form.first_review_date.data or (
-        form.start_date.data + relativedelta(months=6))
-
-
 @bp.route("/amounts", methods=["POST"])
 @holder_page
-def add_amount(holder: Holder):  # type: ignore[no-untyped-def]
-    session = db()
-    agreement = records.current_agreement(session, holder) or abort(404)
+def add_amount(holder: Holder) -> ResponseReturnValue:
+    agreement = agreements.current_agreement(db(), holder) or abort(404)
     form = AmountChangeForm(prefix="change")
     if form.validate_on_submit():
+        assert form.effective_date.data is not None
         try:
-            records.add_amount_change(session, agreement, form.effective_date.data,
-                                      int(form.amount.data or 0))
-        except records.RecordError as err:
-            form.form_errors.append(str(err))
+            agreements.add_amount_change(db(), agreement, form.effective_date.data,
+                                         int(form.amount.data or 0))
+        except UserError as err:
+            show_error(form, err)
         else:
-            session.commit()
             flash("The new regular amount has been saved")
             return redirect(url_for("agreement.show", holder_id=holder.id))
-    session.rollback()
-    return render_template("agreement/show.html", holder=holder, agreement=agreement,
-                           amount_form=form, one_off_form=OneOffForm(prefix="oneoff"), form=form,
-                           reviews=_reviews(agreement), title="Funding agreement", **LABELS), 400
+    return _show(holder, agreement, amount_form=form, status=400)
 
 
 @bp.route("/one-off", methods=["POST"])
 @holder_page
-def add_one_off(holder: Holder):  # type: ignore[no-untyped-def]
-    session = db()
-    agreement = records.current_agreement(session, holder) or abort(404)
+def add_one_off(holder: Holder) -> ResponseReturnValue:
+    agreement = agreements.current_agreement(db(), holder) or abort(404)
     form = OneOffForm(prefix="oneoff")
     if form.validate_on_submit():
+        assert form.date.data is not None
         try:
-            records.add_one_off(session, agreement, form.date.data, int(form.amount.data or 0),
-                                (form.description.data or "").strip())
-        except records.RecordError as err:
-            form.form_errors.append(str(err))
+            agreements.add_one_off(db(), agreement, form.date.data, int(form.amount.data or 0),
+                                   form.description.data or "")
+        except UserError as err:
+            show_error(form, err)
         else:
-            session.commit()
             flash("The one-off payment has been saved")
             return redirect(url_for("agreement.show", holder_id=holder.id))
-    session.rollback()
-    return render_template("agreement/show.html", holder=holder, agreement=agreement,
-                           amount_form=AmountChangeForm(prefix="change"), one_off_form=form, form=form,
-                           reviews=_reviews(agreement), title="Funding agreement", **LABELS), 400
+    return _show(holder, agreement, one_off_form=form, status=400)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -30,7 +31,7 @@ MESSAGES = {
 }
 
 
-def _page(status: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+def _page(status: int, detail: str | None = None) -> ResponseReturnValue:
     title, body = MESSAGES.get(status, MESSAGES[500])
     return render_template("errors/error.html", title=title, body=detail or body,
                            status=status), status
@@ -38,18 +39,18 @@ def _page(status: int, detail: str | None = None):  # type: ignore[no-untyped-de
 
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(_e: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(_e: CSRFError) -> ResponseReturnValue:
         return _page(400, "The form had expired or was sent from somewhere else. Go back, "
                           "refresh the page and try again. Nothing has been saved.")
 
     @app.errorhandler(HTTPException)
-    def http_error(e: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(e: HTTPException) -> ResponseReturnValue:
         code = e.code or 500
         if code in (301, 302, 303, 307, 308):
             return e
         return _page(code if code in MESSAGES else 400)
 
     @app.errorhandler(Exception)
-    def server_error(e: Exception):  # type: ignore[no-untyped-def]
+    def server_error(e: Exception) -> ResponseReturnValue:
         log.exception("unhandled error")
         return _page(500)

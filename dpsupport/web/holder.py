@@ -18,6 +18,7 @@ from ..services.money import (
 )
 from .access import holder_page
 from .database import db
+from .forms import page_number
 
 bp = Blueprint("holder", __name__, url_prefix="/holders/<int:holder_id>")
 
@@ -57,10 +58,6 @@ def budget_page(holder: Holder) -> str:
 @bp.route("/history")
 @holder_page
 def history(holder: Holder) -> str:
-    try:
-        page = int(request.args.get("page", "1"))
-    except ValueError:
-        page = 1
-    found = holder_history(db(), holder, page)
+    found = holder_history(db(), holder, page_number(request.args))
     return render_template("holder/history.html", holder=holder, changes=found.changes,
                            page=found.page, has_next=found.has_next, title="Who changed what")

@@ -3,81 +3,87 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 
-from ..models import BudgetLine, Holder
-from ..models.funding import CATEGORIES
-from ..services import records
+from ..errors import UserError
+from ..services import plan
+from ..services.plan import BudgetLine, LineDetails
+from ..services.records import Holder
 from .access import holder_page
 from .database import db
-from .forms import BudgetLineForm, ConfirmForm
+from .forms import BudgetLineForm, ConfirmForm, show_error
 
 bp = Blueprint("plan", __name__, url_prefix="/holders/<int:holder_id>/plan")
 
 
 @bp.route("")
 @holder_page
-def show(holder: Holder):  # type: ignore[no-untyped-def]
+def show(holder: Holder) -> ResponseReturnValue:
     session = db()
-    lines = records.budget_lines(session, holder)
-    agreement = records.current_agreement(session, holder)
-    return render_template("plan/show.html", holder=holder, lines=lines, categories=CATEGORIES,
-                           agreement=agreement, total=sum(x.planned_pence for x in lines),
-                           title="Support plan")
+    lines = plan.budget_lines(session, holder)
+    return render_template("plan/show.html", holder=holder, lines=lines,
+                           categories=plan.CATEGORIES,
+                           agreement=plan.current_agreement(session, holder),
+                           total=sum(x.planned_pence for x in lines), title="Support plan")
+
+
+def _details(form: BudgetLineForm) -> LineDetails:
+    return LineDetails(category=form.category.data or "other", label=form.label.data or "",
+                       planned_pence=int(form.planned.data or 0), outcome=form.outcome.data)
+
+
+def _line_form(holder: Holder, form: BudgetLineForm, line: BudgetLine | None = None,
+               status: int = 200) -> ResponseReturnValue:
+    if line is None:
+        return render_template("plan/line_form.html", holder=holder, form=form,
+                               title="Add a line to the plan"), status
+    return render_template("plan/line_form.html", holder=holder, form=form, line=line,
+                           delete_form=ConfirmForm(), title=f"Change '{line.label}'"), status
 
 
 @bp.route("/lines/new", methods=["GET", "POST"])
 @holder_page
-def add_line(holder: Holder):  # type: ignore[no-untyped-def]
+def add_line(holder: Holder) -> ResponseReturnValue:
     form = BudgetLineForm()
     if form.validate_on_submit():
-        session = db()
-        line = BudgetLine(holder_id=holder.id)
-        _fill(line, form)
-        session.add(line)
-        session.commit()
-        flash(f"Added '{line.label}' to the plan")
-        return redirect(url_for("plan.show", holder_id=holder.id))
-    return render_template("plan/line_form.html", holder=holder, form=form,
-                           title="Add a line to the plan")
+        try:
+            line = plan.add_line(db(), holder, _details(form))
+        except UserError as err:
+            show_error(form, err)
+        else:
+            flash(f"Added '{line.label}' to the plan")
+            return redirect(url_for("plan.show", holder_id=holder.id))
+    return _line_form(holder, form, status=400 if form.errors else 200)
 
 
 @bp.route("/lines/<int:line_id>/edit", methods=["GET", "POST"])
 @holder_page
-def edit_line(holder: Holder, line_id: int):  # type: ignore[no-untyped-def]
-    session = db()
-    line = records.budget_line(session, holder, line_id) or abort(404)
+def edit_line(holder: Holder, line_id: int) -> ResponseReturnValue:
+    line = plan.budget_line(db(), holder, line_id) or abort(404)
     form = BudgetLineForm(obj=line, planned=line.planned_pence)
     if form.validate_on_submit():
-        _fill(line, form)
-        session.commit()
-        flash(f"Saved '{line.label}'")
-        return redirect(url_for("plan.show", holder_id=holder.id))
-    return render_template("plan/line_form.html", holder=holder, form=form, line=line,
-                           delete_form=ConfirmForm(), title=f"Change '{line.label}'")
+        try:
+            plan.change_line(db(), line, _details(form))
+        except UserError as err:
+            show_error(form, err)
+        else:
+            flash(f"Saved '{line.label}'")
+            return redirect(url_for("plan.show", holder_id=holder.id))
+    return _line_form(holder, form, line, status=400 if form.errors else 200)
 
 
 @bp.route("/lines/<int:line_id>/delete", methods=["POST"])
 @holder_page
-def delete_line(holder: Holder, line_id: int):  # type: ignore[no-untyped-def]
-    session = db()
-    line = records.budget_line(session, holder, line_id) or abort(404)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+def delete_line(holder: Holder, line_id: int) -> ResponseReturnValue:
+    line = plan.budget_line(db(), holder, line_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
         abort(400)
+    label = line.label
     try:
-        records.delete_budget_line(session, line)
-    except records.RecordError as err:
-        edit_form = BudgetLineForm(obj=line, planned=line.planned_pence)
-        edit_form.form_errors.append(str(err))
-        return render_template("plan/line_form.html", holder=holder, form=edit_form, line=line,
-                               delete_form=form, title=f"Change '{line.label}'"), 400
-    session.commit()
-    flash(f"Removed '{line.label}' from the plan")
+        plan.remove_line(db(), line)
+    except UserError as err:
+        form = BudgetLineForm(obj=line, planned=line.planned_pence, formdata=None)
+        show_error(form, err)
+        return _line_form(holder, form, line, status=400)
+    flash(f"Removed '{label}' from the plan")
     return redirect(url_for("plan.show", holder_id=holder.id))
-
-
-def _fill(line: BudgetLine, form: BudgetLineForm) -> None:
-    line.category = form.category.data or "other"
-    line.label = (form.label.data or "").strip()
-    line.planned_pence = int(form.planned.data or 0)
-    line.outcome = (form.outcome.data or "").strip() or None

@@ -14,17 +14,32 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 
-from ..models import Holder, Transaction
-from ..models.funding import ALL_CATEGORIES, CATEGORIES, INCOME_CATEGORIES
+from ..errors import UserError
 from ..services import records, sorting
+from ..services.records import (
+    ALL_CATEGORIES,
+    CATEGORIES,
+    INCOME_CATEGORIES,
+    Holder,
+    Transaction,
+    clean_text,
+)
 from ..text import plural
 from .access import holder_page
 from .database import db
-from .forms import ConfirmForm, TransactionForm
+from .forms import (
+    AttachmentForm,
+    ConfirmForm,
+    TransactionForm,
+    category_choice,
+    page_number,
+    show_error,
+)
 
 bp = Blueprint("transactions", __name__, url_prefix="/holders/<int:holder_id>/transactions")
-PAGE_SIZE = 50
+FILTERS = ("q", "from", "to", "category", "direction")  # kept from page to page
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -36,83 +51,80 @@ def _parse_date(text: str | None) -> date | None:
         return None
 
 
-@bp.route("")
-@holder_page
-def index(holder: Holder):  # type: ignore[no-untyped-def]
-    args = request.args
+def _filter(args: dict[str, str]) -> tuple[records.TransactionFilter, list[tuple[str, str]]]:
+    """The list's filters from the query string, and what is wrong with them as (filter,
+    message). Anything not understood is left out, never an error page."""
     errors = []
     start, end = _parse_date(args.get("from")), _parse_date(args.get("to"))
     if args.get("from") and start is None:
-        errors.append(("from", "Enter the 'from' date as a real date"))
+        errors.append(("from", "Enter the 'from' date as a real date, like 2026-04-01"))
     if args.get("to") and end is None:
-        errors.append(("to", "Enter the 'to' date as a real date"))
+        errors.append(("to", "Enter the 'to' date as a real date, like 2026-04-30"))
     category = args.get("category") or None
     if category and category != "unsorted" and category not in ALL_CATEGORIES:
         category = None
     direction = args.get("direction") if args.get("direction") in ("in", "out") else None
-    filt = records.TransactionFilter(start, end, category, direction,
-                                     (args.get("q") or "").strip()[:100] or None)
-    try:
-        page = max(1, int(args.get("page", "1")))
-    except ValueError:
-        page = 1
+    text = clean_text(args.get("q"))[:records.MAX_SEARCH_LENGTH] or None
+    return records.TransactionFilter(start, end, category, direction, text), errors
+
+
+@bp.route("")
+@holder_page
+def index(holder: Holder) -> ResponseReturnValue:
+    args = {k: clean_text(v) for k, v in request.args.items() if k in FILTERS or k == "page"}
+    filt, errors = _filter(args)
+    page = page_number(args)
     session = db()
-    rows = list(session.scalars(records.transactions_query(holder, filt)
-                                .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
-    has_next = len(rows) > PAGE_SIZE
+    rows, has_next = records.list_transactions(session, holder, filt, page)
     return render_template(
-        "transactions/index.html", holder=holder, rows=rows[:PAGE_SIZE], filt=filt,
+        "transactions/index.html", holder=holder, rows=rows, filt=filt,
         categories=ALL_CATEGORIES, page=page, has_next=has_next, filter_errors=errors,
         unsorted=sorting.unsorted_count(session, holder),
-        page_args={k: v for k, v in args.items() if k != "page"},
+        page_args={k: v for k, v in args.items() if k in FILTERS and v}, sent=args,
         title="Money in and out")
 
 
 def _form(holder: Holder, tx: Transaction | None = None) -> TransactionForm:
-    session = db()
     if tx is not None and request.method == "GET":
         form = TransactionForm(
             direction="in" if tx.amount_pence > 0 else "out", date=tx.date,
-            amount=abs(tx.amount_pence), payee=tx.payee, category=tx.category or "",
+            amount=abs(tx.amount_pence), payee=tx.payee,
+            category=category_choice(tx.category, tx.amount_pence),
             budget_line=str(tx.budget_line_id or ""), note=tx.note)
     else:
         form = TransactionForm()
     form.budget_line.choices = [("", "Not linked to a plan line")] + [
-        (str(line.id), line.label) for line in records.budget_lines(session, holder)]
+        (str(line.id), line.label) for line in records.budget_lines(db(), holder)]
     return form
 
 
-def _save(holder: Holder, form: TransactionForm, tx: Transaction | None):  # type: ignore[no-untyped-def]
-    session = db()
-    amount = int(form.amount.data or 0)
-    signed = amount if form.direction.data == "in" else -amount
-    try:
-        saved = records.save_transaction(
-            session, holder, tx, when=form.date.data, amount_pence=signed,
-            category=form.category.data or None,
-            budget_line_id=int(form.budget_line.data) if form.budget_line.data else None,
-            payee=(form.payee.data or "").strip(), note=(form.note.data or "").strip())
-    except records.RecordError as err:
-        session.rollback()
-        form.form_errors.append(str(err))
-        return None
-    session.commit()
-    return saved
-
-
 @bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<int:transaction_id>/edit", methods=["GET", "POST"], endpoint="edit")
 @holder_page
-def new(holder: Holder):  # type: ignore[no-untyped-def]
-    form = _form(holder)
+def new(holder: Holder, transaction_id: int | None = None) -> ResponseReturnValue:
+    """Add a payment typed in by hand, or change one: one form, one page."""
+    tx = None
+    if transaction_id is not None:
+        tx = records.transaction(db(), holder, transaction_id) or abort(404)
+    form = _form(holder, tx)
     if form.validate_on_submit():
-        saved = _save(holder, form, None)
-        if saved is not None:
-            flash("The payment has been added")
+        assert form.date.data is not None  # the form checked it is there
+        try:
+            saved = records.save_transaction(
+                db(), holder, tx, when=form.date.data, amount_pence=form.signed_amount(),
+                category=form.category_code(),
+                budget_line_id=int(form.budget_line.data) if form.budget_line.data else None,
+                payee=form.payee.data, note=form.note.data)
+        except UserError as err:
+            show_error(form, err)
+        else:
+            flash("The payment has been added" if tx is None else "Your changes have been saved")
             return redirect(url_for("transactions.show", holder_id=holder.id,
                                     transaction_id=saved.id))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("transactions/form.html", holder=holder, form=form, tx=None,
-                           title="Add money in or out"), status
+    return render_template(
+        "transactions/form.html", holder=holder, form=form, tx=tx,
+        title="Add money in or out" if tx is None else "Change this payment",
+    ), 400 if form.errors else 200
 
 
 MAX_GROUPS_SENT = 200  # more fields than any page shows are not read
@@ -159,7 +171,7 @@ def _sort_choices(holder: Holder, by_key: dict[str, sorting.Group]
 
 @bp.route("/sort", methods=["GET", "POST"])
 @holder_page
-def sort(holder: Holder):  # type: ignore[no-untyped-def]
+def sort(holder: Holder) -> ResponseReturnValue:
     """Sort the payments not sorted yet, by who they were to or from."""
     session = db()
     form = ConfirmForm()
@@ -174,96 +186,87 @@ def sort(holder: Holder):  # type: ignore[no-untyped-def]
             errors.append((groups[0].key if groups else "",
                            "Choose a category for at least one name, or go back"))
         if not errors:
-            done = sorting.sort_payments(session, holder, choices)
-            session.commit()
-            flash(f"Sorted {plural(done, 'payment')}.")
-            if done < sum(g.count for g in groups):
-                return redirect(url_for("transactions.sort", holder_id=holder.id))
-            return redirect(url_for("transactions.index", holder_id=holder.id))
-        session.rollback()
+            try:
+                done = records.sort_payments(session, holder, choices)
+            except UserError as err:
+                errors.append((choices[0].key, str(err)))
+            else:
+                flash(f"Sorted {plural(done, 'payment')}.")
+                if done < sum(g.count for g in groups):
+                    return redirect(url_for("transactions.sort", holder_id=holder.id))
+                return redirect(url_for("transactions.index", holder_id=holder.id))
     shown = groups[:sorting.GROUPS_SHOWN]
     return render_template(
         "transactions/sort.html", holder=holder, form=form, groups=shown,
         more=len(groups) - len(shown), total=sum(g.count for g in groups),
         errors=errors, sent=sent, lines=records.budget_lines(session, holder),
-        spending=CATEGORIES, income=INCOME_CATEGORIES,
+        spending=CATEGORIES, income=INCOME_CATEGORIES, refundable=records.REFUNDABLE,
         title="Sort payments by who they were to or from"), 400 if errors else 200
+
+
+def _show(holder: Holder, tx: Transaction, upload_form: AttachmentForm | None = None,
+          status: int = 200) -> ResponseReturnValue:
+    return render_template(
+        "transactions/show.html", holder=holder, tx=tx,
+        category=records.category_label(tx.category, tx.amount_pence),
+        upload_form=upload_form or AttachmentForm(formdata=None),
+        attachment_types=records.attachment_types_text(),
+        max_attachment_bytes=records.MAX_ATTACHMENT_BYTES,
+        title="Payment details"), status
 
 
 @bp.route("/<int:transaction_id>")
 @holder_page
-def show(holder: Holder, transaction_id: int):  # type: ignore[no-untyped-def]
-    tx = records.transaction(db(), holder, transaction_id) or abort(404)
-    return render_template("transactions/show.html", holder=holder, tx=tx,
-                           categories=ALL_CATEGORIES, upload_form=ConfirmForm(),
-                           title="Payment details")
+def show(holder: Holder, transaction_id: int) -> ResponseReturnValue:
+    return _show(holder, records.transaction(db(), holder, transaction_id) or abort(404))
 
 
-@bp.route("/<int:transaction_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:transaction_id>/delete", methods=["GET", "POST"])
 @holder_page
-def edit(holder: Holder, transaction_id: int):  # type: ignore[no-untyped-def]
+def delete(holder: Holder, transaction_id: int) -> ResponseReturnValue:
+    """Ask first (GET), then remove the payment and its receipts (POST)."""
     tx = records.transaction(db(), holder, transaction_id) or abort(404)
-    form = _form(holder, tx)
-    if form.validate_on_submit():
-        saved = _save(holder, form, tx)
-        if saved is not None:
-            flash("Your changes have been saved")
-            return redirect(url_for("transactions.show", holder_id=holder.id,
-                                    transaction_id=tx.id))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("transactions/form.html", holder=holder, form=form, tx=tx,
-                           delete_form=ConfirmForm(), title="Change this payment"), status
-
-
-@bp.route("/<int:transaction_id>/delete", methods=["POST"])
-@holder_page
-def delete(holder: Holder, transaction_id: int):  # type: ignore[no-untyped-def]
-    session = db()
-    tx = records.transaction(session, holder, transaction_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        records.delete_transaction(session, tx)
-    except records.RecordError as err:
-        session.rollback()
-        flash(str(err))
-        return redirect(url_for("transactions.show", holder_id=holder.id, transaction_id=tx.id))
-    session.commit()
-    flash("The payment has been removed")
-    return redirect(url_for("transactions.index", holder_id=holder.id))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            records.delete_transaction(db(), tx)
+        except UserError as err:
+            show_error(form, err)
+        else:
+            flash("The payment has been removed")
+            return redirect(url_for("transactions.index", holder_id=holder.id))
+    return render_template(
+        "transactions/delete.html", holder=holder, tx=tx, form=form,
+        category=records.category_label(tx.category, tx.amount_pence),
+        title="Are you sure you want to remove this payment?"), 400 if form.errors else 200
 
 
 @bp.route("/<int:transaction_id>/attachments", methods=["POST"])
 @holder_page
-def upload_attachment(holder: Holder, transaction_id: int):  # type: ignore[no-untyped-def]
-    session = db()
-    tx = records.transaction(session, holder, transaction_id) or abort(404)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    upload = request.files.get("file")
-    error = None
-    if upload is None or not upload.filename:
-        error = "Select a receipt or invoice to upload"
-    else:
+def upload_attachment(holder: Holder, transaction_id: int) -> ResponseReturnValue:
+    tx = records.transaction(db(), holder, transaction_id) or abort(404)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
         try:
-            records.add_attachment(session, holder, tx, upload.filename,
+            records.add_attachment(db(), holder, tx, upload.filename or "",
                                    upload.read(records.MAX_ATTACHMENT_BYTES + 1))
-        except records.RecordError as err:
-            error = str(err)
-    if error:
-        session.rollback()
-        return render_template("transactions/show.html", holder=holder, tx=tx,
-                               categories=ALL_CATEGORIES, upload_form=form, upload_error=error,
-                               title="Payment details"), 400
-    session.commit()
-    flash("The receipt has been added")
-    return redirect(url_for("transactions.show", holder_id=holder.id, transaction_id=tx.id))
+        except UserError as err:
+            show_error(form, err)
+        else:
+            flash("The receipt has been added")
+            return redirect(url_for("transactions.show", holder_id=holder.id,
+                                    transaction_id=tx.id))
+    elif form.csrf_token.errors:
+        abort(400)
+    return _show(holder, tx, form, status=400)
 
 
 @bp.route("/attachments/<int:attachment_id>")
 @holder_page
-def download_attachment(holder: Holder, attachment_id: int):  # type: ignore[no-untyped-def]
+def download_attachment(holder: Holder, attachment_id: int) -> ResponseReturnValue:
     item = records.attachment(db(), holder, attachment_id) or abort(404)
     response = Response(item.blob.data, mimetype=item.content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{item.filename}"'
