@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from dpsupport.migrate import upgrade
 
-from .pagecheck import PageCheckingClient
+from .support.pagecheck import PageCheckingClient
 
 PG_ENV = "DPSUPPORT_TEST_POSTGRES_URL"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"

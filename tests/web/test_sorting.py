@@ -14,7 +14,7 @@ from dpsupport.models import Account, AuditEvent, BudgetLine, Holder, Transactio
 from dpsupport.services import audit, sorting
 from dpsupport.services.records import RecordError
 
-from .factories import create_holder, create_org, create_user, grant, post, sign_in
+from ..support.factories import create_holder, create_org, create_user, grant, post, sign_in
 
 UNSORTED = [  # (date, pence, payee, description)
     (date(2026, 5, 2), -1250, "Tesco Stores", None),

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from dpsupport.models import Attachment, AuditEvent, Transaction
 from dpsupport.services import records
 
-from .factories import create_holder, create_org, create_user, grant, post, sign_in
-from .scenario import PNG
+from ..support.factories import create_holder, create_org, create_user, grant, post, sign_in
+from ..support.scenario import PNG
 
 TABLE = Transaction.__tablename__
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [p for d in ("dpsupport", "payroll_rules", "tests", "bench", "scripts")
            for p in (ROOT / d).rglob("*.py")]
 

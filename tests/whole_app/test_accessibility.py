@@ -18,7 +18,7 @@ from dpsupport.services import audit, imports, sorting
 from dpsupport.services.access import visible_holders
 from dpsupport.services.demo import DEMO_PASSWORD, load_demo
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests" / "a11y" / "axe_pages.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 NODE = shutil.which("node")

@@ -13,7 +13,7 @@ from dpsupport.models import User
 from dpsupport.services.access import visible_holders
 from dpsupport.services.demo import DEMO_PASSWORD, DEMO_SIGN_INS, load_demo
 
-from .factories import sign_in
+from ..support.factories import sign_in
 
 PER_ENDPOINT = 3  # enough to exercise each page; every page is also checked by pagecheck
 

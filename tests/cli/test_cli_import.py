@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from dpsupport.models import Account, AuditEvent, StatementImport, Transaction
 
-from .factories import create_holder, create_org, create_user
-from .test_imports import MAY, _ofx, csv_statement
+from ..services.test_imports import MAY, _ofx, csv_statement
+from ..support.factories import create_holder, create_org, create_user
 
 
 @pytest.fixture

@@ -17,7 +17,15 @@ from dpsupport.models import (
     Transaction,
 )
 
-from .factories import create_holder, create_org, create_user, csrf_token, grant, post, sign_in
+from ..support.factories import (
+    create_holder,
+    create_org,
+    create_user,
+    csrf_token,
+    grant,
+    post,
+    sign_in,
+)
 
 MAY = (b"Date,Description,Amount,Balance\n"
        b"01/05/2026,NORTHSHIRE COUNCIL DP,1000.00,1000.00\n"

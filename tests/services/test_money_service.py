@@ -8,7 +8,7 @@ from dpsupport.charts import balance_chart, month_end_table
 from dpsupport.models import AgreementAmount, FundingAgreement, OneOffPayment
 from dpsupport.services.money import holder_money, terms_for
 
-from .factories import create_holder, create_org
+from ..support.factories import create_holder, create_org
 
 
 def test_holder_money_from_the_database(session) -> None:  # type: ignore[no-untyped-def]

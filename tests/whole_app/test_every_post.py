@@ -13,10 +13,10 @@ from sqlalchemy import Engine, func, inspect, select, table
 from dpsupport.models import AuditEvent, User
 from dpsupport.services.access import policy
 
-from .factories import PASSWORD, csrf_token, sign_in
-from .post_cases import CASES, OTHER_POSTS
-from .routes import Route, routes
-from .scenario import World, build_world, url_args
+from ..support.factories import PASSWORD, csrf_token, sign_in
+from ..support.post_cases import CASES, OTHER_POSTS
+from ..support.routes import Route, routes
+from ..support.scenario import World, build_world, url_args
 
 ACTING_ROLE = "support_worker"
 

@@ -27,7 +27,7 @@ import pytest
 
 from dpsupport.services.demo import DEMO_PASSWORD
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("dpsupport", "payroll_rules")
 SECRET = "wheel-smoke-test-secret-key-0123456789abcdef"
 

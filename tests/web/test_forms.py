@@ -11,7 +11,7 @@ from dpsupport.models import AuditEvent, BudgetLine, FundingAgreement, Transacti
 from dpsupport.text import file_size, money, pounds_input
 from dpsupport.web.forms import parse_money
 
-from .factories import create_holder, create_org, create_user, grant, post, sign_in
+from ..support.factories import create_holder, create_org, create_user, grant, post, sign_in
 
 
 @pytest.mark.parametrize("text,pence", [

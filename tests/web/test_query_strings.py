@@ -15,9 +15,9 @@ from sqlalchemy import select
 from dpsupport.models import Transaction
 from dpsupport.services.access import policy
 
-from .factories import sign_in
-from .routes import Route, holder_routes
-from .scenario import build_world, url_args
+from ..support.factories import sign_in
+from ..support.routes import Route, holder_routes
+from ..support.scenario import build_world, url_args
 
 ROLE = "support_worker"
 # Names the pages read, and some they do not.
@@ -100,9 +100,9 @@ def test_percent_and_underscore_in_the_search_match_only_themselves(app, session
 
 def test_nul_in_any_form_field_is_not_a_server_error(app, session) -> None:  # type: ignore[no-untyped-def]
     """PostgreSQL cannot store text with NUL in it: a form that passed one on gave a 500."""
-    from .factories import csrf_token
-    from .post_cases import CASES
-    from .routes import routes
+    from ..support.factories import csrf_token
+    from ..support.post_cases import CASES
+    from ..support.routes import routes
 
     world = build_world(session)
     client = app.test_client()

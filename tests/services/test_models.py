@@ -12,9 +12,9 @@ from dpsupport.models import Account, Holder, HolderAccess, Membership, Organisa
 from dpsupport.models.banking import ACCOUNT_KINDS
 from dpsupport.models.people import NATIONS, ORGANISATION_KINDS, REPRESENTATIVE_TYPES, ROLES
 
-from .factories import create_holder, create_org
+from ..support.factories import create_holder, create_org
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(("model", "column", "choices", "bad"), [

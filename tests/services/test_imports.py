@@ -17,9 +17,9 @@ from dpsupport.models import Account, Attachment, AuditEvent, StatementImport, T
 from dpsupport.services import audit, imports
 from dpsupport.statements import ColumnMapping
 
-from .factories import create_holder, create_org, create_user
+from ..support.factories import create_holder, create_org, create_user
 
-SAMPLES = Path(__file__).parent / "data" / "bank_samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "bank_samples"
 
 HEADER = "Date,Description,Amount,Balance\n"
 

@@ -23,8 +23,8 @@ from dpsupport.models import (
 from dpsupport.models.base import SENSITIVE, Audited, sensitive
 from dpsupport.services import audit
 
-from .factories import create_holder, create_org, create_user, post, sign_in
-from .scenario import World, build_world
+from ..support.factories import create_holder, create_org, create_user, post, sign_in
+from ..support.scenario import World, build_world
 
 NS = "{http://www.w3.org/1999/xhtml}"
 REFUSED = "audit rows cannot be"

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from dpsupport.models import AuditEvent
 from dpsupport.services.access import policy
 
-from .factories import csrf_token, sign_in
-from .post_cases import CASES
-from .routes import PUBLIC, holder_routes, routes
-from .scenario import ROLES, build_world, url_args
+from ..support.factories import csrf_token, sign_in
+from ..support.post_cases import CASES
+from ..support.routes import PUBLIC, holder_routes, routes
+from ..support.scenario import ROLES, build_world, url_args
 
 
 def test_every_route_has_an_access_check(app) -> None:  # type: ignore[no-untyped-def]

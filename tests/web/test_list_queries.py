@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 
 from dpsupport.models import Account, Attachment, Transaction
 
-from .factories import create_holder, create_org, create_user, grant, sign_in
+from ..support.factories import create_holder, create_org, create_user, grant, sign_in
 
 
 def _queries_for(app, client, url: str) -> int:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from dpsupport.models import Base
 from dpsupport.statements import Transaction as Line
 from dpsupport.statements.dedupe import fingerprint
 
-from .conftest import throwaway_postgres
+from ..conftest import throwaway_postgres
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -17,10 +17,10 @@ from dpsupport.models import SignInAttempt, User
 from dpsupport.services import auth as auth_service
 from dpsupport.services.auth import hash_password
 
-from .conftest import TEST_SECRET
-from .factories import PASSWORD, csrf_token, post, sign_in
-from .pagecheck import PageCheckingClient
-from .scenario import PNG, build_world
+from ..conftest import TEST_SECRET
+from ..support.factories import PASSWORD, csrf_token, post, sign_in
+from ..support.pagecheck import PageCheckingClient
+from ..support.scenario import PNG, build_world
 from .test_every_post import row_counts
 
 COOKIE = "dpsupport_session"

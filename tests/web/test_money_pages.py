@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from dpsupport.models import Account, Transaction
 
-from .factories import create_holder, create_org, create_user, grant, sign_in
+from ..support.factories import create_holder, create_org, create_user, grant, sign_in
 
 
 def _text(html: str) -> str:

@@ -14,9 +14,9 @@ from sqlalchemy.engine import make_url
 from dpsupport import create_app
 from dpsupport.config import ConfigError, load_settings
 
-from .conftest import TEST_SECRET
-from .factories import sign_in
-from .scenario import build_world
+from ..conftest import TEST_SECRET
+from ..support.factories import sign_in
+from ..support.scenario import build_world
 
 VARIABLES = ("DPSUPPORT_ENV", "DPSUPPORT_SECRET_KEY", "DPSUPPORT_DATABASE_URL",
              "DPSUPPORT_INSTANCE_PATH", "DPSUPPORT_MAX_UPLOAD_BYTES")
