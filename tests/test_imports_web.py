@@ -100,7 +100,7 @@ def test_upload_check_and_import_adds_the_rows(app, session) -> None:  # type: i
     assert "This statement adds up" in html
     assert html.count("New") >= 3
 
-    done = post(client, f"{base}/upload/{token}/confirm")
+    done = post(client, f"{base}/upload/{token}")
     assert done.status_code == 302
     assert re.search(r"/statements/\d+$", done.headers["Location"])
     page = client.get(done.headers["Location"])
@@ -130,7 +130,7 @@ def test_upload_check_and_import_adds_the_rows(app, session) -> None:  # type: i
 def test_the_same_file_again_is_already_here(app, session) -> None:  # type: ignore[no-untyped-def]
     holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
-    post(client, f"{base}/upload/{token}/confirm")
+    post(client, f"{base}/upload/{token}")
     again = _token(_upload(client, holder, MAY, "may (1).csv"))
     text = _text(client.get(f"{base}/upload/{again}").get_data(as_text=True))
     assert text.count("Already here") == 3
@@ -200,7 +200,7 @@ def test_columns_are_chosen_then_remembered(app, session) -> None:  # type: igno
     text = _text(client.get(f"{base}/upload/{token}").get_data(as_text=True))
     assert "This would add 2 new payments." in text
     assert "Choose the columns again" in text
-    assert post(client, f"{base}/upload/{token}/confirm").status_code == 302
+    assert post(client, f"{base}/upload/{token}").status_code == 302
     assert _imported(session, holder) == 2
     account = session.scalar(select(Account).where(Account.holder_id == holder.id))
     assert account is not None and account.csv_mapping and "howmuch" in account.csv_mapping
@@ -232,7 +232,7 @@ def test_lines_we_could_not_read_need_the_box_ticked(app, session) -> None:  # t
     assert "Lines we could not read" in text and "31/02/2026" in text
     assert "Import the other 2 lines without these" in text
 
-    refused = post(client, f"{base}/upload/{token}/confirm")
+    refused = post(client, f"{base}/upload/{token}")
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400
     summary = _error_summary(html)
@@ -240,7 +240,7 @@ def test_lines_we_could_not_read_need_the_box_ticked(app, session) -> None:  # t
     assert _imported(session, holder) == 0
     assert _count(session, StatementImport) == 0
 
-    done = post(client, f"{base}/upload/{token}/confirm", {"accept_problems": "y"})
+    done = post(client, f"{base}/upload/{token}", {"accept_problems": "y"})
     assert done.status_code == 302
     assert _imported(session, holder) == 2
     text = _text(client.get(done.headers["Location"]).get_data(as_text=True))
@@ -256,14 +256,14 @@ def test_cancel_imports_nothing(app, session) -> None:  # type: ignore[no-untype
     assert _count(session, PendingUpload) == 0 and _imported(session, holder) == 0
     # the upload has gone: its pages are not found, and it cannot be imported after all
     assert client.get(f"{base}/upload/{token}").status_code == 404
-    assert post(client, f"{base}/upload/{token}/confirm").status_code == 404
+    assert post(client, f"{base}/upload/{token}").status_code == 404
     assert _imported(session, holder) == 0
 
 
 def test_undo_removes_the_payments(app, session) -> None:  # type: ignore[no-untyped-def]
     holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
-    show = post(client, f"{base}/upload/{token}/confirm").headers["Location"]
+    show = post(client, f"{base}/upload/{token}").headers["Location"]
     assert _imported(session, holder) == 3
     undone = post(client, f"{show}/undo")
     assert undone.status_code == 302 and undone.headers["Location"].endswith(show)
@@ -292,14 +292,14 @@ def test_several_accounts_ask_which_one(app, session) -> None:  # type: ignore[n
     token = _token(_upload(client, holder, MAY, "may.csv", account=str(second.id)))
     assert "Savings, Nationwide (ending 1234)" in client.get(
         f"{base}/upload/{token}").get_data(as_text=True)
-    post(client, f"{base}/upload/{token}/confirm")
+    post(client, f"{base}/upload/{token}")
     assert _count(session, Transaction, Transaction.account_id == second.id) == 3
 
 
 def test_another_organisation_gets_404_on_every_statement_page(app, session) -> None:  # type: ignore[no-untyped-def]
     holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
-    show = post(client, f"{base}/upload/{token}/confirm").headers["Location"]
+    show = post(client, f"{base}/upload/{token}").headers["Location"]
     import_id = show.rsplit("/", 1)[1]
     token = _token(_upload(client, holder, ODD, "odd.csv"))
 
@@ -317,7 +317,7 @@ def test_another_organisation_gets_404_on_every_statement_page(app, session) -> 
                     f"{base}/upload/{token}/columns", f"{base}/{import_id}"):
             assert other.get(url).status_code == 404, url
         for url in (f"{base}/upload", f"{base}/upload/{token}/columns",
-                    f"{base}/upload/{token}/confirm", f"{base}/upload/{token}/cancel",
+                    f"{base}/upload/{token}", f"{base}/upload/{token}/cancel",
                     f"{base}/{import_id}/undo"):
             response = other.post(url, data={"csrf_token": token_value},
                                   content_type="multipart/form-data")
@@ -329,14 +329,14 @@ def test_another_organisation_gets_404_on_every_statement_page(app, session) -> 
     assert own.get(f"{there}/upload/{token}").status_code == 404
     assert own.get(f"{there}/{import_id}").status_code == 404
     assert post(own, f"{there}/{import_id}/undo").status_code == 404
-    assert post(own, f"{there}/upload/{token}/confirm").status_code == 404
+    assert post(own, f"{there}/upload/{token}").status_code == 404
     assert _imported(session, holder) == 3 and _count(session, PendingUpload) == 1
 
 
 def test_a_finance_officer_sees_imports_but_cannot_upload(app, session) -> None:  # type: ignore[no-untyped-def]
     holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
-    show = post(client, f"{base}/upload/{token}/confirm").headers["Location"]
+    show = post(client, f"{base}/upload/{token}").headers["Location"]
     token = _token(_upload(client, holder, MAY, "again.csv"))
 
     officer = create_user(session, holder.organisation, "finance_officer", name="Fin Officer")
@@ -354,7 +354,7 @@ def test_a_finance_officer_sees_imports_but_cannot_upload(app, session) -> None:
     assert fo.get(f"{base}/upload/{token}").status_code == 403
     assert post(fo, f"{base}/upload", {"statement": (io.BytesIO(MAY), "x.csv")},
                 content_type="multipart/form-data").status_code == 403
-    assert post(fo, f"{base}/upload/{token}/confirm").status_code == 403
+    assert post(fo, f"{base}/upload/{token}").status_code == 403
     assert post(fo, f"{show}/undo").status_code == 403
     assert _imported(session, holder) == 3
 
@@ -362,7 +362,7 @@ def test_a_finance_officer_sees_imports_but_cannot_upload(app, session) -> None:
 def test_an_imported_payment_shows_where_it_came_from(app, session) -> None:  # type: ignore[no-untyped-def]
     holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
-    done = post(client, f"{base}/upload/{token}/confirm")
+    done = post(client, f"{base}/upload/{token}")
     import_url = done.headers["Location"]
     session.rollback()
     tesco = session.scalar(select(Transaction).where(Transaction.description == "TESCO STORES"))
@@ -401,7 +401,7 @@ def test_payees_sorted_before_are_sorted_again_and_the_pages_say_so(app, session
                 "from the same people. You can change any of them.")
     assert sentence in review
     assert review.count("Sorted as Other, like before") == 1  # on the TESCO STORES line
-    done = client.get(post(client, f"{base}/upload/{token}/confirm").headers["Location"])
+    done = client.get(post(client, f"{base}/upload/{token}").headers["Location"])
     shown = _text(done.get_data(as_text=True))
     assert "Added 3 new payments. 1 new payment was sorted the same way" in shown
     # the statement's page shows how each payment is sorted, and offers to sort the rest
