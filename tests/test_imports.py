@@ -527,3 +527,76 @@ def test_the_statement_pages_do_not_touch_the_database_themselves() -> None:
     assert ".commit(" not in source and ".rollback(" not in source
     cli = Path(view.__file__).parents[1] / "cli_import.py"
     assert ".commit(" not in cli.read_text() and ".rollback(" not in cli.read_text()
+
+
+def _same_period(n: int) -> tuple[bytes, bytes]:
+    """One period's payments as an OFX with bank ids and as a CSV (no ids)."""
+    days = [(i % 28) + 1 for i in range(n)]
+    ofx_lines = "".join(
+        f"<STMTTRN>\n<TRNTYPE>DEBIT\n<DTPOSTED>202605{d:02d}120000[+1:BST]\n"
+        f"<TRNAMT>-{i + 1}.25\n<FITID>T{i}\n<NAME>SHOP {i}\n</STMTTRN>\n"
+        for i, d in enumerate(days))
+    ofx = ("OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nENCODING:USASCII\nCHARSET:1252\n\n"
+           "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>GBP\n"
+           "<BANKACCTFROM><BANKID>401234<ACCTID>12345678<ACCTTYPE>CHECKING</BANKACCTFROM>\n"
+           "<BANKTRANLIST>\n" + ofx_lines + "</BANKTRANLIST>\n"
+           "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n").encode()
+    csv = csv_statement([(f"{d:02d}/05/2026", f"SHOP {i}", f"-{i + 1}.25")
+                         for i, d in enumerate(days)], opening=100_000_000)
+    return ofx, csv
+
+
+def test_the_same_period_as_ofx_and_csv_adds_each_payment_once(
+        session: Session, account: Account) -> None:
+    ofx, csv = _same_period(40)
+    assert _do_import(session, account, ofx, "may.ofx").new_count == 40
+    assert _do_import(session, account, csv, "may.csv").new_count == 0
+
+
+def _race(app, jobs: list) -> list[BaseException]:  # type: ignore[no-untyped-def, type-arg]
+    """Run ``jobs`` (each given a fresh session) at the same moment, in threads."""
+    from dpsupport.db import writing
+
+    factory = app.extensions["dpsupport.sessions"]
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+
+    def run(job) -> None:  # type: ignore[no-untyped-def]
+        try:
+            with writing(), factory() as s:
+                barrier.wait()
+                job(s)
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return errors
+
+
+def test_ofx_and_csv_of_one_period_at_the_same_moment_add_each_payment_once(
+        app, session: Session, account: Account) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12.5: on PostgreSQL both imports used to find nothing there and add all."""
+    ofx, csv = _same_period(200)
+    user = account.__dict__["_test_user"]
+    for attempt in range(3):  # the race was lost 3 times in 4: three rounds catch it
+        target = Account(holder_id=account.holder_id, name=f"Account {attempt}")
+        session.add(target)
+        session.commit()
+
+        def job(data: bytes, name: str, account_id: int = target.id):  # type: ignore[no-untyped-def]
+            def go(s: Session) -> None:
+                acct = s.get(Account, account_id)
+                assert acct is not None
+                with audit.acting_as(audit.Actor(user.id, user.name)):
+                    imports.flows.import_file(s, acct, data, name)
+            return go
+
+        errors = _race(app, [job(ofx, "may.ofx"), job(csv, "may.csv")])
+        assert not errors, errors
+        session.rollback()
+        assert session.scalar(select(func.count()).where(
+            Transaction.account_id == target.id)) == 200, attempt
