@@ -600,3 +600,26 @@ def test_ofx_and_csv_of_one_period_at_the_same_moment_add_each_payment_once(
         session.rollback()
         assert session.scalar(select(func.count()).where(
             Transaction.account_id == target.id)) == 200, attempt
+
+
+def test_one_upload_confirmed_ten_times_at_once_is_imported_once(
+        app, session: Session, account: Account) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12.6: exactly one confirmation imports; the others are told it has gone."""
+    user = account.__dict__["_test_user"]
+    with audit.acting_as(audit.Actor(user.id, user.name)):
+        token = imports.save_pending(session, account, csv_statement(MAY), "may.csv").token
+    session.commit()
+    done: list[int] = []
+
+    def confirm(s: Session) -> None:
+        with audit.acting_as(audit.Actor(user.id, user.name)):
+            done.append(imports.flows.confirm(s, account.holder_id, token).new_count)
+
+    errors = _race(app, [confirm] * 10)
+    assert done == [5]
+    assert len(errors) == 9 and all(
+        isinstance(e, imports.ImportRefused) and "already been imported" in e.message
+        for e in errors), errors
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(StatementImport)) == 1
+    assert len(_imported(session, account)) == 5
