@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from dpsupport.models import Account, Attachment, AuditEvent, StatementImport, Transaction
@@ -623,3 +623,19 @@ def test_one_upload_confirmed_ten_times_at_once_is_imported_once(
     session.rollback()
     assert session.scalar(select(func.count()).select_from(StatementImport)) == 1
     assert len(_imported(session, account)) == 5
+
+
+def test_undo_of_an_import_of_huge_amounts(session: Session, account: Account) -> None:
+    """Issue 12.3: undo's total overflowed SQLite's SUM; it is exact and undo works."""
+    done = _do_import(session, account, csv_statement(MAY))
+    huge = -4_000_000_000_000_000_000  # three of these are past 2^63 together
+    session.execute(update(Transaction).where(Transaction.import_id == done.import_id)
+                    .values(amount_pence=huge))
+    session.commit()
+    record = session.get(StatementImport, done.import_id)
+    assert record is not None
+    with audit.acting_as(audit.Actor(None, "test")):
+        assert imports.flows.undo(session, account.holder_id, record.id) == 5
+    assert _imported(session, account) == []
+    event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event is not None and "net \u2212£200,000,000,000,000,000.00" in (event.summary or "")

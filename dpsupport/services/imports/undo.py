@@ -11,6 +11,7 @@ from ...models import Attachment, StatementImport, Transaction
 from ...models.base import utcnow
 from ...text import format_pence, plural
 from .. import audit
+from ..sorting import exact_sum, joined
 from .errors import ImportRefused
 
 # --- undo -------------------------------------------------------------------------------------
@@ -34,9 +35,10 @@ def undo_import(session: Session, record: StatementImport) -> int:
     reason = undo_blockers(session, record)
     if reason:
         raise ImportRefused(reason)
-    count, total = session.execute(
-        select(func.count(), func.coalesce(func.sum(Transaction.amount_pence), 0))
+    count, high, low = session.execute(
+        select(func.count(), *exact_sum(Transaction.amount_pence))
         .where(Transaction.import_id == record.id)).one()
+    total = joined(high, low)
     session.execute(delete(Transaction).where(Transaction.import_id == record.id),
                     execution_options={"synchronize_session": False})
     actor = audit.current_actor()
