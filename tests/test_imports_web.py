@@ -411,3 +411,20 @@ def test_payees_sorted_before_are_sorted_again_and_the_pages_say_so(app, session
     session.rollback()
     tesco = session.scalar(select(Transaction).where(Transaction.description == "TESCO STORES"))
     assert tesco is not None and tesco.category == "other"
+
+
+def test_a_statement_that_does_not_add_up_is_a_warning_and_import_anyway(app, session) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11.7: not grey text beside the usual green button."""
+    holder, _worker, client, base = _signed_in(app, session)
+    good = client.get(f"{base}/upload/{_token(_upload(client, holder, MAY, 'may.csv'))}")
+    html = good.get_data(as_text=True)
+    assert "govuk-warning-text" not in html and "Import 3 new payments" in html
+    odd = MAY.replace(b"537.50", b"530.00")
+    token = _token(_upload(client, holder, odd, "odd.csv"))
+    html = client.get(f"{base}/upload/{token}").get_data(as_text=True)
+    warning = re.search(r'<div class="govuk-warning-text" id="does-not-add-up">.*?</div>',
+                        html, re.S)
+    assert warning and "This statement does not add up" in warning.group(0)
+    assert "Import anyway" in html and "Import 3 new payments" not in html
+    assert post(client, f"{base}/upload/{token}").status_code == 302
+    assert _imported(session, holder) == 3
