@@ -177,7 +177,9 @@ def test_columns_are_chosen_then_remembered(app, session) -> None:  # type: igno
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "2026-05-02" in html and "howmuch" in html
-    assert re.search(r'<option value="0" selected>when</option>', html)  # the guess
+    assert re.search(r'<option value="0" selected>when</option>', html)  # the guesses
+    assert re.search(r'<option value="2" selected>howmuch</option>', html)
+    assert re.search(r'<option value="1" selected>what</option>', html)  # issue 11.10
     assert 'value="dmy" checked' in html  # day first, the UK way
 
     # nothing chosen for the amount: asked again, with a summary
