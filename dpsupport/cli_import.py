@@ -83,7 +83,7 @@ class _JsonLines:
                     "an account.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--account", "account_id", type=int, required=True,
-              help="The account's id (shown on the holder's Bank statements page).")
+              help="The account's id (on the holder's Bank statements page, under 'Importing from the command line', for people who may import).")
 @click.option("--profile", default=None,
               help="A bank layout for CSV/Excel files, e.g. nationwide (see --list-profiles).")
 @click.option("--dry-run", is_flag=True, help="Read and check only: write nothing.")

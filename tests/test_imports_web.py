@@ -348,6 +348,7 @@ def test_a_finance_officer_sees_imports_but_cannot_upload(app, session) -> None:
     sign_in(fo, officer)
     listing = fo.get(base).get_data(as_text=True)
     assert "may.csv" in listing and "Import a statement" not in listing
+    assert "--account" not in listing  # only for people who may import
     page = fo.get(show).get_data(as_text=True)
     assert "TESCO STORES" in page and "Undo this import" not in page
     assert "Import a statement" not in fo.get(f"/holders/{holder.id}/transactions").get_data(
@@ -430,3 +431,18 @@ def test_a_statement_that_does_not_add_up_is_a_warning_and_import_anyway(app, se
     assert "Import anyway" in html and "Import 3 new payments" not in html
     assert post(client, f"{base}/upload/{token}").status_code == 302
     assert _imported(session, holder) == 3
+
+
+def test_the_command_lines_account_id_is_on_the_statements_page(app, session) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11.16: `import-statement --help` sends people to this page for the id."""
+    from dpsupport.cli_import import import_statement_command
+
+    holder, _worker, client, base = _signed_in(app, session)
+    account = session.scalar(select(Account).where(Account.holder_id == holder.id))
+    assert account is not None
+    text = _text(client.get(base).get_data(as_text=True))
+    assert "Importing from the command line" in text
+    assert f"--account {account.id}" in text
+    helps = " ".join(p.help or "" for p in import_statement_command.params
+                     if getattr(p, "help", None))
+    assert "Importing from the command line" in helps

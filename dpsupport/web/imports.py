@@ -277,9 +277,10 @@ def _review(holder: Holder, row: PendingUpload, account: Account,
 def index(holder: Holder) -> ResponseReturnValue:
     session = db()
     found = imports.imports_for(session, holder.id)
+    accounts = _accounts(holder)
     return render_template(
         "imports/index.html", holder=holder, imports_list=found, formats=FORMATS,
-        several_accounts=len(_accounts(holder)) > 1, label=imports.format_label,
+        several_accounts=len(accounts) > 1, accounts=accounts, label=imports.format_label,
         account_label=_account_label, statement_title=_statement_title,
         title="Bank statements")
 
