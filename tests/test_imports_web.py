@@ -446,3 +446,35 @@ def test_the_command_lines_account_id_is_on_the_statements_page(app, session) ->
     helps = " ".join(p.help or "" for p in import_statement_command.params
                      if getattr(p, "help", None))
     assert "Importing from the command line" in helps
+
+
+def test_a_statement_is_read_once_to_check_and_once_to_import(app, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12.2: upload, check page (twice) and import read a 9.9 MB file three or more
+    times; the check page now shows what the upload's check found while nothing changed."""
+    from dpsupport.services.imports import importing
+
+    reads: list[str] = []
+    real = importing.iter_statement
+
+    def counting(data, filename=None, **kw):  # type: ignore[no-untyped-def]
+        reads.append(filename)
+        return real(data, filename, **kw)
+
+    monkeypatch.setattr(importing, "iter_statement", counting)
+    holder, _worker, client, base = _signed_in(app, session)
+    token = _token(_upload(client, holder, MAY, "may.csv"))
+    assert reads == ["may.csv"]
+    for _ in range(2):
+        text = _text(client.get(f"{base}/upload/{token}").get_data(as_text=True))
+        assert "This would add 3 new payments." in text and "This statement adds up" in text
+    assert reads == ["may.csv"]
+    # the account changes (another statement goes in): the check is done again, and right
+    other = _token(_upload(client, holder, MAY[:MAY.rindex(b"03/05")], "part.csv"))
+    assert post(client, f"{base}/upload/{other}").status_code == 302
+    reads.clear()
+    text = _text(client.get(f"{base}/upload/{token}").get_data(as_text=True))
+    assert "This would add 1 new payment" in text and reads == ["may.csv"]
+    reads.clear()
+    assert post(client, f"{base}/upload/{token}").status_code == 302
+    assert reads == ["may.csv"]
+    assert _imported(session, holder) == 3

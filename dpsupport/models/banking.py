@@ -43,6 +43,11 @@ class Account(Base):
     last4: Mapped[str | None] = mapped_column(String(4))
     # A column mapping the holder confirmed for this account's CSV statements (JSON).
     csv_mapping: Mapped[str | None] = mapped_column(Text)
+    # The bank account its first imported statement named: a SHA-256 of the sort code and
+    # number (never the number itself) and the number's last four digits. A statement
+    # naming another account is questioned before it is imported.
+    statement_ref: Mapped[str | None] = mapped_column(String(64))
+    statement_last4: Mapped[str | None] = mapped_column(String(4))
     created_at: Mapped[Timestamp]
 
     holder: Mapped[Holder] = relationship()
@@ -98,6 +103,9 @@ class Transaction(Base):
         Index("ix_money_transaction_account_fingerprint", "account_id", "fingerprint",
               sqlite_where=text("fingerprint IS NOT NULL"),
               postgresql_where=text("fingerprint IS NOT NULL")),
+        Index("ix_money_transaction_account_match", "account_id", "match_key",
+              sqlite_where=text("match_key IS NOT NULL"),
+              postgresql_where=text("match_key IS NOT NULL")),
     )
     __audited__ = True
 
@@ -120,6 +128,10 @@ class Transaction(Base):
     # the bank's own id: a second way to recognise it. (When the key is the fingerprint it
     # is not stored twice.) See dpsupport.statements.dedupe.
     fingerprint: Mapped[str | None] = mapped_column(String(80))
+    # For imported lines: date, amount, normalised payee and occurrence, whatever the file's
+    # format, so the same payment from an OFX and a QIF is recognised when one of them has
+    # no bank id (see services/imports/scan.py).
+    match_key: Mapped[str | None] = mapped_column(String(80))
     bank_transaction_id: Mapped[str | None] = mapped_column(String(255))
     running_balance_pence: Mapped[int | None] = mapped_column(BigInteger)
     raw: Mapped[str | None] = mapped_column(Text)
@@ -180,4 +192,8 @@ class PendingUpload(_StatementFile, Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     # The column choices made on the mapping page, if any (JSON).
     mapping: Mapped[str | None] = mapped_column(Text)
+    # What the check found (JSON) and the account's state it was found against: shown
+    # again while that state holds, instead of reading the whole file once more.
+    checked: Mapped[str | None] = mapped_column(Text)
+    checked_state: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -248,8 +248,7 @@ def _review(holder: Holder, row: PendingUpload, account: Account,
     form = form or ConfirmImportForm()
     summary: imports.ImportSummary | None = None
     try:
-        checked = imports.preview(session, account, row.data, row.filename,
-                                  mapping=imports.pending_mapping(row))
+        checked = imports.flows.check(session, row, account)
     except imports.ImportRefused as refused:
         _show_error(form, refused)
         can_choose_columns = bool(row.mapping)

@@ -18,7 +18,15 @@ from .. import audit
 from ..uow import transactional
 from .errors import ImportRefused, NeedsMapping
 from .importing import import_statement, preview
-from .pending import drop_pending, pending_for, pending_mapping, save_pending, set_pending_mapping
+from .pending import (
+    drop_pending,
+    keep_check,
+    kept_check,
+    pending_for,
+    pending_mapping,
+    save_pending,
+    set_pending_mapping,
+)
 from .summary import ImportSummary, Limits
 from .undo import import_for, undo_import
 
@@ -36,7 +44,8 @@ class Uploaded:
 def upload(session: Session, account: Account, data: bytes, filename: str) -> Uploaded:
     """Check the file can be read and keep it until the person presses Import."""
     checked = preview(session, account, data, filename)
-    row = save_pending(session, account, data, filename)
+    row = save_pending(session, account, data, filename,
+                       checked=checked if isinstance(checked, ImportSummary) else None)
     audit.record(session, "uploaded", "pending_upload", holder_id=account.holder_id,
                  summary=f"Uploaded statement {filename[:80]} for checking")
     return Uploaded(row.token, isinstance(checked, NeedsMapping))
@@ -56,6 +65,7 @@ def choose_columns(session: Session, row: PendingUpload, account: Account,
                             + (f"{first} " if first else "")
                             + "Please check the columns and how the dates are written.")
     set_pending_mapping(row, mapping)
+    keep_check(session, row, checked)
     audit.record(session, "updated", "pending_upload", holder_id=account.holder_id,
                  summary=f"Chose the columns for statement {row.filename[:80]}")
     return checked
@@ -72,6 +82,16 @@ def _claim(session: Session, holder_id: int, token: str) -> PendingUpload:
     if row is None:
         raise ImportRefused(GONE)
     return row
+
+
+def check(session: Session, row: PendingUpload, account: Account
+          ) -> ImportSummary | NeedsMapping:
+    """What importing a waiting upload would do: as its last check found, while nothing
+    has changed in the account since, so the file is not read again for every look."""
+    kept = kept_check(session, row)
+    if kept is not None:
+        return kept
+    return preview(session, account, row.data, row.filename, mapping=pending_mapping(row))
 
 
 @transactional
@@ -121,4 +141,4 @@ def account_by_id(session: Session, account_id: int) -> Account | None:
 
 
 __all__ = ["GONE", "Account", "PendingUpload", "StatementImport", "Uploaded", "account_by_id",
-           "cancel", "choose_columns", "confirm", "import_file", "undo", "upload"]
+           "cancel", "check", "choose_columns", "confirm", "import_file", "undo", "upload"]

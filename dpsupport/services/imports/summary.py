@@ -3,6 +3,7 @@ command line prints. Also the plain names of the file formats."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -73,6 +74,12 @@ class ImportSummary:
     mapping: ColumnMapping | None = None
     import_id: int | None = None
     written: bool = False
+    # The file names a bank account other than the one this account's statements came
+    # from before: the question to ask, in plain words ("" when there is none).
+    other_account: str = ""
+    # How the statement's closing balance compares with the app's on that date ("" when
+    # the file gives no balance): see importing.compare_balance.
+    balance_note: str = ""
 
     @property
     def rejected_count(self) -> int:
@@ -126,6 +133,58 @@ class ImportSummary:
             "earlier_imports": [{"import_id": i, "at": at.isoformat()}
                                 for i, at in self.earlier_imports],
         }
+
+
+_COUNTS = ("read_count", "new_count", "duplicate_count", "money_in_pence", "money_out_pence",
+           "new_in_pence", "new_out_pence", "hand_matches", "sorted_like_before")
+
+
+def to_stored(summary: ImportSummary) -> str:
+    """Everything a check found, as JSON to keep with the upload (see `from_stored`)."""
+    bc = summary.balance_check
+    return json.dumps({
+        "filename": summary.filename, "sha256": summary.sha256, "format": summary.format,
+        "account_id": summary.account_id,
+        **{name: getattr(summary, name) for name in _COUNTS},
+        "problems": [[p.line, p.reason, p.raw] for p in summary.problems],
+        "notices": summary.notices,
+        "date_from": summary.date_from.isoformat() if summary.date_from else None,
+        "date_to": summary.date_to.isoformat() if summary.date_to else None,
+        "balance_check": None if bc is None else [bc.adds_up, bc.message,
+                                                  bc.difference_pence, bc.order,
+                                                  list(bc.breaks)],
+        "first_rows": [[r.line, r.posted.isoformat(), r.amount_pence, r.description, r.payee,
+                        r.duplicate, r.entered_by_hand, r.category] for r in summary.first_rows],
+        "earlier_imports": [[i, at.isoformat()] for i, at in summary.earlier_imports],
+        "remembered_mapping": summary.remembered_mapping,
+        "used_bank_ids": summary.used_bank_ids,
+        "mapping": summary.mapping.to_dict() if summary.mapping else None,
+        "other_account": summary.other_account, "balance_note": summary.balance_note,
+    }, ensure_ascii=False)
+
+
+def from_stored(text: str) -> ImportSummary:
+    """The summary `to_stored` kept. Raises ValueError (or KeyError) if it is not one."""
+    d = json.loads(text)
+    bc = d["balance_check"]
+    summary = ImportSummary(
+        filename=d["filename"], sha256=d["sha256"], format=d["format"],
+        format_label=format_label(d["format"]), account_id=d["account_id"],
+        problems=[Problem(line, reason, raw) for line, reason, raw in d["problems"]],
+        notices=list(d["notices"]),
+        date_from=date.fromisoformat(d["date_from"]) if d["date_from"] else None,
+        date_to=date.fromisoformat(d["date_to"]) if d["date_to"] else None,
+        balance_check=None if bc is None else BalanceCheck(bc[0], bc[1], bc[2], bc[3],
+                                                           tuple(bc[4])),
+        first_rows=[PreviewRow(r[0], date.fromisoformat(r[1]), *r[2:])
+                    for r in d["first_rows"]],
+        earlier_imports=[(i, datetime.fromisoformat(at)) for i, at in d["earlier_imports"]],
+        remembered_mapping=d["remembered_mapping"], used_bank_ids=d["used_bank_ids"],
+        mapping=ColumnMapping.from_dict(d["mapping"]) if d["mapping"] else None,
+        other_account=d["other_account"], balance_note=d["balance_note"])
+    for name in _COUNTS:
+        setattr(summary, name, int(d[name]))
+    return summary
 
 
 def format_label(fmt: str) -> str:
