@@ -639,3 +639,93 @@ def test_undo_of_an_import_of_huge_amounts(session: Session, account: Account) -
     assert _imported(session, account) == []
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert event is not None and "net \u2212£200,000,000,000,000,000.00" in (event.summary or "")
+
+
+SEPTEMBER = [  # (day, pence, payee, memo): the same payments from two kinds of file
+    (1, -1234, "TESCO STORES 3297", "CARD PAYMENT"),
+    (1, -1234, "TESCO STORES 3297", "CARD PAYMENT"),  # the same again that day: two payments
+    (3, -45000, "A PATEL", "WAGES SEPT"),
+    (25, 100000, "NORTHSHIRE COUNCIL", "DIRECT PAYMENT"),
+]
+
+
+def _september_ofx(lines: list[tuple[int, int, str, str]]) -> bytes:
+    body = "".join(
+        f"<STMTTRN>\n<TRNTYPE>{'CREDIT' if pence > 0 else 'DEBIT'}\n"
+        f"<DTPOSTED>202609{day:02d}\n<TRNAMT>{pounds(pence)}\n<FITID>S{n}\n"
+        f"<NAME>{payee}\n<MEMO>{memo}\n</STMTTRN>\n"
+        for n, (day, pence, payee, memo) in enumerate(lines))
+    return ("OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nENCODING:USASCII\nCHARSET:1252\n\n"
+            "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>GBP\n"
+            "<BANKACCTFROM><BANKID>401234<ACCTID>12345678<ACCTTYPE>CHECKING</BANKACCTFROM>\n"
+            "<BANKTRANLIST>\n" + body + "</BANKTRANLIST>\n"
+            "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n").encode()
+
+
+def _september_qif(lines: list[tuple[int, int, str, str]]) -> bytes:
+    """The QIF the same bank gives: the payee without the OFX's memo, so its descriptions,
+    and so its fingerprints, differ from the OFX's."""
+    return ("!Type:Bank\n" + "".join(
+        f"D{day:02d}/09/2026\nT{pounds(pence)}\nP{payee}\n^\n"
+        for day, pence, payee, _memo in lines)).encode()
+
+
+@pytest.mark.parametrize("first_kind", ["ofx", "qif"])
+def test_the_same_payments_from_ofx_and_qif_go_in_once(session: Session, account: Account,
+                                                       first_kind: str) -> None:
+    """Issue 11.8: Tesco £12.34 on 1 September showed as New in a QIF after the OFX."""
+    files = {"ofx": _september_ofx(SEPTEMBER), "qif": _september_qif(SEPTEMBER)}
+    second_kind = "qif" if first_kind == "ofx" else "ofx"
+    first = _do_import(session, account, files[first_kind], f"sept.{first_kind}")
+    assert first.new_count == 4
+    # the same file again, and the other kind of file for the same period: nothing new
+    assert _preview(session, account, files[first_kind], f"sept.{first_kind}").new_count == 0
+    second = _do_import(session, account, files[second_kind], f"sept.{second_kind}")
+    assert (second.new_count, second.duplicate_count) == (0, 4)
+    assert len(_imported(session, account)) == 4
+
+
+def test_a_third_identical_payment_from_the_other_format_is_new(session: Session,
+                                                                 account: Account) -> None:
+    """Same-day identical payments stay apart by their count, across formats too."""
+    _do_import(session, account, _september_ofx(SEPTEMBER), "sept.ofx")
+    more = [*SEPTEMBER, (1, -1234, "TESCO STORES 3297", "CARD PAYMENT")]
+    again = _do_import(session, account, _september_qif(more), "sept.qif")
+    assert (again.new_count, again.duplicate_count) == (1, 4)
+
+
+
+def test_lines_imported_before_match_keys_get_theirs(tmp_path: Path) -> None:
+    """Migration 0004 gives lines already imported the match key an import gives today."""
+    from sqlalchemy import create_engine
+
+    from dpsupport.migrate import upgrade
+    from dpsupport.services.imports.scan import MatchKeys
+    from dpsupport.statements import Transaction as Line
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_engine(url)
+    upgrade(url, "0003", engine=engine)
+    lines = [Line(date(2026, 9, 1), -1234, "TESCO STORES 3297 CARD PAYMENT", "Tesco Stores 3297"),
+             Line(date(2026, 9, 1), -1234, "TESCO STORES 3297 CARD PAYMENT", "Tesco Stores 3297"),
+             Line(date(2026, 9, 3), -45000, "A PATEL WAGES")]
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO organisation (id, name, kind, created_at) "
+                          "VALUES (1, 'ULO', 'ulo', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO holder (id, organisation_id, name, nation, created_at) "
+                          "VALUES (1, 1, 'Holder', 'england', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO account (id, holder_id, name, kind, created_at) "
+                          "VALUES (7, 1, 'Account', 'bank', CURRENT_TIMESTAMP)"))
+        for i, line in enumerate(lines, start=1):
+            conn.execute(text(
+                "INSERT INTO money_transaction (id, holder_id, account_id, date, amount_pence, "
+                "payee, description, source, dedupe_key, created_at) VALUES (:id, 1, 7, :day, "
+                ":amount, :payee, :desc, 'import', :key, CURRENT_TIMESTAMP)"),
+                {"id": i, "day": line.posted, "amount": line.amount_pence,
+                 "payee": line.payee or None, "desc": line.description, "key": f"k{i}"})
+    upgrade(url, engine=engine)
+    with engine.connect() as conn:
+        stored = list(conn.scalars(text("SELECT match_key FROM money_transaction ORDER BY id")))
+    engine.dispose()
+    assert stored == MatchKeys(7).add_many(lines)
+    assert stored[0] != stored[1]  # the same payment twice that day: two keys

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from hashlib import sha256 as _sha256
 from itertools import islice
 from operator import attrgetter
 from typing import Any
@@ -19,7 +20,7 @@ from ...models.base import utcnow
 from ...statements import BalanceCheck, Statement
 from ...statements import Transaction as Line
 from ...statements.balances import BalanceTracker
-from ...statements.dedupe import KeyStream, id_key
+from ...statements.dedupe import KeyStream, id_key, normalise_description
 from ..sorting import payee_key, sorted_before
 from .errors import ImportRefused
 from .summary import PREVIEW_ROWS, ImportSummary, PreviewRow
@@ -46,6 +47,46 @@ class _Pass:
     on_line: Callable[[Line, str, bool], None] | None = None
     tracker: BalanceTracker = field(default_factory=BalanceTracker)
     known_range: tuple[date, date] | None = None
+    matches: MatchKeys | None = None
+
+
+class MatchKeys:
+    """The format-independent key of each line: "m:<date>:<amount>:<tag>:<occurrence>".
+
+    The tag stands for the account and the normalised payee (the description when there is
+    no payee); the occurrence counts lines with the same date, amount and payee in this
+    file, so identical payments on one day stay apart, as with fingerprints. An OFX line
+    ("TESCO STORES 3297", memo "CARD PAYMENT") and the same payment in a QIF or CSV get the
+    same match key, though their descriptions, and so their fingerprints, differ.
+    Migration 0004 gives lines imported before it theirs by the same rule.
+    """
+
+    __slots__ = ("_scope", "_seen", "_tags", "_days")
+
+    def __init__(self, account_id: int) -> None:
+        self._scope = f"account-{account_id}"
+        self._seen: dict[str, int] = {}
+        self._tags: dict[str, str] = {}
+        self._days: dict[date, str] = {}
+
+    def add_many(self, chunk: list[Line]) -> list[str]:
+        seen, tags, days, scope = self._seen, self._tags, self._days, self._scope
+        out = []
+        for rec in chunk:
+            who = rec.payee[:200] or rec.description[:500]
+            tag = tags.get(who)
+            if tag is None:
+                if len(tags) > 8192:
+                    tags.clear()
+                norm = normalise_description(who)
+                tag = tags[who] = _sha256(f"{scope}\x1f{norm}".encode()).hexdigest()[:16]
+            day = days.get(rec.posted)
+            if day is None:
+                day = days[rec.posted] = rec.posted.isoformat()
+            base = f"m:{day}:{rec.amount_pence}:{tag}"
+            occ = seen[base] = seen.get(base, 0) + 1
+            out.append(f"{base}:{occ}")
+        return out
 
 
 _ACCOUNT_INDEX = attrgetter("account_index")
@@ -81,23 +122,32 @@ def _known_range(session: Session, account_id: int) -> tuple[date, date] | None:
     return (lo, hi) if lo is not None else None
 
 
-def _existing(p: _Pass, lo: date, hi: date, keys: list[str], fps: list[str]
-              ) -> tuple[set[str], set[str]]:
-    """Keys and fingerprints of this chunk (dated ``lo`` to ``hi``) that the account
-    already holds.
+def _existing(p: _Pass, lo: date, hi: date, keys: list[str], fps: list[str], mks: list[str]
+              ) -> tuple[set[str], set[str], set[str]]:
+    """Keys, fingerprints and match keys of this chunk (dated ``lo`` to ``hi``) that the
+    account already holds.
 
     A line keyed by its fingerprint stores it only as its key (the fingerprint column is
     filled only for lines keyed by a bank id), so: one query on the (account, key) index
-    for both the keys and the fingerprints, one on the (account, fingerprint) index."""
+    for both the keys and the fingerprints, one on the (account, fingerprint) index. Then
+    the match keys (on their own index): a match counts only where at least one side has
+    no bank id (two lines with different ids are two payments, says the bank), so this
+    gives back the match keys held by a line without an id, and, for a chunk without
+    ids, all of them."""
     if p.known_range is None or hi < p.known_range[0] or lo > p.known_range[1]:
-        return set(), set()
+        return set(), set(), set()
     wanted = list(set(keys) | set(fps))
     account_id = p.account.id
     found_keys = set(p.session.scalars(select(Transaction.dedupe_key).where(
         Transaction.account_id == account_id, _one_of(p, Transaction.dedupe_key, wanted))))
     found_fps = set(p.session.scalars(select(Transaction.fingerprint).where(
         Transaction.account_id == account_id, _one_of(p, Transaction.fingerprint, fps))))
-    return found_keys, found_fps  # type: ignore[return-value]
+    match = select(Transaction.match_key).where(
+        Transaction.account_id == account_id, _one_of(p, Transaction.match_key, mks))
+    if p.use_ids:
+        match = match.where(Transaction.fingerprint.is_(None))  # keyed by a fingerprint
+    found_mks = set(p.session.scalars(match))
+    return found_keys, found_fps, found_mks  # type: ignore[return-value]
 
 
 def _one_of(p: _Pass, column: Any, values: list[str]) -> Any:
@@ -132,6 +182,7 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
     s = p.summary
     session = p.session
     p.known_range = _known_range(session, p.account.id)
+    matches = p.matches = MatchKeys(p.account.id)
     check_hand = _has_hand_entries(session, p.account.id)
     sorted_like = sorted_before(session, p.account.id)
     no_sorting: tuple[str | None, int | None] = (None, None)
@@ -152,19 +203,21 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
         if any(map(_ACCOUNT_INDEX, chunk)):
             raise ImportRefused("This file holds statements for more than one account. "
                                 "Please download one account at a time.")
-        found_keys, found_fps = _existing(p, lo, hi, keys, fps)
-        any_found = bool(found_keys or found_fps)
+        mks = matches.add_many(chunk)
+        found_keys, found_fps, found_mks = _existing(p, lo, hi, keys, fps, mks)
+        any_found = bool(found_keys or found_fps or found_mks)
         by_hand = _typed_by_hand(p, lo, hi) if check_hand else set()
         rows: list[tuple[Any, ...]] = []
         append = rows.append
         money_in = money_out = new_in = new_out = dups = resorted = 0
-        for rec, key, fp in zip(chunk, keys, fps, strict=True):
+        for rec, key, fp, mk in zip(chunk, keys, fps, mks, strict=True):
             amount = rec.amount_pence
             if amount >= 0:
                 money_in += amount
             else:
                 money_out -= amount
-            dup = any_found and (key in found_keys or fp in found_keys or fp in found_fps)
+            dup = any_found and (key in found_keys or fp in found_keys or fp in found_fps
+                                 or mk in found_mks)
             sorting = no_sorting
             if sorted_like and not dup:
                 sorting = sorted_like.get(payee_key(rec.payee, rec.description, amount),
@@ -197,7 +250,7 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
                 append((holder_id, account_id, when, amount, rec.payee[:200] or None,
                         rec.description[:500] or None, "import", import_id, key,
                         fp if key != fp else None, bank_id[:255] if bank_id else None,
-                        rec.balance_pence, rec.raw or None, now, user_id, *sorting))
+                        rec.balance_pence, rec.raw or None, now, user_id, *sorting, mk))
         s.read_count += len(chunk)
         s.duplicate_count += dups
         s.new_count += len(chunk) - dups

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 COLUMNS = ("holder_id", "account_id", "date", "amount_pence", "payee", "description",
             "source", "import_id", "dedupe_key", "fingerprint", "bank_transaction_id",
             "running_balance_pence", "raw", "created_at", "created_by_id", "category",
-            "budget_line_id")
+            "budget_line_id", "match_key")
 
 
 class Writer:
