@@ -90,11 +90,15 @@ class _JsonLines:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--accept-problems", is_flag=True,
               help="Import the readable lines even if some lines cannot be read.")
+@click.option("--different-account", is_flag=True,
+              help="Import even if the file names another bank account than this account's "
+                   "earlier statements did.")
 @click.option("--as-user", "as_user", default=None,
               help="Record the import under this user's email (default: the command line).")
 @with_appcontext
 def import_statement_command(file: Path, account_id: int, profile: str | None, dry_run: bool,
-                             as_json: bool, accept_problems: bool, as_user: str | None) -> None:
+                             as_json: bool, accept_problems: bool, different_account: bool,
+                             as_user: str | None) -> None:
     from .db import writing
     from .errors import UserError
     from .models import User
@@ -135,7 +139,7 @@ def import_statement_command(file: Path, account_id: int, profile: str | None, d
                 else:
                     summary = imports.flows.import_file(
                         session, account, data, file.name, profile=profile, limits=limits,
-                        accept_problems=accept_problems)
+                        accept_problems=accept_problems, different_account=different_account)
     except UserError as exc:
         if stream is not None:
             sys.stdout.write("]}\n")
@@ -158,6 +162,8 @@ def _advice(exc: Any) -> str:
     if getattr(exc, "needs_mapping", False):
         return (f"{message} Give --profile, or import it once in the web page to choose "
                 "the columns (they are then remembered for this account).")
+    if getattr(exc, "field", None) == "different_account":
+        return f"{message} Use --different-account to import it anyway."
     if getattr(exc, "can_accept", False):
         return f"{message} Use --accept-problems to import the other lines."
     return str(exc)

@@ -729,3 +729,28 @@ def test_lines_imported_before_match_keys_get_theirs(tmp_path: Path) -> None:
     engine.dispose()
     assert stored == MatchKeys(7).add_many(lines)
     assert stored[0] != stored[1]  # the same payment twice that day: two keys
+
+
+def test_a_statement_for_another_bank_account_is_questioned(session: Session,
+                                                            account: Account) -> None:
+    """Issue 11.5: the account remembers its bank account from its first statement."""
+    first = _september_ofx(SEPTEMBER[:2])
+    _do_import(session, account, first, "sept.ofx")
+    assert (account.statement_last4, len(account.statement_ref or "")) == ("5678", 64)
+    later = _september_ofx(SEPTEMBER[2:]).replace(b"<FITID>S", b"<FITID>L")
+    same = _preview(session, account, later, "same.ofx")
+    assert same.other_account == ""
+    other = later.replace(b"<ACCTID>12345678", b"<ACCTID>87654321")
+    asked = _preview(session, account, other, "other.ofx")
+    assert "the account ending 4321" in asked.other_account
+    assert "ending 5678" in asked.other_account and "87654321" not in asked.other_account
+    with pytest.raises(imports.ImportRefused) as refused:
+        _do_import(session, account, other, "other.ofx")
+    assert refused.value.field == "different_account"
+    session.rollback()
+    assert len(_imported(session, account)) == 2
+    done = _do_import(session, account, other, "other.ofx", different_account=True)
+    assert done.new_count == 2 and account.statement_last4 == "5678"  # still the first
+    # another sort code with the same last four digits is another account too
+    moved = later.replace(b"<BANKID>401234", b"<BANKID>209999")
+    assert "another account" in _preview(session, account, moved, "moved.ofx").other_account

@@ -478,3 +478,33 @@ def test_a_statement_is_read_once_to_check_and_once_to_import(app, session, monk
     assert post(client, f"{base}/upload/{token}").status_code == 302
     assert reads == ["may.csv"]
     assert _imported(session, holder) == 3
+
+
+def _bank_ofx(acctid: str, fitid: str, amount: str = "-12.34") -> bytes:
+    return ("OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nENCODING:USASCII\nCHARSET:1252\n\n"
+            "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>GBP\n"
+            f"<BANKACCTFROM><BANKID>401234<ACCTID>{acctid}<ACCTTYPE>CHECKING</BANKACCTFROM>\n"
+            "<BANKTRANLIST>\n<STMTTRN>\n<TRNTYPE>DEBIT\n<DTPOSTED>20260901\n"
+            f"<TRNAMT>{amount}\n<FITID>{fitid}\n<NAME>TESCO\n</STMTTRN>\n</BANKTRANLIST>\n"
+            "<LEDGERBAL><BALAMT>500.00<DTASOF>20260901</LEDGERBAL>\n"
+            "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n").encode()
+
+
+def test_a_statement_for_another_bank_account_asks_first(app, session) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11.5: a clear question on the check page, with a way to go ahead or stop."""
+    holder, _worker, client, base = _signed_in(app, session)
+    assert post(client, f"{base}/upload/{_token(_upload(client, holder, _bank_ofx('12345678', 'A'), 'a.ofx'))}").status_code == 302
+    token = _token(_upload(client, holder, _bank_ofx("87654321", "B", "-5.00"), "b.ofx"))
+    html = client.get(f"{base}/upload/{token}").get_data(as_text=True)
+    question = re.search(r'<div class="govuk-warning-text" id="other-account">.*?</div>',
+                         html, re.S)
+    assert question and "ending 4321" in question.group(0) and "ending 5678" in html
+    assert "87654321" not in html and "12345678" not in html  # only the last 4 digits
+    assert "Yes, import it into this account" in html and "Cancel" in html
+    refused = post(client, f"{base}/upload/{token}")
+    assert refused.status_code == 400
+    assert "Tick the box if this statement is for this account" in _error_summary(
+        refused.get_data(as_text=True))
+    assert _imported(session, holder) == 1
+    assert post(client, f"{base}/upload/{token}", {"different_account": "y"}).status_code == 302
+    assert _imported(session, holder) == 2

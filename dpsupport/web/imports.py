@@ -50,6 +50,7 @@ class UploadForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     accept_problems = BooleanField("Import the other lines without these")
+    different_account = BooleanField("Yes, import it into this account")
 
 
 NO_COLUMN = ("", "None")
@@ -372,7 +373,8 @@ def confirm(holder: Holder, token: str) -> ResponseReturnValue:
         abort(400)
     try:
         summary = imports.flows.confirm(session, holder.id, token,
-                                        accept_problems=bool(form.accept_problems.data))
+                                        accept_problems=bool(form.accept_problems.data),
+                                        different_account=bool(form.different_account.data))
     except imports.ImportRefused as refused:
         if refused.needs_mapping:
             return redirect(url_for("imports.mapping", holder_id=holder.id, token=token))
@@ -381,7 +383,11 @@ def confirm(holder: Holder, token: str) -> ResponseReturnValue:
             flash(refused.message)
             return redirect(url_for("imports.index", holder_id=holder.id))
         row, account = _pending(holder, token)
-        if refused.can_accept and not form.accept_problems.data:
+        if refused.field == "different_account":
+            refused = imports.ImportRefused(
+                "Tick the box if this statement is for this account, or cancel and choose "
+                "the right statement", field="different_account")
+        elif refused.can_accept and not form.accept_problems.data:
             refused = imports.ImportRefused(
                 "Tick the box to import the other lines without the ones we could not read, "
                 "or cancel and download the statement again", field="accept_problems")

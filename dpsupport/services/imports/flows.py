@@ -96,7 +96,7 @@ def check(session: Session, row: PendingUpload, account: Account
 
 @transactional
 def confirm(session: Session, holder_id: int, token: str, *,
-            accept_problems: bool = False) -> ImportSummary:
+            accept_problems: bool = False, different_account: bool = False) -> ImportSummary:
     """Import a waiting upload, exactly once, and let it go."""
     row = _claim(session, holder_id, token)
     account = session.get(Account, row.account_id)
@@ -105,6 +105,7 @@ def confirm(session: Session, holder_id: int, token: str, *,
     mapping = pending_mapping(row)
     summary = import_statement(session, account, row.data, row.filename, mapping=mapping,
                                accept_problems=accept_problems,
+                               different_account=different_account,
                                remember_mapping=mapping is not None)
     drop_pending(session, row)
     return summary
@@ -130,10 +131,12 @@ def undo(session: Session, holder_id: int, import_id: int) -> int:
 @transactional
 def import_file(session: Session, account: Account, data: bytes, filename: str, *,
                 profile: str | None = None, limits: Limits = Limits(),
-                accept_problems: bool = False) -> ImportSummary:
+                accept_problems: bool = False, different_account: bool = False
+                ) -> ImportSummary:
     """The command line's import: one file, all or nothing."""
     return import_statement(session, account, data, filename, profile=profile,
-                            limits=limits, accept_problems=accept_problems)
+                            limits=limits, accept_problems=accept_problems,
+                            different_account=different_account)
 
 
 def account_by_id(session: Session, account_id: int) -> Account | None:

@@ -68,6 +68,55 @@ def _must_read(data: bytes, filename: str, account: Account, profile: str | None
     return opened
 
 
+def _bank_account(st: Statement) -> tuple[str | None, str | None]:
+    """(reference, last four digits) of the bank account the statement names, if any.
+
+    The reference is a SHA-256 of the sort code (or OFX BANKID) and the account number (or
+    ACCTID), digits only: it tells accounts apart without keeping their numbers. A number
+    the bank has masked ("****1234") gives its last four digits only."""
+    if not st.accounts:
+        return None, None
+    info = st.accounts[0]
+    number = info.account_number or info.acctid or ""
+    bank = info.sort_code or info.bank_id or ""
+    if info.account_number and not info.sort_code and " " in number.strip():
+        bank, _, number = number.strip().rpartition(" ")  # "99-88-74 1515152252"
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if len(digits) < 4:
+        return None, None
+    if any(ch in number for ch in "*xX#"):
+        return None, digits[-4:]
+    bank_digits = "".join(ch for ch in bank if ch.isdigit())
+    ref = hashlib.sha256(f"{bank_digits}|{digits}".encode()).hexdigest()
+    return ref, digits[-4:]
+
+
+def _other_account(account: Account, st: Statement) -> str:
+    """The question to ask when the statement names a bank account other than the one this
+    account's statements have named before; "" when it does not (or we cannot tell)."""
+    ref, last4 = _bank_account(st)
+    if last4 is None or account.statement_last4 is None:
+        return ""
+    differs = last4 != account.statement_last4 or (
+        ref is not None and account.statement_ref is not None and ref != account.statement_ref)
+    if not differs:
+        return ""
+    same_end = last4 == account.statement_last4
+    theirs = "another account" if same_end else f"the account ending {last4}"
+    return (f"This statement is for {theirs}, but the statements you imported into "
+            f"{account.name} before were for the account ending {account.statement_last4}. "
+            "Check this is the right statement for this account.")
+
+
+def _remember_account(account: Account, st: Statement) -> None:
+    """The first statement naming a bank account says which one this account is."""
+    if account.statement_last4 is not None:
+        return
+    ref, last4 = _bank_account(st)
+    if last4 is not None:
+        account.statement_ref, account.statement_last4 = ref, last4
+
+
 def lock_account(session: Session, account: Account) -> None:
     """Let one import at a time into ``account``: until this transaction ends, another
     import into it waits here, then sees every line this one added.
@@ -126,18 +175,21 @@ def preview(session: Session, account: Account, data: bytes, filename: str, *,
     except StatementError as exc:
         raise ImportRefused(exc.message) from None
     _finish(summary, st, tracker)
+    summary.other_account = _other_account(account, st)
     return summary
 
 
 def import_statement(session: Session, account: Account, data: bytes, filename: str, *,
                      profile: str | None = None, mapping: ColumnMapping | None = None,
                      accept_problems: bool = False, remember_mapping: bool = False,
-                     limits: Limits = Limits(),
+                     different_account: bool = False, limits: Limits = Limits(),
                      on_line: Callable[[Line, str, bool], None] | None = None
                      ) -> ImportSummary:
     """Import the statement into ``account`` within the caller's transaction.
 
     On ImportRefused (or any error) the caller must roll back; nothing is then written.
+    A statement naming another bank account than the account's earlier statements did is
+    refused unless ``different_account`` says the person has seen that and goes ahead.
     """
     st, remembered = _must_read(data, filename, account, profile, mapping, limits)
     lock_account(session, account)
@@ -163,6 +215,11 @@ def import_statement(session: Session, account: Account, data: bytes, filename: 
     if summary.problems and not accept_problems:
         raise ImportRefused(_problem_message(summary.problems), summary.problems,
                             can_accept=True)
+    summary.other_account = _other_account(account, st)
+    if summary.other_account and not different_account:
+        raise ImportRefused(summary.other_account, field="different_account",
+                            next_step="Nothing has been imported.")
+    _remember_account(account, st)
     # What really went in: another import of the same lines at the same moment may have
     # won the race for some of them (they are then "already here").
     added = session.scalar(select(func.count()).where(Transaction.import_id == record.id)) or 0
