@@ -754,3 +754,31 @@ def test_a_statement_for_another_bank_account_is_questioned(session: Session,
     # another sort code with the same last four digits is another account too
     moved = later.replace(b"<BANKID>401234", b"<BANKID>209999")
     assert "another account" in _preview(session, account, moved, "moved.ofx").other_account
+
+
+def test_the_closing_balance_is_compared_with_the_balance_here(session: Session,
+                                                               account: Account) -> None:
+    """Issue 11.6: say what differs and why it may."""
+    spare = Account(holder_id=account.holder_id, name="Spare account")  # empty so far
+    session.add(spare)
+    session.commit()
+    spare.__dict__["_test_user"] = account.__dict__["_test_user"]
+    may = csv_statement(MAY, opening=0)  # the running balance ends at £500.00
+    fresh = _preview(session, spare, may, "may.csv")
+    assert "on 10 May 2026, £500.00, is the same as the balance here" in fresh.balance_note
+    _do_import(session, spare, may, "may.csv")
+    # a payment typed in by hand: the balance here is now £20.00 less than the bank's
+    session.add(Transaction(holder_id=spare.holder_id, account_id=spare.id,
+                            date=date(2026, 5, 4), amount_pence=-2000, payee="Chemist"))
+    session.commit()
+    again = _preview(session, spare, may, "may.csv")
+    assert "The statement says the balance on 10 May 2026 was £500.00" in again.balance_note
+    assert "Here it is £480.00, £20.00 less" in again.balance_note
+    assert "1 payment in this account was typed in by hand" in again.balance_note
+    # June's statement without May's imported first: payments before it are not here
+    other = Account(holder_id=account.holder_id, name="Second account")
+    session.add(other)
+    session.commit()
+    june = _preview(session, other, csv_statement(JUNE, opening=50_000), "june.csv")
+    assert "£1,050.00" in june.balance_note and "£500.00 less" in june.balance_note
+    assert "no statement from before 1 June 2026 has been imported" in june.balance_note

@@ -508,3 +508,16 @@ def test_a_statement_for_another_bank_account_asks_first(app, session) -> None: 
     assert _imported(session, holder) == 1
     assert post(client, f"{base}/upload/{token}", {"different_account": "y"}).status_code == 302
     assert _imported(session, holder) == 2
+
+
+def test_the_balance_here_is_on_the_check_page_and_the_imports_page(app, session) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11.6: the statement's closing balance against the balance here."""
+    holder, _worker, client, base = _signed_in(app, session)
+    token = _token(_upload(client, holder, _bank_ofx("12345678", "A"), "a.ofx"))
+    row = re.search(r'<div class="govuk-summary-list__row" id="balance-here">.*?</div>',
+                    client.get(f"{base}/upload/{token}").get_data(as_text=True), re.S)
+    assert row and "1 September 2026" in row.group(0) and "£500.00" in row.group(0)
+    show = post(client, f"{base}/upload/{token}").headers["Location"]
+    row = re.search(r'<div class="govuk-summary-list__row" id="balance-here">.*?</div>',
+                    client.get(show).get_data(as_text=True), re.S)
+    assert row and "£500.00" in row.group(0)

@@ -84,6 +84,10 @@ class StatementImport(_StatementFile, Base):
     # Plain-English notes: rejected lines with reasons, the balance check.
     problems: Mapped[str | None] = mapped_column(Text)
     balance_check: Mapped[str | None] = mapped_column(Text)
+    # The statement's closing balance and its date, when it gives one: compared with the
+    # balance here on that date on the import's page.
+    closing_date: Mapped[date | None] = mapped_column(Date)
+    closing_balance_pence: Mapped[int | None] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20), default="imported")
     undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

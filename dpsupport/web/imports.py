@@ -421,6 +421,8 @@ def show(holder: Holder, import_id: int) -> ResponseReturnValue:
         "imports/show.html", holder=holder, record=record, lines=found.first,
         still_here=found.still_here, unsorted=found.unsorted, categories=ALL_CATEGORIES,
         problems=problems, blocker=imports.undo_blockers(session, record),
+        balance_note=imports.balance_note(session, record) if record.status == "imported"
+        else "",
         undo_form=ConfirmForm(), format_label=imports.format_label(record.file_format),
         several_accounts=len(_accounts(holder)) > 1, account_label=_account_label,
         title=_statement_title(record))

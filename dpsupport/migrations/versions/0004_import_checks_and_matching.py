@@ -13,6 +13,8 @@ Create Date: 2026-11-27 04:00:00
   The same payment from an OFX and from a QIF or CSV of the same account has the same
   match key, though the descriptions and keys differ. Lines already imported get theirs
   here, numbered in the order they were added, as an import would have numbered them.
+* ``statement_import.closing_date`` / ``closing_balance_pence``: the statement's closing
+  balance, compared on the import's page with the balance here on that date.
 * ``account.statement_ref`` / ``statement_last4``: a SHA-256 of the sort code and account
   number (or OFX BANKID and ACCTID) its first statement named, and the number's last four
   digits: enough to notice a statement for another account, useless to a thief.
@@ -70,6 +72,9 @@ def upgrade() -> None:
     with op.batch_alter_table("pending_upload", schema=None) as batch_op:
         batch_op.add_column(sa.Column("checked", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("checked_state", sa.String(length=100), nullable=True))
+    with op.batch_alter_table("statement_import", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("closing_date", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("closing_balance_pence", sa.BigInteger(), nullable=True))
     with op.batch_alter_table("account", schema=None) as batch_op:
         batch_op.add_column(sa.Column("statement_ref", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("statement_last4", sa.String(length=4), nullable=True))
@@ -87,6 +92,9 @@ def downgrade() -> None:
     with op.batch_alter_table("money_transaction", schema=None) as batch_op:
         batch_op.drop_index("ix_money_transaction_account_match")
         batch_op.drop_column("match_key")
+    with op.batch_alter_table("statement_import", schema=None) as batch_op:
+        batch_op.drop_column("closing_balance_pence")
+        batch_op.drop_column("closing_date")
     with op.batch_alter_table("account", schema=None) as batch_op:
         batch_op.drop_column("statement_last4")
         batch_op.drop_column("statement_ref")

@@ -61,14 +61,22 @@ from .summary import (
     PreviewRow,
     format_label,
 )
-from .undo import ImportLines, import_for, import_lines, imports_for, undo_blockers, undo_import
+from .undo import (
+    ImportLines,
+    balance_note,
+    import_for,
+    import_lines,
+    imports_for,
+    undo_blockers,
+    undo_import,
+)
 from .writer import COLUMNS, Writer
 
 # The model types this package's functions take and give back, for the pages' type hints
 # (the pages do not import the models themselves).
 __all__ = [
     "ALL_CATEGORIES", "Account", "Holder", "ImportLines", "PendingUpload", "StatementImport",
-    "flows", "import_lines",
+    "balance_note", "flows", "import_lines",
     "CHUNK", "COLUMNS", "FORMAT_LABELS", "MAX_BYTES", "MAX_ROWS", "PENDING_LIFETIME",
     "PREVIEW_ROWS", "ImportRefused", "ImportSummary", "Limits", "NeedsMapping", "PreviewRow",
     "Writer", "clear_stale_pending", "drop_pending", "file_sha256", "format_label",

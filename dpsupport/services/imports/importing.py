@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from ...statements import Transaction as Line
 from ...statements.balances import BalanceTracker
 from ...text import plural
 from .. import audit
+from .balance import compare_balance
 from .errors import ImportRefused, NeedsMapping
 from .scan import balance_check, scan
 from .summary import ImportSummary, Limits, format_label
@@ -176,7 +177,29 @@ def preview(session: Session, account: Account, data: bytes, filename: str, *,
         raise ImportRefused(exc.message) from None
     _finish(summary, st, tracker)
     summary.other_account = _other_account(account, st)
+    closing = _closing(st, summary, tracker)
+    if closing is not None:
+        summary.balance_note = compare_balance(
+            session, account, closing[0], closing[1], statement_from=summary.date_from,
+            still_to_add=summary.new_in_pence - summary.new_out_pence)
     return summary
+
+
+def _closing(st: Statement, summary: ImportSummary, tracker: BalanceTracker
+             ) -> tuple[date, int] | None:
+    """(day, pence) of the statement's closing balance, when it gives one."""
+    bal = st.closing_balance or st.ledger_balance
+    if bal is not None:
+        on = bal.as_of or summary.date_to
+        return (on, bal.amount_pence) if on is not None else None
+    check = summary.balance_check
+    if check is None or check.order is None or summary.date_to is None:
+        return None
+    # running balances all through: the closing one is on the newest line
+    newest = tracker._prev if check.order == "oldest-first" else tracker._first  # noqa: SLF001
+    if newest is None or newest.balance_pence is None:
+        return None
+    return summary.date_to, newest.balance_pence
 
 
 def import_statement(session: Session, account: Account, data: bytes, filename: str, *,
@@ -220,6 +243,9 @@ def import_statement(session: Session, account: Account, data: bytes, filename: 
         raise ImportRefused(summary.other_account, field="different_account",
                             next_step="Nothing has been imported.")
     _remember_account(account, st)
+    closing = _closing(st, summary, tracker)
+    if closing is not None:
+        record.closing_date, record.closing_balance_pence = closing
     # What really went in: another import of the same lines at the same moment may have
     # won the race for some of them (they are then "already here").
     added = session.scalar(select(func.count()).where(Transaction.import_id == record.id)) or 0

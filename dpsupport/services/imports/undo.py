@@ -12,6 +12,7 @@ from ...models.base import utcnow
 from ...text import format_pence, plural
 from .. import audit
 from ..sorting import exact_sum, joined
+from .balance import compare_balance
 from .errors import ImportRefused
 
 # --- undo -------------------------------------------------------------------------------------
@@ -71,6 +72,15 @@ class ImportLines:
     first: list[Transaction]  # the first ``limit`` by date, with their receipts loaded
     still_here: int  # lines of the import still in the account
     unsorted: int  # ... of which not sorted yet
+
+
+def balance_note(session: Session, record: StatementImport) -> str:
+    """How the statement's closing balance compares with the balance here now ("" when
+    the statement gave none)."""
+    if record.closing_date is None or record.closing_balance_pence is None:
+        return ""
+    return compare_balance(session, record.account, record.closing_date,
+                           record.closing_balance_pence, statement_from=record.statement_start)
 
 
 def import_lines(session: Session, record: StatementImport, limit: int) -> ImportLines:
