@@ -142,11 +142,16 @@ def _existing(p: _Pass, lo: date, hi: date, keys: list[str], fps: list[str], mks
         Transaction.account_id == account_id, _one_of(p, Transaction.dedupe_key, wanted))))
     found_fps = set(p.session.scalars(select(Transaction.fingerprint).where(
         Transaction.account_id == account_id, _one_of(p, Transaction.fingerprint, fps))))
-    match = select(Transaction.match_key).where(
-        Transaction.account_id == account_id, _one_of(p, Transaction.match_key, mks))
-    if p.use_ids:
-        match = match.where(Transaction.fingerprint.is_(None))  # keyed by a fingerprint
-    found_mks = set(p.session.scalars(match))
+    # only for lines not recognised already (none, when a statement is imported again)
+    unknown = [mk for key, fp, mk in zip(keys, fps, mks, strict=True)
+               if key not in found_keys and fp not in found_keys and fp not in found_fps]
+    found_mks: set[str] = set()
+    if unknown:
+        match = select(Transaction.match_key).where(
+            Transaction.account_id == account_id, _one_of(p, Transaction.match_key, unknown))
+        if p.use_ids:
+            match = match.where(Transaction.fingerprint.is_(None))  # keyed by a fingerprint
+        found_mks = set(p.session.scalars(match))
     return found_keys, found_fps, found_mks  # type: ignore[return-value]
 
 
