@@ -109,7 +109,7 @@ def child_import(path: str, url: str) -> dict[str, float]:
     if url.startswith("sqlite:///"):
         with unit_of_work(factory) as session:
             rows = session.connection().exec_driver_sql(
-                f"SELECT {', '.join(imports._COLUMNS)} FROM money_transaction "
+                f"SELECT {', '.join(imports.COLUMNS)} FROM money_transaction "
                 "WHERE import_id = ? ORDER BY id", (summary.import_id,)).all()
         result["store_only_seconds"] = _store_only(url + "-store-only", rows)
         result["bare_store_seconds"] = _bare_store(url + "-bare-store", rows)
@@ -134,11 +134,11 @@ def _store_only(url: str, rows: list) -> float:  # type: ignore[type-arg]
         session.add(record)
         session.flush()
         ours = {"holder_id": acct.holder_id, "account_id": account_id, "import_id": record.id}
-    again = [tuple(ours.get(name, value) for name, value in zip(imports._COLUMNS, row,
+    again = [tuple(ours.get(name, value) for name, value in zip(imports.COLUMNS, row,
                                                                  strict=True)) for row in rows]
     start = time.perf_counter()
     with unit_of_work(factory) as session:
-        writer = imports._Writer(session)
+        writer = imports.Writer(session)
         for at in range(0, len(again), imports.CHUNK):
             writer.write(again[at:at + imports.CHUNK])
     seconds = time.perf_counter() - start
@@ -156,8 +156,8 @@ def _bare_store(url: str, rows: list) -> float:  # type: ignore[type-arg]
 
     engine, _factory, _account_id = _fresh(url)
     engine.dispose()
-    keep = [i for i, name in enumerate(imports._COLUMNS) if name != "raw"]
-    names = ", ".join(imports._COLUMNS[i] for i in keep)
+    keep = [i for i, name in enumerate(imports.COLUMNS) if name != "raw"]
+    names = ", ".join(imports.COLUMNS[i] for i in keep)
     sql = (f"INSERT INTO money_transaction ({names}) VALUES ({', '.join('?' * len(keep))}) "
            "ON CONFLICT (account_id, dedupe_key) DO NOTHING")
     slim = [tuple(row[i] for i in keep) for row in rows]

@@ -10,8 +10,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -84,20 +83,25 @@ class _JsonLines:
                     "an account.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--account", "account_id", type=int, required=True,
-              help="The account's id (shown on the holder's Bank statements page).")
+              help="The account's id (on the holder's Bank statements page, under 'Importing from the command line', for people who may import).")
 @click.option("--profile", default=None,
               help="A bank layout for CSV/Excel files, e.g. nationwide (see --list-profiles).")
 @click.option("--dry-run", is_flag=True, help="Read and check only: write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--accept-problems", is_flag=True,
               help="Import the readable lines even if some lines cannot be read.")
+@click.option("--different-account", is_flag=True,
+              help="Import even if the file names another bank account than this account's "
+                   "earlier statements did.")
 @click.option("--as-user", "as_user", default=None,
               help="Record the import under this user's email (default: the command line).")
 @with_appcontext
 def import_statement_command(file: Path, account_id: int, profile: str | None, dry_run: bool,
-                             as_json: bool, accept_problems: bool, as_user: str | None) -> None:
-    from .db import unit_of_work
-    from .models import Account, User
+                             as_json: bool, accept_problems: bool, different_account: bool,
+                             as_user: str | None) -> None:
+    from .db import writing
+    from .errors import UserError
+    from .models import User
     from .services import audit, imports
 
     if profile and f"csv:{profile.split(':', 1)[-1]}" not in profile_names():
@@ -112,8 +116,9 @@ def import_statement_command(file: Path, account_id: int, profile: str | None, d
     limits = imports.Limits(max_bytes=max(settings.max_upload_bytes, imports.MAX_BYTES))
     stream = _JsonLines(sys.stdout) if (as_json and dry_run) else None
     try:
-        with (_read_only(factory) if dry_run else unit_of_work(factory)) as session:
-            account = session.get(Account, account_id)
+        with nullcontext() if dry_run else writing(), factory() as session:
+            # a dry run's session is closed without committing: nothing it did is kept
+            account = imports.flows.account_by_id(session, account_id)
             if account is None:
                 _fail(f"there is no account {account_id}.")
             actor = audit.Actor(None, f"Command line ({getpass.getuser()})")
@@ -126,24 +131,19 @@ def import_statement_command(file: Path, account_id: int, profile: str | None, d
                 sys.stdout.write('{"transactions": [')
             with audit.acting_as(actor):
                 if dry_run:
-                    summary = imports.preview(session, account, data, file.name,
+                    checked = imports.preview(session, account, data, file.name,
                                               profile=profile, limits=limits, on_line=stream)
+                    if isinstance(checked, imports.NeedsMapping):
+                        raise imports.ImportRefused(checked.reason, needs_mapping=True)
+                    summary = checked
                 else:
-                    summary = imports.import_statement(
+                    summary = imports.flows.import_file(
                         session, account, data, file.name, profile=profile, limits=limits,
-                        accept_problems=accept_problems)
-    except imports.ImportRefused as exc:
+                        accept_problems=accept_problems, different_account=different_account)
+    except UserError as exc:
         if stream is not None:
             sys.stdout.write("]}\n")
-        advice = " Use --accept-problems to import the other lines." if exc.can_accept else ""
-        _fail(f"{file.name}: {exc.message}{advice}")
-    except imports.NeedsMapping as exc:
-        if stream is not None:
-            sys.stdout.write("]}\n")
-        reason = exc.preview.reason if exc.preview and exc.preview.reason else \
-            "We could not tell which column is which."
-        _fail(f"{file.name}: {reason} Give --profile, or import it once in the web page "
-              "to choose the columns (they are then remembered for this account).")
+        _fail(f"{file.name}: {_advice(exc)}")
     if as_json:
         payload = summary.to_json()
         if stream is not None:
@@ -156,12 +156,14 @@ def import_statement_command(file: Path, account_id: int, profile: str | None, d
         click.echo("\n".join(_human(summary, dry_run)))
 
 
-@contextmanager
-def _read_only(factory: Any) -> Iterator[Any]:
-    """A session for a dry run: whatever happens, nothing is kept."""
-    session = factory()
-    try:
-        yield session
-    finally:
-        session.rollback()
-        session.close()
+def _advice(exc: Any) -> str:
+    """The refusal, with what to do about it on the command line."""
+    message = exc.message
+    if getattr(exc, "needs_mapping", False):
+        return (f"{message} Give --profile, or import it once in the web page to choose "
+                "the columns (they are then remembered for this account).")
+    if getattr(exc, "field", None) == "different_account":
+        return f"{message} Use --different-account to import it anyway."
+    if getattr(exc, "can_accept", False):
+        return f"{message} Use --accept-problems to import the other lines."
+    return str(exc)

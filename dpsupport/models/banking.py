@@ -44,6 +44,11 @@ class Account(Audited, Base):
     # A column mapping the holder confirmed for this account's CSV statements (JSON).
     # Not secret, but it can hold column names from a bank file: only its change is audited.
     csv_mapping: Mapped[str | None] = mapped_column(Text, info=sensitive())
+    # The bank account its first imported statement named: a SHA-256 of the sort code and
+    # number (never the number itself) and the number's last four digits. A statement
+    # naming another account is questioned before it is imported.
+    statement_ref: Mapped[str | None] = mapped_column(String(64), info=sensitive())
+    statement_last4: Mapped[str | None] = mapped_column(String(4))
     created_at: Mapped[Timestamp]
 
     holder: Mapped[Holder] = relationship()
@@ -79,6 +84,10 @@ class StatementImport(_StatementFile, Audited, Base):
     # Plain-English notes: rejected lines with reasons, the balance check.
     problems: Mapped[str | None] = mapped_column(Text)
     balance_check: Mapped[str | None] = mapped_column(Text)
+    # The statement's closing balance and its date, when it gives one: compared with the
+    # balance here on that date on the import's page.
+    closing_date: Mapped[date | None] = mapped_column(Date)
+    closing_balance_pence: Mapped[int | None] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20), default="imported")
     undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
@@ -98,6 +107,9 @@ class Transaction(Audited, Base):
         Index("ix_money_transaction_account_fingerprint", "account_id", "fingerprint",
               sqlite_where=text("fingerprint IS NOT NULL"),
               postgresql_where=text("fingerprint IS NOT NULL")),
+        Index("ix_money_transaction_account_match", "account_id", "match_key",
+              sqlite_where=text("match_key IS NOT NULL"),
+              postgresql_where=text("match_key IS NOT NULL")),
     )
 
     id: Mapped[IntPk]
@@ -119,6 +131,10 @@ class Transaction(Audited, Base):
     # the bank's own id: a second way to recognise it. (When the key is the fingerprint it
     # is not stored twice.) See dpsupport.statements.dedupe.
     fingerprint: Mapped[str | None] = mapped_column(String(80))
+    # For imported lines: date, amount, normalised payee and occurrence, whatever the file's
+    # format, so the same payment from an OFX and a QIF is recognised when one of them has
+    # no bank id (see services/imports/scan.py).
+    match_key: Mapped[str | None] = mapped_column(String(80))
     bank_transaction_id: Mapped[str | None] = mapped_column(String(255))
     running_balance_pence: Mapped[int | None] = mapped_column(BigInteger)
     # The bank's own line, as read: personal data never copied into the audit trail.
@@ -175,4 +191,9 @@ class PendingUpload(_StatementFile, Base):
     token: Mapped[str] = mapped_column(String(64), unique=True, info=sensitive())
     # The column choices made on the mapping page, if any (JSON).
     mapping: Mapped[str | None] = mapped_column(Text)
+    # What the check found (JSON, with lines from the bank's file) and the account's state it
+    # was found against: shown again while that state holds, instead of reading the whole
+    # file once more.
+    checked: Mapped[str | None] = mapped_column(Text, info=sensitive())
+    checked_state: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary, info=sensitive())

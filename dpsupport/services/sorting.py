@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Integer, func, literal, select
 from sqlalchemy.orm import Session
 
 from ..models import Holder, Transaction
@@ -85,7 +86,27 @@ def parse_key(key: str) -> tuple[str, bool] | None:
     return name, direction == "in"
 
 
-def _unsorted(holder: Holder):  # type: ignore[no-untyped-def]
+_SPLIT = 1_000_000_000
+
+
+def exact_sum(column: Any) -> tuple[Any, Any]:
+    """Two SQL sums that add up to SUM(column) of integer pence and cannot overflow.
+
+    SQLite's SUM of integers stops with "integer overflow" past 2^63 (93,000 payments of a
+    huge amount were enough); PostgreSQL's would not, but one rule for both is simpler.
+    Each amount is split into whole thousand millions and the rest, which are summed apart;
+    `joined` puts them back together in Python, whose integers do not overflow. (REAL or
+    floats are never used for money.)"""
+    high = column // literal(_SPLIT, Integer)  # integer division; the rest is exact anyway
+    return func.sum(high), func.sum(column - high * literal(_SPLIT, Integer))
+
+
+def joined(high: Any, low: Any) -> int:
+    """The total of the two sums of `exact_sum` (either may be None: no rows)."""
+    return int(high or 0) * _SPLIT + int(low or 0)
+
+
+def _unsorted(holder: Holder) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     return (Transaction.holder_id == holder.id, Transaction.category.is_(None))
 
 
@@ -102,12 +123,13 @@ def unsorted_groups(session: Session, holder: Holder) -> list[Group]:
     who = func.coalesce(Transaction.payee, Transaction.description, "")
     money_in = Transaction.amount_pence > 0
     rows = session.execute(
-        select(who, money_in, func.count(), func.sum(Transaction.amount_pence),
+        select(who, money_in, func.count(), *exact_sum(Transaction.amount_pence),
                func.min(Transaction.date), func.max(Transaction.date))
         .where(*_unsorted(holder)).group_by(who, money_in))
     groups: dict[tuple[str, bool], Group] = {}
     spellings: dict[tuple[str, bool], int] = {}
-    for written, is_in, count, total, first, last in rows:
+    for written, is_in, count, high, low, first, last in rows:
+        total = joined(high, low)
         key = payee_key(written, None, 1 if is_in else -1)
         group = groups.get(key)
         if group is None:
@@ -158,9 +180,9 @@ def sort_payments(session: Session, holder: Holder, choices: list[Choice]) -> in
                                   Transaction.amount_pence).where(*_unsorted(holder)))
     ids: dict[int, Choice] = {}
     for tx_id, payee, description, amount in rows:
-        choice = chosen.get(payee_key(payee, description, amount))
-        if choice is not None:
-            ids[tx_id] = choice
+        picked = chosen.get(payee_key(payee, description, amount))
+        if picked is not None:
+            ids[tx_id] = picked
     todo = list(ids)
     for at in range(0, len(todo), _UPDATE_CHUNK):
         # through the ORM, so that each change is in the audit trail ("who changed what")

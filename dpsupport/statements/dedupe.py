@@ -31,8 +31,10 @@ Normalised description: upper case, every run of non-letters/digits becomes one 
 Known limits
 ------------
 * The same account downloaded as OFX and as CSV gives different ``key`` values (FITID vs
-  fingerprint) and often different descriptions: match on fingerprint only when the
-  descriptions agree, and expect to review such imports.
+  fingerprint) and often different descriptions, so different fingerprints too. The importer
+  therefore also gives each line a match key of date, amount, normalised payee and
+  occurrence (``dpsupport.services.imports.scan.MatchKeys``), used where one side has no
+  bank id.
 * If a bank changes a line's description or date between downloads (pending -> posted),
   the fingerprint changes and the line looks new.
 * A statement cut part-way through a day that holds identical payments may hold #1 of them

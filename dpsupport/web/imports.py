@@ -20,15 +20,14 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, FileField, RadioField, SelectField
 from wtforms.validators import Optional
 
-from ..models import Account, Holder, PendingUpload, StatementImport, Transaction
-from ..models.funding import ALL_CATEGORIES
-from ..services import audit, imports, records
+from ..errors import UserError
+from ..services import imports, records
+from ..services.imports import ALL_CATEGORIES, Account, Holder, PendingUpload, StatementImport
 from ..statements import ColumnMapping, MappingPreview, StatementError, iter_statement
 from ..text import long_date, plural
 from .access import holder_page
@@ -51,6 +50,7 @@ class UploadForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     accept_problems = BooleanField("Import the other lines without these")
+    different_account = BooleanField("Yes, import it into this account")
 
 
 NO_COLUMN = ("", "None")
@@ -88,12 +88,23 @@ def _account_label(account: Account) -> str:
     return label
 
 
+def _show_error(form: FlaskForm, error: UserError) -> None:
+    """The one way a page shows what cannot be done: in the form's error summary, by the
+    field it belongs to when there is one."""
+    message = str(error)
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = [*target.errors, message] if target.errors else [message]
+    elif message not in form.form_errors:
+        form.form_errors.append(message)
+
+
 def _pending(holder: Holder, token: str) -> tuple[PendingUpload, Account]:
     session = db()
     row = imports.pending_for(session, holder.id, token)
     if row is None:
         abort(404)
-    account = session.get(Account, row.account_id)
+    account = imports.flows.account_by_id(session, row.account_id)
     if account is None or account.holder_id != holder.id:
         abort(404)
     return row, account
@@ -143,11 +154,29 @@ def _index_of(preview: MappingPreview, ref: Any) -> str:
     return ""
 
 
+def _description_guess(preview: MappingPreview, taken: set[str]) -> str:
+    """The column most likely to say who was paid: the one, not already chosen, whose
+    cells hold the most letters (dates, amounts and codes hold few). Without a guess,
+    clicking straight through gave every payment "No description"."""
+    best, most = "", 0
+    for i in range(len(preview.columns)):
+        if str(i) in taken:
+            continue
+        letters = sum(ch.isalpha() for row in preview.rows if i < len(row) for ch in row[i])
+        if letters > most:
+            best, most = str(i), letters
+    return best
+
+
 def _preselect(form: MappingForm, preview: MappingPreview, mapping: ColumnMapping | None) -> None:
     if mapping is None:
         for name, ref in preview.guesses.items():
             if name in ("date", "amount", "debit", "credit", "description", "balance"):
                 getattr(form, name).data = _index_of(preview, ref)
+        if not form.description.data:
+            taken = {getattr(form, n).data for n in ("date", "amount", "debit", "credit",
+                                                     "balance") if getattr(form, n).data}
+            form.description.data = _description_guess(preview, taken)
         return
     form.date.data = _index_of(preview, mapping.date)
     form.amount.data = _index_of(preview, mapping.amount)
@@ -214,21 +243,21 @@ def _mapping_form(preview: MappingPreview) -> MappingForm:
 
 
 def _review(holder: Holder, row: PendingUpload, account: Account,
-            form: ConfirmImportForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+            form: ConfirmImportForm | None = None, status: int = 200) -> ResponseReturnValue:
     """The check-before-importing page (also shown again when an import is refused)."""
     session = db()
     form = form or ConfirmImportForm()
     summary: imports.ImportSummary | None = None
     try:
-        summary = imports.preview(session, account, row.data, row.filename,
-                                  mapping=imports.pending_mapping(row))
-    except imports.NeedsMapping:
-        return redirect(url_for("imports.mapping", holder_id=holder.id, token=row.token))
+        checked = imports.flows.check(session, row, account)
     except imports.ImportRefused as refused:
-        if refused.message not in form.form_errors:
-            form.form_errors.append(refused.message)
+        _show_error(form, refused)
         can_choose_columns = bool(row.mapping)
-    else:  # columns chosen on the mapping page, or remembered from last time
+    else:
+        if isinstance(checked, imports.NeedsMapping):
+            return redirect(url_for("imports.mapping", holder_id=holder.id, token=row.token))
+        summary = checked
+        # columns chosen on the mapping page, or remembered from last time
         can_choose_columns = bool(row.mapping) or summary.remembered_mapping
     form.accept_problems.label.text = (
         f"Import the other {plural(summary.read_count, 'line')} without these"
@@ -245,19 +274,20 @@ def _review(holder: Holder, row: PendingUpload, account: Account,
 
 @bp.route("")
 @holder_page
-def index(holder: Holder):  # type: ignore[no-untyped-def]
+def index(holder: Holder) -> ResponseReturnValue:
     session = db()
     found = imports.imports_for(session, holder.id)
+    accounts = _accounts(holder)
     return render_template(
         "imports/index.html", holder=holder, imports_list=found, formats=FORMATS,
-        several_accounts=len(_accounts(holder)) > 1, label=imports.format_label,
+        several_accounts=len(accounts) > 1, accounts=accounts, label=imports.format_label,
         account_label=_account_label, statement_title=_statement_title,
         title="Bank statements")
 
 
 @bp.route("/upload", methods=["GET", "POST"])
 @holder_page
-def upload(holder: Holder):  # type: ignore[no-untyped-def]
+def upload(holder: Holder) -> ResponseReturnValue:
     session = db()
     accounts = _accounts(holder)
     form = UploadForm()
@@ -275,21 +305,13 @@ def upload(holder: Holder):  # type: ignore[no-untyped-def]
             form.statement.errors = ["Choose a statement file"]
         else:
             data = file.read(imports.MAX_BYTES + 1)
-            name = _filename(file.filename)
-            target = "imports.review"
             try:
-                imports.preview(session, account, data, name)
-            except imports.ImportRefused as refused:
-                form.statement.errors = [refused.message]
-            except imports.NeedsMapping:
-                target = "imports.mapping"
-            if not form.errors:
-                row = imports.save_pending(session, account, data, name)
-                audit.record(session, "uploaded", "pending_upload", holder_id=holder.id,
-                             summary=f"Uploaded statement {name[:80]} for checking")
-                session.commit()
-                return redirect(url_for(target, holder_id=holder.id, token=row.token))
-        session.rollback()
+                done = imports.flows.upload(session, account, data, _filename(file.filename))
+            except UserError as refused:
+                form.statement.errors = [str(refused)]
+            else:
+                target = "imports.mapping" if done.needs_mapping else "imports.review"
+                return redirect(url_for(target, holder_id=holder.id, token=done.token))
     status = 400 if form.errors else 200
     return render_template("imports/upload.html", holder=holder, form=form, formats=FORMATS,
                            several_accounts=len(accounts) > 1, max_mb=_max_mb(),
@@ -298,7 +320,7 @@ def upload(holder: Holder):  # type: ignore[no-untyped-def]
 
 @bp.route("/upload/<token>/columns", methods=["GET", "POST"])
 @holder_page
-def mapping(holder: Holder, token: str):  # type: ignore[no-untyped-def]
+def mapping(holder: Holder, token: str) -> ResponseReturnValue:
     session = db()
     row, account = _pending(holder, token)
     preview = _mapping_preview(row)
@@ -317,28 +339,12 @@ def mapping(holder: Holder, token: str):  # type: ignore[no-untyped-def]
         chosen = _mapping_from(form, preview)
         if chosen is not None:
             try:
-                summary = imports.preview(session, account, row.data, row.filename,
-                                          mapping=chosen)
-            except imports.NeedsMapping:
-                form.form_errors.append("We still could not read the file with these "
-                                        "choices. Please check the columns.")
-            except imports.ImportRefused as refused:
-                form.form_errors.append(refused.message)
+                imports.flows.choose_columns(session, row, account, chosen)
+            except UserError as refused:
+                _show_error(form, refused)
             else:
-                if summary.read_count == 0:
-                    first = summary.problems[0].reason if summary.problems else ""
-                    form.form_errors.append(
-                        "We could not read any payments with these choices. "
-                        + (f"{first} " if first else "")
-                        + "Please check the columns and how the dates are written.")
-                else:
-                    imports.set_pending_mapping(row, chosen)
-                    audit.record(session, "updated", "pending_upload", holder_id=holder.id,
-                                 summary=f"Chose the columns for statement {row.filename[:80]}")
-                    session.commit()
-                    return redirect(url_for("imports.review", holder_id=holder.id,
-                                            token=row.token))
-        session.rollback()
+                return redirect(url_for("imports.review", holder_id=holder.id,
+                                        token=row.token))
     status = 400 if form.errors else 200
     width = max([len(preview.columns)] + [len(r) for r in preview.rows])
     rows = [r + [""] * (width - len(r)) for r in preview.rows]
@@ -351,78 +357,72 @@ def mapping(holder: Holder, token: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/upload/<token>")
 @holder_page
-def review(holder: Holder, token: str):  # type: ignore[no-untyped-def]
+def review(holder: Holder, token: str) -> ResponseReturnValue:
     row, account = _pending(holder, token)
     return _review(holder, row, account)
 
 
-@bp.route("/upload/<token>/confirm", methods=["POST"])
+@bp.route("/upload/<token>", methods=["POST"])
 @holder_page
-def confirm(holder: Holder, token: str):  # type: ignore[no-untyped-def]
+def confirm(holder: Holder, token: str) -> ResponseReturnValue:
+    """The check page's form (Import) posts back to the page's own address."""
     session = db()
-    row, account = _pending(holder, token)
+    _pending(holder, token)
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
-    mapping = imports.pending_mapping(row)
     try:
-        summary = imports.import_statement(
-            session, account, row.data, row.filename, mapping=mapping,
-            accept_problems=bool(form.accept_problems.data),
-            remember_mapping=mapping is not None)
-    except imports.NeedsMapping:
-        session.rollback()
-        return redirect(url_for("imports.mapping", holder_id=holder.id, token=token))
+        summary = imports.flows.confirm(session, holder.id, token,
+                                        accept_problems=bool(form.accept_problems.data),
+                                        different_account=bool(form.different_account.data))
     except imports.ImportRefused as refused:
-        session.rollback()
+        if refused.needs_mapping:
+            return redirect(url_for("imports.mapping", holder_id=holder.id, token=token))
+        if imports.pending_for(session, holder.id, token) is None:
+            # another press of Import (or a cancel) got there first
+            flash(refused.message)
+            return redirect(url_for("imports.index", holder_id=holder.id))
         row, account = _pending(holder, token)
-        if refused.can_accept and not form.accept_problems.data:
-            form.accept_problems.errors = [
+        if refused.field == "different_account":
+            refused = imports.ImportRefused(
+                "Tick the box if this statement is for this account, or cancel and choose "
+                "the right statement", field="different_account")
+        elif refused.can_accept and not form.accept_problems.data:
+            refused = imports.ImportRefused(
                 "Tick the box to import the other lines without the ones we could not read, "
-                "or cancel and download the statement again"]
-        else:
-            form.form_errors.append(refused.message)
+                "or cancel and download the statement again", field="accept_problems")
+        _show_error(form, refused)
         return _review(holder, row, account, form, status=400)
-    imports.drop_pending(session, row)
-    session.commit()
     flash(f"{summary.sentence()} {summary.sorting_sentence()}".strip())
     return redirect(url_for("imports.show", holder_id=holder.id, import_id=summary.import_id))
 
 
 @bp.route("/upload/<token>/cancel", methods=["POST"])
 @holder_page
-def cancel(holder: Holder, token: str):  # type: ignore[no-untyped-def]
-    session = db()
+def cancel(holder: Holder, token: str) -> ResponseReturnValue:
     row, _account = _pending(holder, token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    name = row.filename
-    imports.drop_pending(session, row)
-    audit.record(session, "cancelled", "pending_upload", holder_id=holder.id,
-                 summary=f"Cancelled the upload of {name[:80]}: nothing was imported")
-    session.commit()
+    imports.flows.cancel(db(), row)
     flash("Nothing was imported.")
     return redirect(url_for("imports.index", holder_id=holder.id))
 
 
 @bp.route("/<int:import_id>")
 @holder_page
-def show(holder: Holder, import_id: int):  # type: ignore[no-untyped-def]
+def show(holder: Holder, import_id: int) -> ResponseReturnValue:
     session = db()
-    record = imports.import_for(session, holder.id, import_id) or abort(404)
-    lines = list(session.scalars(
-        select(Transaction).where(Transaction.import_id == record.id)
-        .options(selectinload(Transaction.attachments))
-        .order_by(Transaction.date, Transaction.id).limit(SHOWN_LINES)))
-    still_here = session.scalar(select(func.count()).where(
-        Transaction.import_id == record.id)) or 0
+    record = imports.import_for(session, holder.id, import_id)
+    if record is None:
+        abort(404)
+    found = imports.import_lines(session, record, SHOWN_LINES)
     problems = json.loads(record.problems) if record.problems else []
-    unsorted = session.scalar(select(func.count()).where(
-        Transaction.import_id == record.id, Transaction.category.is_(None))) or 0
     return render_template(
-        "imports/show.html", holder=holder, record=record, lines=lines, still_here=still_here,
-        unsorted=unsorted, categories=ALL_CATEGORIES,
+        "imports/show.html", holder=holder, record=record, lines=found.first,
+        still_here=found.still_here, unsorted=found.unsorted, categories=ALL_CATEGORIES,
         problems=problems, blocker=imports.undo_blockers(session, record),
+        balance_note=imports.balance_note(session, record) if record.status == "imported"
+        else "",
         undo_form=ConfirmForm(), format_label=imports.format_label(record.file_format),
         several_accounts=len(_accounts(holder)) > 1, account_label=_account_label,
         title=_statement_title(record))
@@ -441,16 +441,14 @@ def _statement_title(record: StatementImport) -> str:
 
 @bp.route("/<int:import_id>/undo", methods=["POST"])
 @holder_page
-def undo(holder: Holder, import_id: int):  # type: ignore[no-untyped-def]
-    session = db()
-    record: StatementImport = imports.import_for(session, holder.id, import_id) or abort(404)
+def undo(holder: Holder, import_id: int) -> ResponseReturnValue:
+    if imports.import_for(db(), holder.id, import_id) is None:
+        abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        removed = imports.undo_import(session, record)
-    except imports.ImportRefused:
-        session.rollback()  # already undone, or receipts attached: the page says why
+        removed = imports.flows.undo(db(), holder.id, import_id)
+    except imports.ImportRefused:  # already undone, or receipts attached: the page says why
         return redirect(url_for("imports.show", holder_id=holder.id, import_id=import_id))
-    session.commit()
     flash(f"The import has been undone: {plural(removed, 'payment')} removed.")
     return redirect(url_for("imports.show", holder_id=holder.id, import_id=import_id))

@@ -147,3 +147,28 @@ def test_profile_option_reads_a_headerless_layout(app, session, setup, tmp_path:
     result = _run(app, str(path), "--account", str(account_id))
     assert result.exit_code == 2 and "--profile" in result.stderr
     assert _count(session) == 0
+
+
+def test_a_file_for_another_bank_account_needs_the_flag(app, session, setup,  # type: ignore[no-untyped-def]
+                                                        tmp_path: Path) -> None:
+    """Issue 11.5: refused unless --different-account is given."""
+    def ofx(acctid: str, fitid: str) -> Path:
+        path = tmp_path / f"statement-{fitid}.ofx"
+        path.write_bytes((
+            "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nENCODING:USASCII\nCHARSET:1252\n\n"
+            "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>GBP\n"
+            f"<BANKACCTFROM><BANKID>401234<ACCTID>{acctid}<ACCTTYPE>CHECKING</BANKACCTFROM>\n"
+            "<BANKTRANLIST>\n<STMTTRN>\n<TRNTYPE>DEBIT\n<DTPOSTED>20260901\n<TRNAMT>-12.34\n"
+            f"<FITID>{fitid}\n<NAME>TESCO\n</STMTTRN>\n</BANKTRANLIST>\n"
+            "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n").encode())
+        return path
+
+    account_id = setup[0]
+    assert _run(app, str(ofx("12345678", "A")), "--account", str(account_id)).exit_code == 0
+    refused = _run(app, str(ofx("87654321", "B")), "--account", str(account_id))
+    assert refused.exit_code == 2
+    assert "ending 4321" in refused.output and "--different-account" in refused.output
+    assert "87654321" not in refused.output
+    done = _run(app, str(ofx("87654321", "B")), "--account", str(account_id),
+                "--different-account")
+    assert done.exit_code == 0, done.output

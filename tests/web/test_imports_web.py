@@ -108,7 +108,7 @@ def test_upload_check_and_import_adds_the_rows(app, session) -> None:  # type: i
     assert "This statement adds up" in html
     assert html.count("New") >= 3
 
-    done = post(client, f"{base}/upload/{token}/confirm")
+    done = post(client, f"{base}/upload/{token}")
     assert done.status_code == 302
     assert re.search(r"/statements/\d+$", done.headers["Location"])
     page = client.get(done.headers["Location"])
@@ -138,7 +138,7 @@ def test_upload_check_and_import_adds_the_rows(app, session) -> None:  # type: i
 def test_the_same_file_again_is_already_here(app, session) -> None:  # type: ignore[no-untyped-def]
     holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
-    post(client, f"{base}/upload/{token}/confirm")
+    post(client, f"{base}/upload/{token}")
     again = _token(_upload(client, holder, MAY, "may (1).csv"))
     text = _text(client.get(f"{base}/upload/{again}").get_data(as_text=True))
     assert text.count("Already here") == 3
@@ -185,7 +185,9 @@ def test_columns_are_chosen_then_remembered(app, session) -> None:  # type: igno
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "2026-05-02" in html and "howmuch" in html
-    assert re.search(r'<option value="0" selected>when</option>', html)  # the guess
+    assert re.search(r'<option value="0" selected>when</option>', html)  # the guesses
+    assert re.search(r'<option value="2" selected>howmuch</option>', html)
+    assert re.search(r'<option value="1" selected>what</option>', html)  # issue 11.10
     assert 'value="dmy" checked' in html  # day first, the UK way
 
     # nothing chosen for the amount: asked again, with a summary
@@ -208,7 +210,7 @@ def test_columns_are_chosen_then_remembered(app, session) -> None:  # type: igno
     text = _text(client.get(f"{base}/upload/{token}").get_data(as_text=True))
     assert "This would add 2 new payments." in text
     assert "Choose the columns again" in text
-    assert post(client, f"{base}/upload/{token}/confirm").status_code == 302
+    assert post(client, f"{base}/upload/{token}").status_code == 302
     assert _imported(session, holder) == 2
     account = session.scalar(select(Account).where(Account.holder_id == holder.id))
     assert account is not None and account.csv_mapping and "howmuch" in account.csv_mapping
@@ -240,7 +242,7 @@ def test_lines_we_could_not_read_need_the_box_ticked(app, session) -> None:  # t
     assert "Lines we could not read" in text and "31/02/2026" in text
     assert "Import the other 2 lines without these" in text
 
-    refused = post(client, f"{base}/upload/{token}/confirm")
+    refused = post(client, f"{base}/upload/{token}")
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400
     summary = _error_summary(html)
@@ -248,7 +250,7 @@ def test_lines_we_could_not_read_need_the_box_ticked(app, session) -> None:  # t
     assert _imported(session, holder) == 0
     assert _count(session, StatementImport) == 0
 
-    done = post(client, f"{base}/upload/{token}/confirm", {"accept_problems": "y"})
+    done = post(client, f"{base}/upload/{token}", {"accept_problems": "y"})
     assert done.status_code == 302
     assert _imported(session, holder) == 2
     text = _text(client.get(done.headers["Location"]).get_data(as_text=True))
@@ -264,14 +266,14 @@ def test_cancel_imports_nothing(app, session) -> None:  # type: ignore[no-untype
     assert _count(session, PendingUpload) == 0 and _imported(session, holder) == 0
     # the upload has gone: its pages are not found, and it cannot be imported after all
     assert client.get(f"{base}/upload/{token}").status_code == 404
-    assert post(client, f"{base}/upload/{token}/confirm").status_code == 404
+    assert post(client, f"{base}/upload/{token}").status_code == 404
     assert _imported(session, holder) == 0
 
 
 def test_undo_removes_the_payments(app, session) -> None:  # type: ignore[no-untyped-def]
     holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
-    show = post(client, f"{base}/upload/{token}/confirm").headers["Location"]
+    show = post(client, f"{base}/upload/{token}").headers["Location"]
     assert _imported(session, holder) == 3
     undone = post(client, f"{show}/undo")
     assert undone.status_code == 302 and undone.headers["Location"].endswith(show)
@@ -300,14 +302,14 @@ def test_several_accounts_ask_which_one(app, session) -> None:  # type: ignore[n
     token = _token(_upload(client, holder, MAY, "may.csv", account=str(second.id)))
     assert "Savings, Nationwide (ending 1234)" in client.get(
         f"{base}/upload/{token}").get_data(as_text=True)
-    post(client, f"{base}/upload/{token}/confirm")
+    post(client, f"{base}/upload/{token}")
     assert _count(session, Transaction, Transaction.account_id == second.id) == 3
 
 
 def test_another_organisation_gets_404_on_every_statement_page(app, session) -> None:  # type: ignore[no-untyped-def]
     holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
-    show = post(client, f"{base}/upload/{token}/confirm").headers["Location"]
+    show = post(client, f"{base}/upload/{token}").headers["Location"]
     import_id = show.rsplit("/", 1)[1]
     token = _token(_upload(client, holder, ODD, "odd.csv"))
 
@@ -325,7 +327,7 @@ def test_another_organisation_gets_404_on_every_statement_page(app, session) -> 
                     f"{base}/upload/{token}/columns", f"{base}/{import_id}"):
             assert other.get(url).status_code == 404, url
         for url in (f"{base}/upload", f"{base}/upload/{token}/columns",
-                    f"{base}/upload/{token}/confirm", f"{base}/upload/{token}/cancel",
+                    f"{base}/upload/{token}", f"{base}/upload/{token}/cancel",
                     f"{base}/{import_id}/undo"):
             response = other.post(url, data={"csrf_token": token_value},
                                   content_type="multipart/form-data")
@@ -337,14 +339,14 @@ def test_another_organisation_gets_404_on_every_statement_page(app, session) -> 
     assert own.get(f"{there}/upload/{token}").status_code == 404
     assert own.get(f"{there}/{import_id}").status_code == 404
     assert post(own, f"{there}/{import_id}/undo").status_code == 404
-    assert post(own, f"{there}/upload/{token}/confirm").status_code == 404
+    assert post(own, f"{there}/upload/{token}").status_code == 404
     assert _imported(session, holder) == 3 and _count(session, PendingUpload) == 1
 
 
 def test_a_finance_officer_sees_imports_but_cannot_upload(app, session) -> None:  # type: ignore[no-untyped-def]
     holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
-    show = post(client, f"{base}/upload/{token}/confirm").headers["Location"]
+    show = post(client, f"{base}/upload/{token}").headers["Location"]
     token = _token(_upload(client, holder, MAY, "again.csv"))
 
     officer = create_user(session, holder.organisation, "finance_officer", name="Fin Officer")
@@ -354,6 +356,7 @@ def test_a_finance_officer_sees_imports_but_cannot_upload(app, session) -> None:
     sign_in(fo, officer)
     listing = fo.get(base).get_data(as_text=True)
     assert "may.csv" in listing and "Import a statement" not in listing
+    assert "--account" not in listing  # only for people who may import
     page = fo.get(show).get_data(as_text=True)
     assert "TESCO STORES" in page and "Undo this import" not in page
     assert "Import a statement" not in fo.get(f"/holders/{holder.id}/transactions").get_data(
@@ -362,7 +365,7 @@ def test_a_finance_officer_sees_imports_but_cannot_upload(app, session) -> None:
     assert fo.get(f"{base}/upload/{token}").status_code == 403
     assert post(fo, f"{base}/upload", {"statement": (io.BytesIO(MAY), "x.csv")},
                 content_type="multipart/form-data").status_code == 403
-    assert post(fo, f"{base}/upload/{token}/confirm").status_code == 403
+    assert post(fo, f"{base}/upload/{token}").status_code == 403
     assert post(fo, f"{show}/undo").status_code == 403
     assert _imported(session, holder) == 3
 
@@ -370,7 +373,7 @@ def test_a_finance_officer_sees_imports_but_cannot_upload(app, session) -> None:
 def test_an_imported_payment_shows_where_it_came_from(app, session) -> None:  # type: ignore[no-untyped-def]
     holder, worker, client, base = _signed_in(app, session)
     token = _token(_upload(client, holder, MAY, "may.csv"))
-    done = post(client, f"{base}/upload/{token}/confirm")
+    done = post(client, f"{base}/upload/{token}")
     import_url = done.headers["Location"]
     session.rollback()
     tesco = session.scalar(select(Transaction).where(Transaction.description == "TESCO STORES"))
@@ -409,7 +412,7 @@ def test_payees_sorted_before_are_sorted_again_and_the_pages_say_so(app, session
                 "from the same people. You can change any of them.")
     assert sentence in review
     assert review.count("Sorted as Other, like before") == 1  # on the TESCO STORES line
-    done = client.get(post(client, f"{base}/upload/{token}/confirm").headers["Location"])
+    done = client.get(post(client, f"{base}/upload/{token}").headers["Location"])
     shown = _text(done.get_data(as_text=True))
     assert "Added 3 new payments. 1 new payment was sorted the same way" in shown
     # the statement's page shows how each payment is sorted, and offers to sort the rest
@@ -419,3 +422,110 @@ def test_payees_sorted_before_are_sorted_again_and_the_pages_say_so(app, session
     session.rollback()
     tesco = session.scalar(select(Transaction).where(Transaction.description == "TESCO STORES"))
     assert tesco is not None and tesco.category == "other"
+
+
+def test_a_statement_that_does_not_add_up_is_a_warning_and_import_anyway(app, session) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11.7: not grey text beside the usual green button."""
+    holder, _worker, client, base = _signed_in(app, session)
+    good = client.get(f"{base}/upload/{_token(_upload(client, holder, MAY, 'may.csv'))}")
+    html = good.get_data(as_text=True)
+    assert "govuk-warning-text" not in html and "Import 3 new payments" in html
+    odd = MAY.replace(b"537.50", b"530.00")
+    token = _token(_upload(client, holder, odd, "odd.csv"))
+    html = client.get(f"{base}/upload/{token}").get_data(as_text=True)
+    warning = re.search(r'<div class="govuk-warning-text" id="does-not-add-up">.*?</div>',
+                        html, re.S)
+    assert warning and "This statement does not add up" in warning.group(0)
+    assert "Import anyway" in html and "Import 3 new payments" not in html
+    assert post(client, f"{base}/upload/{token}").status_code == 302
+    assert _imported(session, holder) == 3
+
+
+def test_the_command_lines_account_id_is_on_the_statements_page(app, session) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11.16: `import-statement --help` sends people to this page for the id."""
+    from dpsupport.cli_import import import_statement_command
+
+    holder, _worker, client, base = _signed_in(app, session)
+    account = session.scalar(select(Account).where(Account.holder_id == holder.id))
+    assert account is not None
+    text = _text(client.get(base).get_data(as_text=True))
+    assert "Importing from the command line" in text
+    assert f"--account {account.id}" in text
+    helps = " ".join(p.help or "" for p in import_statement_command.params
+                     if getattr(p, "help", None))
+    assert "Importing from the command line" in helps
+
+
+def test_a_statement_is_read_once_to_check_and_once_to_import(app, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12.2: upload, check page (twice) and import read a 9.9 MB file three or more
+    times; the check page now shows what the upload's check found while nothing changed."""
+    from dpsupport.services.imports import importing
+
+    reads: list[str] = []
+    real = importing.iter_statement
+
+    def counting(data, filename=None, **kw):  # type: ignore[no-untyped-def]
+        reads.append(filename)
+        return real(data, filename, **kw)
+
+    monkeypatch.setattr(importing, "iter_statement", counting)
+    holder, _worker, client, base = _signed_in(app, session)
+    token = _token(_upload(client, holder, MAY, "may.csv"))
+    assert reads == ["may.csv"]
+    for _ in range(2):
+        text = _text(client.get(f"{base}/upload/{token}").get_data(as_text=True))
+        assert "This would add 3 new payments." in text and "This statement adds up" in text
+    assert reads == ["may.csv"]
+    # the account changes (another statement goes in): the check is done again, and right
+    other = _token(_upload(client, holder, MAY[:MAY.rindex(b"03/05")], "part.csv"))
+    assert post(client, f"{base}/upload/{other}").status_code == 302
+    reads.clear()
+    text = _text(client.get(f"{base}/upload/{token}").get_data(as_text=True))
+    assert "This would add 1 new payment" in text and reads == ["may.csv"]
+    reads.clear()
+    assert post(client, f"{base}/upload/{token}").status_code == 302
+    assert reads == ["may.csv"]
+    assert _imported(session, holder) == 3
+
+
+def _bank_ofx(acctid: str, fitid: str, amount: str = "-12.34") -> bytes:
+    return ("OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nENCODING:USASCII\nCHARSET:1252\n\n"
+            "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>GBP\n"
+            f"<BANKACCTFROM><BANKID>401234<ACCTID>{acctid}<ACCTTYPE>CHECKING</BANKACCTFROM>\n"
+            "<BANKTRANLIST>\n<STMTTRN>\n<TRNTYPE>DEBIT\n<DTPOSTED>20260901\n"
+            f"<TRNAMT>{amount}\n<FITID>{fitid}\n<NAME>TESCO\n</STMTTRN>\n</BANKTRANLIST>\n"
+            "<LEDGERBAL><BALAMT>500.00<DTASOF>20260901</LEDGERBAL>\n"
+            "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n").encode()
+
+
+def test_a_statement_for_another_bank_account_asks_first(app, session) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11.5: a clear question on the check page, with a way to go ahead or stop."""
+    holder, _worker, client, base = _signed_in(app, session)
+    assert post(client, f"{base}/upload/{_token(_upload(client, holder, _bank_ofx('12345678', 'A'), 'a.ofx'))}").status_code == 302
+    token = _token(_upload(client, holder, _bank_ofx("87654321", "B", "-5.00"), "b.ofx"))
+    html = client.get(f"{base}/upload/{token}").get_data(as_text=True)
+    question = re.search(r'<div class="govuk-warning-text" id="other-account">.*?</div>',
+                         html, re.S)
+    assert question and "ending 4321" in question.group(0) and "ending 5678" in html
+    assert "87654321" not in html and "12345678" not in html  # only the last 4 digits
+    assert "Yes, import it into this account" in html and "Cancel" in html
+    refused = post(client, f"{base}/upload/{token}")
+    assert refused.status_code == 400
+    assert "Tick the box if this statement is for this account" in _error_summary(
+        refused.get_data(as_text=True))
+    assert _imported(session, holder) == 1
+    assert post(client, f"{base}/upload/{token}", {"different_account": "y"}).status_code == 302
+    assert _imported(session, holder) == 2
+
+
+def test_the_balance_here_is_on_the_check_page_and_the_imports_page(app, session) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11.6: the statement's closing balance against the balance here."""
+    holder, _worker, client, base = _signed_in(app, session)
+    token = _token(_upload(client, holder, _bank_ofx("12345678", "A"), "a.ofx"))
+    row = re.search(r'<div class="govuk-summary-list__row" id="balance-here">.*?</div>',
+                    client.get(f"{base}/upload/{token}").get_data(as_text=True), re.S)
+    assert row and "1 September 2026" in row.group(0) and "£500.00" in row.group(0)
+    show = post(client, f"{base}/upload/{token}").headers["Location"]
+    row = re.search(r'<div class="govuk-summary-list__row" id="balance-here">.*?</div>',
+                    client.get(show).get_data(as_text=True), re.S)
+    assert row and "£500.00" in row.group(0)

@@ -214,3 +214,19 @@ def test_sorted_before_takes_the_latest_sorting_of_each_payee(session: Session) 
     # the factory's own sorted payments are there too, and nothing else
     assert set(found) == {("SUNRISE TAXIS", False), ("SUNRISE TAXIS", True),
                           ("TEST COUNCIL", True), ("A PATEL", False)}
+
+
+HUGE = -4_000_000_000_000_000_000  # three of these are past 2^63 together
+
+
+def test_groups_of_huge_amounts_add_up_exactly(session: Session) -> None:
+    """Issue 12.3: SQLite's SUM stopped with "integer overflow"; the total is exact."""
+    holder, account, _line = _holder(session)
+    for day in (1, 2, 3):
+        session.add(Transaction(holder_id=holder.id, account_id=account.id,
+                                date=date(2026, 6, day), amount_pence=HUGE + day,
+                                payee="Big Spender"))
+    session.commit()
+    big = next(g for g in sorting.unsorted_groups(session, holder)
+               if g.key == "out:BIG SPENDER")
+    assert (big.count, big.total_pence) == (3, 3 * -HUGE - 6)
