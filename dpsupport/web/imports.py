@@ -21,8 +21,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, FileField, RadioField, SelectField
+from wtforms import BooleanField, FileField
 from wtforms.validators import Optional
 
 from ..errors import UserError
@@ -32,7 +31,7 @@ from ..statements import ColumnMapping, MappingPreview, StatementError, iter_sta
 from ..text import long_date, plural
 from .access import holder_page
 from .database import db
-from .forms import ConfirmForm
+from .forms import ConfirmForm, Form, RadioField, SelectField, show_error
 
 bp = Blueprint("imports", __name__, url_prefix="/holders/<int:holder_id>/statements")
 SHOWN_LINES = 50
@@ -42,13 +41,13 @@ FORMATS = ["OFX or QFX (sometimes called 'Money' or 'Quicken' files)", "QIF",
 
 # --- forms ----------------------------------------------------------------------------------
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     account = SelectField("Which account is this statement for?", choices=[],
-                          validators=[Optional()])
+                          validators=[Optional()], what="the account this statement is for")
     statement = FileField("Upload a statement file")
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     accept_problems = BooleanField("Import the other lines without these")
     different_account = BooleanField("Yes, import it into this account")
 
@@ -56,18 +55,26 @@ class ConfirmImportForm(FlaskForm):
 NO_COLUMN = ("", "None")
 
 
-class MappingForm(FlaskForm):
-    date = SelectField("Which column has the date?", choices=[])
-    amount = SelectField("Which column has the amount?", choices=[])
-    debit = SelectField("Which column has money paid out?", choices=[])
-    credit = SelectField("Which column has money paid in?", choices=[])
-    description = SelectField("Which column describes the payment?", choices=[])
-    balance = SelectField("Which column has the balance? (optional)", choices=[])
-    date_order = RadioField("How are the dates written?", default="dmy", choices=[
+class MappingForm(Form):
+    date = SelectField("Which column has the date?", choices=[],
+                       what="the column that has the date")
+    amount = SelectField("Which column has the amount?", choices=[],
+                         what="the column that has the amount, or None")
+    debit = SelectField("Which column has money paid out?", choices=[],
+                        what="the column that has money paid out, or None")
+    credit = SelectField("Which column has money paid in?", choices=[],
+                         what="the column that has money paid in, or None")
+    description = SelectField("Which column describes the payment?", choices=[],
+                              what="the column that describes the payment")
+    balance = SelectField("Which column has the balance? (optional)", choices=[],
+                          what="the column that has the balance, or None")
+    date_order = RadioField("How are the dates written?", default="dmy",
+                            what="how the dates are written", choices=[
         ("dmy", "Day first, like 27/03/2026 (the usual way in the UK)"),
         ("mdy", "Month first, like 03/27/2026"),
         ("ymd", "Year first, like 2026-03-27")])
-    sign = RadioField("How does the file show money you spend?", default="as_is", choices=[
+    sign = RadioField("How does the file show money you spend?", default="as_is",
+                      what="how the file shows money you spend", choices=[
         ("as_is", "With a minus sign, like -12.50 (most bank statements)"),
         ("invert", "As a positive number, like 12.50 (some credit card files)")])
 
@@ -86,17 +93,6 @@ def _account_label(account: Account) -> str:
     if account.last4:
         label += f" (ending {account.last4})"
     return label
-
-
-def _show_error(form: FlaskForm, error: UserError) -> None:
-    """The one way a page shows what cannot be done: in the form's error summary, by the
-    field it belongs to when there is one."""
-    message = str(error)
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, message] if target.errors else [message]
-    elif message not in form.form_errors:
-        form.form_errors.append(message)
 
 
 def _pending(holder: Holder, token: str) -> tuple[PendingUpload, Account]:
@@ -251,7 +247,7 @@ def _review(holder: Holder, row: PendingUpload, account: Account,
     try:
         checked = imports.flows.check(session, row, account)
     except imports.ImportRefused as refused:
-        _show_error(form, refused)
+        show_error(form, refused)
         can_choose_columns = bool(row.mapping)
     else:
         if isinstance(checked, imports.NeedsMapping):
@@ -341,7 +337,7 @@ def mapping(holder: Holder, token: str) -> ResponseReturnValue:
             try:
                 imports.flows.choose_columns(session, row, account, chosen)
             except UserError as refused:
-                _show_error(form, refused)
+                show_error(form, refused)
             else:
                 return redirect(url_for("imports.review", holder_id=holder.id,
                                         token=row.token))
@@ -391,7 +387,7 @@ def confirm(holder: Holder, token: str) -> ResponseReturnValue:
             refused = imports.ImportRefused(
                 "Tick the box to import the other lines without the ones we could not read, "
                 "or cancel and download the statement again", field="accept_problems")
-        _show_error(form, refused)
+        show_error(form, refused)
         return _review(holder, row, account, form, status=400)
     flash(f"{summary.sentence()} {summary.sorting_sentence()}".strip())
     return redirect(url_for("imports.show", holder_id=holder.id, import_id=summary.import_id))
