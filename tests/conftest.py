@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from dpsupport.migrate import upgrade
 
+from .support import factories
 from .support.pagecheck import PageCheckingClient
 
 PG_ENV = "DPSUPPORT_TEST_POSTGRES_URL"
@@ -122,3 +123,10 @@ def session(app):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def client(app):  # type: ignore[no-untyped-def]
     return app.test_client()
+
+
+@pytest.fixture
+def holder_with_account(session):  # type: ignore[no-untyped-def]
+    """An organisation, a holder with an agreement, plan and bank account (two payments),
+    and a support worker granted to them: see `support.factories.HolderWithAccount`."""
+    return factories.holder_with_account(session)

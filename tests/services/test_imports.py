@@ -17,7 +17,7 @@ from dpsupport.models import Account, Attachment, AuditEvent, StatementImport, T
 from dpsupport.services import audit, imports
 from dpsupport.statements import ColumnMapping
 
-from ..support.factories import create_holder, create_org, create_user
+from ..support.factories import HolderWithAccount
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "bank_samples"
 
@@ -54,14 +54,9 @@ JUNE = [
 
 
 @pytest.fixture
-def account(session: Session) -> Account:
-    org = create_org(session)
-    user = create_user(session, org, "support_worker", name="Sam Worker")
-    holder = create_holder(session, org)
-    session.commit()
-    acct = session.scalar(select(Account).where(Account.holder_id == holder.id))
-    assert acct is not None
-    acct.__dict__["_test_user"] = user
+def account(holder_with_account: HolderWithAccount) -> Account:
+    acct = holder_with_account.account
+    acct.__dict__["_test_user"] = holder_with_account.worker
     return acct
 
 

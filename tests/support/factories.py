@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dpsupport.models import (
@@ -102,3 +104,24 @@ def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):  # 
     payload = dict(data or {})
     payload["csrf_token"] = csrf_token(client)
     return client.post(url, data=payload, **kwargs)
+
+
+@dataclass(frozen=True)
+class HolderWithAccount:
+    """The usual starting point: an organisation, a holder with an agreement, a plan line, a
+    bank account with two payments in it, and a support worker who may manage the money."""
+
+    org: Organisation
+    holder: Holder
+    account: Account
+    worker: User
+
+
+def holder_with_account(session: Session) -> HolderWithAccount:
+    org = create_org(session)
+    worker = create_user(session, org, "support_worker", name="Sam Worker")
+    holder = create_holder(session, org)
+    grant(session, holder, worker, "support_worker")
+    account = session.scalars(select(Account).where(Account.holder_id == holder.id)).one()
+    session.commit()
+    return HolderWithAccount(org, holder, account, worker)

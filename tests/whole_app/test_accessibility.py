@@ -3,30 +3,17 @@ headless browser (Debian's chromium; `.ci/run` installs it when missing)."""
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import threading
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from dpsupport.models import Account, BudgetLine, Transaction, User
 from dpsupport.services import audit, imports, sorting
 from dpsupport.services.access import visible_holders
 from dpsupport.services.demo import DEMO_PASSWORD, load_demo
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "tests" / "a11y" / "axe_pages.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-NODE = shutil.which("node")
+from ..support.browser import browse, needs_browser
 
-pytestmark = pytest.mark.skipif(
-    not (NODE and Path(CHROMIUM).exists() and (ROOT / "node_modules" / "axe-core").exists()),
-    reason="needs node, Debian's chromium and `npm ci` (axe-core, playwright-core)",
-)
+pytestmark = needs_browser
 
 ROLES = ["sam.okafor@riverside.example", "farah.ahmed@riverside.example",
          "helen.hill@example.org", "jordan.price@example.org"]
@@ -82,22 +69,8 @@ def test_pages_pass_axe(app, session, email: str) -> None:  # type: ignore[no-un
     load_demo(session)
     session.commit()
     paths = _paths(session, email)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        result = subprocess.run(
-            [NODE, str(SCRIPT), f"http://127.0.0.1:{server.server_port}", email, DEMO_PASSWORD,
-             *paths],
-            capture_output=True, text=True, timeout=240, cwd=ROOT,
-            env={"PATH": "/usr/bin:/bin", "CHROMIUM": CHROMIUM, "HOME": "/tmp"},
-        )
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-    assert result.returncode == 0, result.stderr[-2000:]
-    pages = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    assert len(pages) == len(paths) + 1, result.stdout[-2000:]
+    pages = browse(app, "axe_pages.js", email, DEMO_PASSWORD, paths)
+    assert len(pages) == len(paths) + 1, pages[-3:]
     problems = [(p["page"], v["id"], v["help"], v["targets"]) for p in pages
                 for v in p["violations"]]
     assert not problems, problems
