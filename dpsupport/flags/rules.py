@@ -1,0 +1,431 @@
+"""The flag rules that need no pay runs or contracts (codes in docs/flags.md).
+
+Each rule is a pure function over plain :class:`~.model.Line` transactions, what is
+:class:`~.model.Known`, a :class:`Policy` (the funder's settings, with these defaults) and
+a :class:`~.model.Reader`. Only money out is looked at, except by ``statement_gap``.
+
+- ``cash_withdrawal``: cash out (a cash machine, "CASH", LINK, cash back at a till, or the
+  bank's type code for cash), unless the line is sorted to a plan line that may be paid in
+  cash (``Known.cash_plan_lines``). One flag per withdrawal.
+- ``prohibited_spend``: the line looks like a kind the funder does not pay for
+  (``Policy.prohibited``: gambling, alcohol, tobacco, dating, pawnbroking by default;
+  the words are ``Policy.lists``), unless it is to a known payee (a PA called William Hill
+  is not a bookmaker). One flag per payment.
+- ``transfer_out``: money moved to another account: to the holder's own savings (words such
+  as "SAVINGS", "CASH ISA", a Monzo pot, or one of ``Known.own_accounts``), or a bank
+  transfer (the words, the type code, or a sort code and account number) to anyone who is
+  not a known payee, HMRC, a pension scheme or a payroll service. Moves between the
+  holder's direct payment accounts (``Known.dp_accounts``) are not flags.
+- ``unknown_payee``: a payment over ``Policy.unknown_payee_over_pence`` (£50: £50.00 is not
+  over) to a payee nobody has placed: not a known payee, not HMRC, a pension scheme or a
+  payroll service, not sorted to a plan category (``Policy.placed_categories``), and not a
+  regular payee (paid at least ``Policy.regular_payments`` times before, on other days,
+  in the ``Policy.regular_days`` before it: only earlier payments count, so later ones never
+  change the answer).
+- ``duplicate_payment``: two or more payments of the same amount to the same payee (the
+  payee's name without card numbers and dates), at most ``Policy.duplicate_days`` (7) days
+  apart: 7 days apart is a flag, 8 is not. A pair that keeps a steady rhythm is explained
+  (weekly wages: 1, 8 and 15 May; a daily fare): the pair is left out when another payment
+  of the same amount to the same payee is the same gap (give or take a day) before the
+  first or after the second. Payments under ``Policy.duplicate_min_pence`` (£10) and cash
+  are left out. Payments joined by duplicate pairs make one flag.
+- ``statement_gap``: more than ``Policy.statement_gap_days`` (35) days that no imported
+  statement covers: between statements, from ``since`` (the agreement's start) to the
+  first, and from the last to ``today``. The last gap's evidence is the last statement, so
+  it does not change every day the gap grows.
+
+A line raises at most one of the first four (in that order: a cash withdrawal is not also
+an unknown payee); ``duplicate_payment`` may come as well.
+
+Severity: ``attention`` for everything that asks what money was for; ``info`` for
+``unknown_payee`` and ``statement_gap``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..text import format_date, format_pence, plural
+from .model import HOLDER, Flag, Id, Known, Line, Reader, StatementSpan, evidence_key
+from .recognise import (
+    DEFAULT_LISTS,
+    KIND_LABELS,
+    PROHIBITABLE,
+    Lists,
+    PayeeMatcher,
+    Recognition,
+    payee_name,
+    recogniser_for,
+)
+
+CODES = ("cash_withdrawal", "prohibited_spend", "transfer_out", "unknown_payee",
+         "duplicate_payment", "statement_gap")
+PLACED_KINDS = frozenset({"hmrc", "pension", "payroll_bureau"})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The funder's settings for these rules; the defaults are docs/flags.md's."""
+
+    prohibited: frozenset[str] = frozenset(PROHIBITABLE)
+    lists: Lists = DEFAULT_LISTS
+    unknown_payee_over_pence: int = 5000
+    duplicate_days: int = 7
+    duplicate_min_pence: int = 1000
+    statement_gap_days: int = 35
+    regular_payments: int = 3
+    regular_days: int = 400
+    placed_categories: frozenset[str] = frozenset({
+        "pa_wages", "employer_costs", "agency_care", "respite", "day_activities", "equipment",
+        "payroll_service", "insurance"})
+    funder: str = "the council"
+
+    def __post_init__(self) -> None:
+        for name in ("unknown_payee_over_pence", "duplicate_min_pence"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise TypeError(f"{name} must be int pence, 0 or more, not {value!r}")
+        unknown = self.prohibited - set(PROHIBITABLE)
+        if unknown:
+            raise ValueError(f"prohibited kinds must be among {PROHIBITABLE}: {sorted(unknown)}")
+
+
+DEFAULT_POLICY = Policy()
+
+
+@dataclass
+class _Seen:
+    """Each money-out line with what it was recognised as, and the known payee, if any."""
+
+    line: Line
+    recognition: Recognition | None
+    known: str | None  # the known payee's role
+    name: str  # payee_name()
+    internal: bool = False  # a move between the holder's direct payment accounts
+
+
+@dataclass
+class _Book:
+    lines: list[_Seen]
+    by_payee: dict[str, list[dt.date]] = field(default_factory=dict)
+
+
+def _read(lines: Iterable[Line], policy: Policy, known: Known) -> _Book:
+    recogniser = recogniser_for(policy.lists)
+    matcher = PayeeMatcher(known.payees)
+    seen: list[_Seen] = []
+    for line in lines:
+        if line.amount_pence >= 0:
+            continue
+        text = line.text
+        recognition = recogniser.recognise(line.description, line.payee, line.kind)
+        account = recognition.account if recognition else None
+        payee = matcher.match(text, account) if known.payees else None
+        seen.append(_Seen(line, recognition, payee.role if payee else None,
+                          payee_name(line.payee, line.description),
+                          internal=account is not None and account in known.dp_accounts))
+    seen.sort(key=lambda s: (s.line.date, str(s.line.id)))
+    book = _Book(seen)
+    for item in seen:
+        book.by_payee.setdefault(item.name, []).append(item.line.date)
+    return book
+
+
+def work_out(lines: Iterable[Line], *, policy: Policy = DEFAULT_POLICY, known: Known = Known(),
+             reader: Reader = HOLDER, statements: Sequence[StatementSpan] = (),
+             since: dt.date | None = None, today: dt.date | None = None) -> list[Flag]:
+    """Every flag these rules raise, oldest first (statement gaps only when ``today``)."""
+    book = _read(lines, policy, known)
+    flags = _per_line(book, policy, known, reader)
+    flags += _duplicates(book, policy, reader)
+    if today is not None:
+        flags += statement_gaps(statements, today, since=since, policy=policy, reader=reader)
+    flags.sort(key=lambda f: (f.on, f.code, f.key))
+    return flags
+
+
+def _one_code(lines: Iterable[Line], code: str, policy: Policy, known: Known,
+              reader: Reader) -> list[Flag]:
+    return [f for f in _per_line(_read(lines, policy, known), policy, known, reader)
+            if f.code == code]
+
+
+def cash_withdrawals(lines: Iterable[Line], policy: Policy = DEFAULT_POLICY,
+                     known: Known = Known(), reader: Reader = HOLDER) -> list[Flag]:
+    return _one_code(lines, "cash_withdrawal", policy, known, reader)
+
+
+def prohibited_spend(lines: Iterable[Line], policy: Policy = DEFAULT_POLICY,
+                     known: Known = Known(), reader: Reader = HOLDER) -> list[Flag]:
+    return _one_code(lines, "prohibited_spend", policy, known, reader)
+
+
+def transfers_out(lines: Iterable[Line], policy: Policy = DEFAULT_POLICY,
+                  known: Known = Known(), reader: Reader = HOLDER) -> list[Flag]:
+    return _one_code(lines, "transfer_out", policy, known, reader)
+
+
+def unknown_payees(lines: Iterable[Line], policy: Policy = DEFAULT_POLICY,
+                   known: Known = Known(), reader: Reader = HOLDER) -> list[Flag]:
+    return _one_code(lines, "unknown_payee", policy, known, reader)
+
+
+def duplicate_payments(lines: Iterable[Line], policy: Policy = DEFAULT_POLICY,
+                       reader: Reader = HOLDER) -> list[Flag]:
+    return _duplicates(_read(lines, policy, Known()), policy, reader)
+
+
+def _per_line(book: _Book, policy: Policy, known: Known, reader: Reader) -> list[Flag]:
+    flags: list[Flag] = []
+    for item in book.lines:
+        if item.internal:
+            continue
+        line, found = item.line, item.recognition
+        kind = found.kind if found else None
+        if kind == "cash":
+            if line.plan_line_id is None or line.plan_line_id not in known.cash_plan_lines:
+                flags.append(_cash(line, found, policy, reader))
+            continue
+        if kind in policy.prohibited and item.known is None:
+            assert found is not None
+            flags.append(_prohibited(line, found, policy, reader))
+            continue
+        if kind in PLACED_KINDS or item.known is not None:
+            continue
+        placed = line.category in policy.placed_categories
+        if found is not None and not placed and (
+                kind == "own_transfer" or kind == "transfer"):
+            own = kind == "own_transfer" or (found.account in known.own_accounts)
+            flags.append(_transfer(line, own, policy, reader))
+            continue
+        if placed or -line.amount_pence <= policy.unknown_payee_over_pence:
+            continue
+        if _regular(book, item, policy):
+            continue
+        flags.append(_unknown(line, policy, reader))
+    return flags
+
+
+def _regular(book: _Book, item: _Seen, policy: Policy) -> bool:
+    """Paid on at least ``policy.regular_payments`` other, earlier days in the window."""
+    days = book.by_payee.get(item.name, [])
+    day = item.line.date
+    first = bisect_left(days, day - dt.timedelta(days=policy.regular_days))
+    before = days[first:bisect_left(days, day)]
+    return len(set(before)) >= policy.regular_payments
+
+
+def _money(line: Line) -> str:
+    return format_pence(-line.amount_pence)
+
+
+def _on(day: dt.date) -> str:
+    return format_date(day)
+
+
+def _flag(code: str, severity: str, line: Line, title: str, explanation: str,
+          next_step: str) -> Flag:
+    return Flag(code=code, severity=severity, title=title, explanation=explanation,
+                next_step=next_step, key=f"{code}:{line.id}",
+                evidence_key=evidence_key(code, [line]), on=line.date,
+                transactions=(line.id,), amount_pence=-line.amount_pence)
+
+
+def _cash(line: Line, found: Recognition | None, policy: Policy, reader: Reader) -> Flag:
+    money, day = _money(line), _on(line.date)
+    back = found is not None and found.words in ("CASHBACK", "CASH BACK")
+    what = (f"A payment of {money} on {day} included cash back" if back
+            else f"{money} was taken out in cash on {day}")
+    where = f" (“{line.shown_as}”)" if line.shown_as != "no description" else ""
+    if reader.is_holder:
+        explanation = (f"{what}{where}. Your support plan does not say cash is used, so "
+                       f"{policy.funder} may ask what it was for. It may well have paid for "
+                       "your support: if so, just tell us what it paid for.")
+        step = "Tell us what the cash was for. If you have a receipt, add it."
+    else:
+        explanation = (f"{what} from {reader.your} account{where}. {reader.your} support "
+                       "plan does not say cash is used.")
+        step = (f"Ask {reader.you}, or whoever helps them, what the cash was for, and read "
+                "their answer before doing anything else.")
+    title = (f"Cash back in a payment on {day}: what was it for?" if back
+             else f"{money} cash taken out on {day}: what was it for?")
+    return _flag("cash_withdrawal", "attention", line, title, explanation, step)
+
+
+def _prohibited(line: Line, found: Recognition, policy: Policy, reader: Reader) -> Flag:
+    money, day = _money(line), _on(line.date)
+    what = KIND_LABELS[found.kind]
+    start = (f"{money} to “{line.shown_as}” on {day} looks like {what}: the bank's "
+             f"description has the words “{found.words}”.")
+    if reader.is_holder:
+        explanation = (f"{start} {policy.funder.capitalize()} does not usually pay for this "
+                       "from a direct payment. It may be a mistake, or a name that only "
+                       "looks like this: please tell us.")
+        step = ("Tell us what this payment was for. If it was paid from this account by "
+                "mistake, putting the money back is usually all that is needed.")
+    else:
+        explanation = (f"{start} {policy.funder.capitalize()} does not usually pay for this "
+                       "from a direct payment. It may be a mistake or a name that only looks "
+                       "like this.")
+        step = (f"Ask {reader.you}, or whoever helps them, what this payment was for, and "
+                "read their answer before doing anything else.")
+    return _flag("prohibited_spend", "attention", line,
+                 f"{money} on {day}: was this for {reader.your} support?", explanation, step)
+
+
+def _transfer(line: Line, own: bool, policy: Policy, reader: Reader) -> Flag:
+    money, day = _money(line), _on(line.date)
+    if own:
+        title = f"{money} moved to {reader.your} own account on {day}"
+        explanation = (f"{money} went from this account to {reader.your} own account or "
+                       f"savings on {day} (“{line.shown_as}”). Direct payment money stays in "
+                       "this account until it is spent on support.")
+        step = ("If it was a mistake, move the money back and say so. If there was a reason, "
+                "tell us what it was." if reader.is_holder else
+                f"Ask {reader.you} why the money was moved, and whether it has gone back.")
+    else:
+        title = f"{money} moved to another account on {day}"
+        explanation = (f"{money} went to another account on {day} (“{line.shown_as}”). It is "
+                       f"not to anyone in {reader.your} records: a personal assistant, a "
+                       "care provider, HMRC or a pension scheme.")
+        step = ("Tell us who this was paid to and what for. If they work for you or provide "
+                "your care, we can add them so we do not ask again." if reader.is_holder else
+                f"Ask {reader.you} who this was paid to and what for.")
+    return _flag("transfer_out", "attention", line, title, explanation, step)
+
+
+def _unknown(line: Line, policy: Policy, reader: Reader) -> Flag:
+    money, day = _money(line), _on(line.date)
+    over = format_pence(policy.unknown_payee_over_pence)
+    explanation = (f"{money} was paid to “{line.shown_as}” on {day}. They are not in "
+                   f"{reader.your} records as a personal assistant, a care provider or "
+                   f"someone paid regularly, and the payment is over {over}.")
+    step = ("Tell us who this is and what the payment was for." if reader.is_holder else
+            f"Ask {reader.you} who this is and what the payment was for.")
+    return _flag("unknown_payee", "info", line, f"Who is “{line.shown_as}”? {money} on {day}",
+                 explanation, step)
+
+
+def _duplicates(book: _Book, policy: Policy, reader: Reader) -> list[Flag]:
+    groups: dict[tuple[str, int], list[Line]] = defaultdict(list)
+    for item in book.lines:
+        line = item.line
+        if item.internal or -line.amount_pence < policy.duplicate_min_pence or (
+                item.recognition is not None and item.recognition.kind == "cash"):
+            continue
+        groups[(item.name, line.amount_pence)].append(line)
+    window = policy.duplicate_days
+    flags = []
+    for (name, _amount), lines in groups.items():
+        if len(lines) < 2:
+            continue
+        ordinals = [line.date.toordinal() for line in lines]
+        parent = list(range(len(lines)))
+        paired: set[int] = set()
+        for i in range(len(lines)):
+            j = i + 1
+            while j < len(lines) and ordinals[j] - ordinals[i] <= window:
+                if not _in_rhythm(ordinals, i, j):
+                    parent[_root(parent, j)] = _root(parent, i)
+                    paired.update((i, j))
+                j += 1
+        clusters: dict[int, list[Line]] = defaultdict(list)
+        for i in sorted(paired):
+            clusters[_root(parent, i)].append(lines[i])
+        for cluster in clusters.values():
+            flags.append(_duplicate(name, cluster, reader))
+    return flags
+
+
+def _root(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _has(ordinals: list[int], low: int, high: int) -> bool:
+    return bisect_right(ordinals, high) > bisect_left(ordinals, low)
+
+
+def _in_rhythm(ordinals: list[int], i: int, j: int) -> bool:
+    """Another payment the same gap (±1 day) before the first or after the second."""
+    gap = ordinals[j] - ordinals[i]
+    if gap == 0:
+        return False
+    before, after = ordinals[i] - gap, ordinals[j] + gap
+    return _has(ordinals, before - 1, before + 1) or _has(ordinals, after - 1, after + 1)
+
+
+def _duplicate(name: str, cluster: list[Line], reader: Reader) -> Flag:
+    first, last = cluster[0], cluster[-1]
+    money = _money(first)
+    shown = first.shown_as if first.payee else name.title()
+    days = [format_date(line.date, year=False) for line in cluster[:-1]]
+    dates = ", ".join(days) + f" and {format_date(last.date)}"
+    if len({line.date for line in cluster}) == 1:
+        dates = f"{plural(len(cluster), 'time')} on {format_date(last.date)}"
+        said = f"“{shown}” was paid {money} {dates}."
+    else:
+        said = f"“{shown}” was paid {money} on {dates}."
+    explanation = (f"{said} If the same bill was paid twice, {shown} can usually pay the "
+                   "extra back.")
+    step = (f"Check with {shown} whether every payment was due. If not, ask for the money back "
+            "and tell us." if reader.is_holder else
+            f"Ask {reader.you} whether every payment to {shown} was due.")
+    return Flag(code="duplicate_payment", severity="attention",
+                title=f"Paid twice? {money} to “{shown}”", explanation=explanation,
+                next_step=step, key=f"duplicate_payment:{first.id}",
+                evidence_key=evidence_key("duplicate_payment", cluster), on=last.date,
+                transactions=tuple(line.id for line in cluster),
+                amount_pence=-first.amount_pence * (len(cluster) - 1))
+
+
+def statement_gaps(statements: Sequence[StatementSpan], today: dt.date, *,
+                   since: dt.date | None = None, policy: Policy = DEFAULT_POLICY,
+                   reader: Reader = HOLDER) -> list[Flag]:
+    """Stretches of more than ``policy.statement_gap_days`` days with no statement."""
+    longest = policy.statement_gap_days
+    spans = sorted(statements, key=lambda s: (s.start, s.end))
+    flags: list[Flag] = []
+    covered_to = (since - dt.timedelta(days=1)) if since is not None else None
+    before: StatementSpan | None = None
+    for span in spans:
+        if covered_to is not None and (span.start - covered_to).days - 1 > longest:
+            flags.append(_gap(covered_to + dt.timedelta(days=1), span.start - dt.timedelta(days=1),
+                              before, span, reader))
+        if covered_to is None or span.end > covered_to:
+            covered_to, before = span.end, span
+    if covered_to is not None and (today - covered_to).days > longest:
+        flags.append(_gap(covered_to + dt.timedelta(days=1), None, before, None, reader))
+    return flags
+
+
+def _gap(start: dt.date, end: dt.date | None, before: StatementSpan | None,
+         after: StatementSpan | None, reader: Reader) -> Flag:
+    records: list[tuple[str, Id]] = []
+    if before is not None:
+        records.append(("statement", before.id))
+    if after is not None:
+        records.append(("statement", after.id))
+    shown = [*records, ("from", start.isoformat())]
+    if end is None:
+        title = f"No bank statement since {format_date(start)}"
+        said = f"No bank statement covers the days from {format_date(start)} until today."
+    else:
+        days = (end - start).days + 1
+        title = f"No bank statement from {format_date(start)} to {format_date(end)}"
+        said = (f"No bank statement covers the {plural(days, 'day')} from {format_date(start)} "
+                f"to {format_date(end)}.")
+    explanation = (f"{said} Without it, nobody can see what happened to the money then, and "
+                   f"{reader.your} money page may be out of date.")
+    step = ("Add the bank statement for those dates." if reader.is_holder else
+            f"Ask {reader.you}, or whoever helps them, for the bank statement for those dates.")
+    return Flag(code="statement_gap", severity="info", title=title, explanation=explanation,
+                next_step=step, key=f"statement_gap:{start.isoformat()}",
+                evidence_key=evidence_key("statement_gap", (), shown),
+                on=end or start, records=tuple(records))
