@@ -12,6 +12,9 @@ the traps are avoided:
 - "CASH ISA", "CASH AND CARRY" and "CASH CONVERTERS" are listed as what they are (savings, a
   shop, a pawnbroker), so the longer phrase beats "CASH";
 - "ISA" alone, "POT" alone or "NEST" after "GOOGLE" are not listed (a PA may be called Isa);
+- "CASH" alone counts only as the first word ("CASH TESCO 12JAN"), and loses to a transfer,
+  HMRC or a pension;
+- "PAYMENT TO" is not listed ("CARD PAYMENT TO TESCO", "DIRECT DEBIT PAYMENT TO ...");
 - "LINK" (the cash machine network) counts only next to a time or date, or "ATM"
   ("LINK 14:32 12JAN"), see recognise.py, so "LINKS GOLF CLUB" and "LINK CARE SERVICES"
   are not cash;
@@ -92,7 +95,7 @@ TRANSFER = (
     "TRANSFER", "TRANSFER TO", "TRANSFER FROM", "TFR", "TFR TO", "TFR FROM", "XFER", "FASTER PAYMENT", "FASTER PYMT",
     "FASTER PAYMENTS", "FP OUT", "STANDING ORDER", "STO", "BANK TRANSFER", "ONLINE TRANSFER",
     "INTERNET TRANSFER", "MOBILE TRANSFER", "MOBILE PYMT", "MOBILE PAYMENT", "TO A C",
-    "PAYMENT TO", "BILL PAYMENT", "MONZO", "REVOLUT", "STARLING", "TOP UP", "TOPUP",
+    "BILL PAYMENT", "MONZO", "REVOLUT", "STARLING", "TOP UP", "TOPUP",
     "PAYPAL TRANSFER", "WISE COM", "TRANSFERWISE", "CHASE UK", "KROO", "CURRENCYFAIR",
 )
 # Looks like a listed phrase, is not one: nothing to ask about.
@@ -100,7 +103,7 @@ ORDINARY = (
     "LADBROKE GROVE", "LADBROKE GROV", "LADBROKE GRO", "GOOGLE NEST", "NEST LEARNING",
     "STATE PENSION", "DWP PENSION", "DWP STATE PENSION", "PENSION CREDIT", "DWP PEN CREDIT",
     "CASH AND CARRY", "CASH CARRY", "CASH N CARRY", "CASH DEPOSIT", "CASH PAID IN",
-    "LLOYDS PHARMACY", "LLOYDSPHARMACY", "PAYROLL GIVING",
+    "LLOYDS PHARMACY", "LLOYDSPHARMACY", "PAYROLL GIVING", "ELECTRONIC FUNDS TRANSFER",
 )
 
 DEFAULT_TERMS: dict[str, tuple[str, ...]] = {

@@ -11,10 +11,13 @@ How a line is read
    words only, and at each place the longest phrase wins, so "CASH ISA" is savings, not cash,
    and "LADBROKE GROV" (a street) is not "LADBROKES".
 3. "LINK" is cash only beside a time or a date, or "ATM" ("LINK 14:32 12JAN"); "CASH" alone
-   is a weak sign that a transfer, HMRC or a pension beats ("Transfer from Cash").
+   is a weak sign, and only as the first word ("CASH TESCO 12JAN"), that a transfer, HMRC or
+   a pension beats.
 4. The bank's own type code, when the statement has one (OFX "ATM", Lloyds "CPT", NatWest
-   "C/L", "FPO", "SO", Monzo "Pot transfer"), says cash or transfer even when the words do
-   not ("ATM  BMO HARRIS BANK").
+   "C/L", "FPO", "SO", Monzo "Pot transfer", Nationwide "Transfer to ..."; the whole code or
+   its first word), says cash or transfer even when the words do not ("ATM: BMO HARRIS
+   BANK"). A bank payment (FPO, SO, BP) to anyone is a transfer: whether it is to a known
+   PA or provider is for the rules.
 5. A sort code and account number in the description ("012345 09876543") makes the line a
    transfer and is kept as ``account`` so it can be compared with the holder's own accounts.
 
@@ -166,15 +169,16 @@ class Recogniser:
             link = _LINK_CASH.search(upper)
             if link:
                 found["cash"] = link.group(0)
-            elif re.search(r"\bCASH\b", plain(text)) and not _cash_is_ordinary(self, text):
+            elif plain(text).startswith("CASH ") and not _cash_is_ordinary(self, text):
                 found["weak_cash"] = "CASH"
         code = plain(bank_kind)
         if code:
-            if code in self.lists.cash_kinds:
+            codes = (code, code.split()[0])
+            if any(c in self.lists.cash_kinds for c in codes):
                 found.setdefault("cash", bank_kind)
-            elif code in self.lists.own_transfer_kinds:
+            elif any(c in self.lists.own_transfer_kinds for c in codes):
                 found.setdefault("own_transfer", bank_kind)
-            elif code in self.lists.transfer_kinds:
+            elif any(c in self.lists.transfer_kinds for c in codes):
                 found.setdefault("transfer", bank_kind)
         account_match = _ACCOUNT.search(upper)
         account = "".join(account_match.groups()[:3]) + " " + account_match.group(4) \

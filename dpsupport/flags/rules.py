@@ -24,14 +24,15 @@ a :class:`~.model.Reader`. Only money out is looked at, except by ``statement_ga
   change the answer).
 - ``duplicate_payment``: two or more payments of the same amount to the same payee (the
   payee's name without card numbers and dates), at most ``Policy.duplicate_days`` (7) days
-  apart: 7 days apart is a flag, 8 is not. A pair that keeps a steady rhythm is explained
-  (weekly wages: 1, 8 and 15 May; a daily fare): the pair is left out when another payment
-  of the same amount to the same payee is the same gap (give or take a day) before the
-  first or after the second. Payments under ``Policy.duplicate_min_pence`` (£10) and cash
+  apart: 7 days apart is a flag, 8 is not. Each payment is compared with the next one of
+  the same amount to the same payee. A pair that keeps a steady rhythm is explained
+  (weekly wages: 1, 8 and 15 May; a daily fare): the pair is left out when another such
+  payment is the same gap before the first or after the second (give or take a day for
+  gaps of 5 days or more). Two payments on one day are never a rhythm. Payments under ``Policy.duplicate_min_pence`` (£10) and cash
   are left out. Payments joined by duplicate pairs make one flag.
 - ``statement_gap``: more than ``Policy.statement_gap_days`` (35) days that no imported
   statement covers: between statements, from ``since`` (the agreement's start) to the
-  first, and from the last to ``today``. The last gap's evidence is the last statement, so
+  first, and from the last to yesterday (no statement can hold today yet). The last gap's evidence is the last statement, so
   it does not change every day the gap grows.
 
 A line raises at most one of the first four (in that order: a cash withdrawal is not also
@@ -326,13 +327,11 @@ def _duplicates(book: _Book, policy: Policy, reader: Reader) -> list[Flag]:
         ordinals = [line.date.toordinal() for line in lines]
         parent = list(range(len(lines)))
         paired: set[int] = set()
-        for i in range(len(lines)):
+        for i in range(len(lines) - 1):
             j = i + 1
-            while j < len(lines) and ordinals[j] - ordinals[i] <= window:
-                if not _in_rhythm(ordinals, i, j):
-                    parent[_root(parent, j)] = _root(parent, i)
-                    paired.update((i, j))
-                j += 1
+            if ordinals[j] - ordinals[i] <= window and not _in_rhythm(ordinals, i, j):
+                parent[_root(parent, j)] = _root(parent, i)
+                paired.update((i, j))
         clusters: dict[int, list[Line]] = defaultdict(list)
         for i in sorted(paired):
             clusters[_root(parent, i)].append(lines[i])
@@ -353,12 +352,15 @@ def _has(ordinals: list[int], low: int, high: int) -> bool:
 
 
 def _in_rhythm(ordinals: list[int], i: int, j: int) -> bool:
-    """Another payment the same gap (±1 day) before the first or after the second."""
+    """Another payment the same gap before the first or after the second (give or take a
+    day when the gap is 5 days or more: a bank holiday moves weekly wages)."""
     gap = ordinals[j] - ordinals[i]
     if gap == 0:
         return False
+    slack = 1 if gap >= 5 else 0
     before, after = ordinals[i] - gap, ordinals[j] + gap
-    return _has(ordinals, before - 1, before + 1) or _has(ordinals, after - 1, after + 1)
+    return _has(ordinals, before - slack, before + slack) or \
+        _has(ordinals, after - slack, after + slack)
 
 
 def _duplicate(name: str, cluster: list[Line], reader: Reader) -> Flag:
@@ -400,7 +402,7 @@ def statement_gaps(statements: Sequence[StatementSpan], today: dt.date, *,
                               before, span, reader))
         if covered_to is None or span.end > covered_to:
             covered_to, before = span.end, span
-    if covered_to is not None and (today - covered_to).days > longest:
+    if covered_to is not None and (today - covered_to).days - 1 > longest:
         flags.append(_gap(covered_to + dt.timedelta(days=1), None, before, None, reader))
     return flags
 
