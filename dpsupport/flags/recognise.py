@@ -55,6 +55,7 @@ KIND_LABELS = {
 }
 
 _NON_WORD = re.compile(r"[^0-9A-Z]+")
+_DIGIT = re.compile(r"\d")
 # "LINK" next to a time, a date or ATM: "LINK 14:32", "LINK 12JAN", "LINK ATM", "ATM LINK".
 _LINK_CASH = re.compile(
     r"\b(?:LINK\s+(?:\d{1,2}[:.]\d{2}|\d{1,2}\s?[A-Z]{3}\b|\d{1,2}/\d{1,2}|ATM\b|CASH\b)"
@@ -131,7 +132,9 @@ class Recogniser:
 
     def matches(self, text: str) -> list[tuple[str, str]]:
         """Every (kind, phrase) found in ``text``, longest phrase first at each place."""
-        words = plain(text).split()
+        return self._matches(plain(text).split())
+
+    def _matches(self, words: list[str]) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
         i, n = 0, len(words)
         index = self._index
@@ -161,15 +164,18 @@ class Recogniser:
 
     def _work_out(self, text: str, bank_kind: str) -> Recognition | None:
         found: dict[str, str] = {}
-        for kind, phrase in self.matches(text):
-            if kind == "cash" or kind != "" and phrase != "CASH":
+        words = plain(text).split()
+        matched = self._matches(words)
+        for kind, phrase in matched:
+            if kind:
                 found.setdefault(kind, phrase)
         upper = text.upper()
         if "cash" not in found:
-            link = _LINK_CASH.search(upper)
+            link = _LINK_CASH.search(upper) if "LINK" in upper else None
             if link:
                 found["cash"] = link.group(0)
-            elif plain(text).startswith("CASH ") and not _cash_is_ordinary(self, text):
+            elif words[:1] == ["CASH"] and len(words) > 1 and not any(
+                    phrase.startswith("CASH ") for _kind, phrase in matched[:1]):
                 found["weak_cash"] = "CASH"
         code = plain(bank_kind)
         if code:
@@ -189,13 +195,6 @@ class Recogniser:
             if kind in found:
                 return Recognition("cash" if kind == "weak_cash" else kind, found[kind], account)
         return None
-
-
-def _cash_is_ordinary(recogniser: Recogniser, text: str) -> bool:
-    """True when every "CASH" in the text is inside a longer listed phrase."""
-    words = plain(text).split()
-    listed = sum(phrase.split().count("CASH") for _kind, phrase in recogniser.matches(text))
-    return listed >= words.count("CASH")
 
 
 _RECOGNISERS: dict[tuple[object, ...], Recogniser] = {}
@@ -239,7 +238,7 @@ def payee_name(payee: str, description: str = "") -> str:
     words = plain(payee or description).split()
     kept: list[str] = []
     for i, word in enumerate(words):
-        if word in _NOISE or any(c.isdigit() for c in word):
+        if word in _NOISE or _DIGIT.search(word):
             continue
         if word in _MONTHS and (
                 (i > 0 and words[i - 1].isdigit()) or (i + 1 < len(words) and words[i + 1].isdigit())):
@@ -275,6 +274,8 @@ class PayeeMatcher:
             words = tuple(w for w in plain(payee.name).split()
                           if payee.person or w not in _ORG_WORDS)
             self._prepared.append((payee, words))
+        self._all_words = {w for _payee, words in self._prepared for w in words}
+        self._accounts = any(payee.account for payee in self.known)
         self._seen: dict[tuple[str, str | None], KnownPayee | None] = {}
 
     def match(self, text: str, account: str | None = None) -> KnownPayee | None:
@@ -287,13 +288,15 @@ class PayeeMatcher:
         return found
 
     def _match(self, text: str, account: str | None) -> KnownPayee | None:
-        if account:
+        if account and self._accounts:
             for payee in self.known:
                 if payee.account and plain(payee.account).replace(" ", "") == \
                         account.replace(" ", ""):
                     return payee
         words = plain(text).split()
         present = set(words)
+        if present.isdisjoint(self._all_words):
+            return None  # every match needs a surname or an organisation's first word
         for payee, wanted in self._prepared:
             if not wanted:
                 continue

@@ -98,7 +98,7 @@ class Policy:
 DEFAULT_POLICY = Policy()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Seen:
     """Each money-out line with what it was recognised as, and the known payee, if any."""
 
@@ -122,14 +122,16 @@ def _read(lines: Iterable[Line], policy: Policy, known: Known) -> _Book:
     for line in lines:
         if line.amount_pence >= 0:
             continue
-        text = line.text
         recognition = recogniser.recognise(line.description, line.payee, line.kind)
         account = recognition.account if recognition else None
-        payee = matcher.match(text, account) if known.payees else None
+        payee = matcher.match(line.text, account) if known.payees else None
         seen.append(_Seen(line, recognition, payee.role if payee else None,
                           payee_name(line.payee, line.description),
                           internal=account is not None and account in known.dp_accounts))
-    seen.sort(key=lambda s: (s.line.date, str(s.line.id)))
+    try:
+        seen.sort(key=lambda s: (s.line.date, s.line.id))
+    except TypeError:  # ids of mixed types
+        seen.sort(key=lambda s: (s.line.date, str(s.line.id)))
     book = _Book(seen)
     for item in seen:
         book.by_payee.setdefault(item.name, []).append(item.line.date)
