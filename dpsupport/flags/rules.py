@@ -30,21 +30,31 @@ a :class:`~.model.Reader`. Only money out is looked at, except by ``statement_ga
   payment is the same gap before the first or after the second (give or take a day for
   gaps of 5 days or more). Two payments on one day are never a rhythm. Payments under ``Policy.duplicate_min_pence`` (£10) and cash
   are left out. Payments joined by duplicate pairs make one flag.
+- ``payee_details_changed``: a payment shows a sort code and account number, and it is not
+  the one in the records for that known payee (``KnownPayee.account``), or, for a payee
+  not in the records, not the one their last such payment went to. One flag per payment to
+  new details.
 - ``statement_gap``: more than ``Policy.statement_gap_days`` (35) days that no imported
   statement covers: between statements, from ``since`` (the agreement's start) to the
   first, and from the last to yesterday (no statement can hold today yet). The last gap's evidence is the last statement, so
   it does not change every day the gap grows.
+- ``review_due``: the funder's review, due on the agreement's first review date and then
+  every ``review_interval_months`` (12): raised ``Policy.review_notice_days`` (28) before the
+  date, until a review is recorded for it (after half the time since the previous due
+  date: a late review belongs to the date it was late for). ``info`` until the date,
+  ``attention`` once it has passed. Its key is the due date, so each review is its own flag.
 
 A line raises at most one of the first four (in that order: a cash withdrawal is not also
 an unknown payee); ``duplicate_payment`` may come as well.
 
-Severity: ``attention`` for everything that asks what money was for; ``info`` for
-``unknown_payee`` and ``statement_gap``.
+Severity: ``attention`` for everything that asks what money was for and for new bank
+details; ``info`` for ``unknown_payee``, ``statement_gap`` and a review not yet late.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -56,6 +66,7 @@ from .recognise import (
     DEFAULT_LISTS,
     KIND_LABELS,
     PROHIBITABLE,
+    KnownPayee,
     Lists,
     PayeeMatcher,
     Recognition,
@@ -64,8 +75,9 @@ from .recognise import (
 )
 
 CODES = ("cash_withdrawal", "prohibited_spend", "transfer_out", "unknown_payee",
-         "duplicate_payment", "statement_gap")
+         "duplicate_payment", "payee_details_changed", "statement_gap", "review_due")
 PLACED_KINDS = frozenset({"hmrc", "pension", "payroll_bureau"})
+_DIGITS_IN = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,7 @@ class Policy:
     placed_categories: frozenset[str] = frozenset({
         "pa_wages", "employer_costs", "agency_care", "respite", "day_activities", "equipment",
         "payroll_service", "insurance"})
+    review_notice_days: int = 28
     funder: str = "the council"
 
     def __post_init__(self) -> None:
@@ -107,6 +120,7 @@ class _Seen:
     known: str | None  # the known payee's role
     name: str  # payee_name()
     internal: bool = False  # a move between the holder's direct payment accounts
+    named: KnownPayee | None = None  # the known payee by name alone, when it has an account
 
 
 @dataclass
@@ -125,9 +139,11 @@ def _read(lines: Iterable[Line], policy: Policy, known: Known) -> _Book:
         recognition = recogniser.recognise(line.description, line.payee, line.kind)
         account = recognition.account if recognition else None
         payee = matcher.match(line.text, account) if known.payees else None
+        named = matcher.match(line.text) if account and known.payees else None
         seen.append(_Seen(line, recognition, payee.role if payee else None,
                           payee_name(line.payee, line.description),
-                          internal=account is not None and account in known.dp_accounts))
+                          internal=account is not None and account in known.dp_accounts,
+                          named=named if named is not None and named.account else None))
     try:
         seen.sort(key=lambda s: (s.line.date, s.line.id))
     except TypeError:  # ids of mixed types
@@ -140,13 +156,21 @@ def _read(lines: Iterable[Line], policy: Policy, known: Known) -> _Book:
 
 def work_out(lines: Iterable[Line], *, policy: Policy = DEFAULT_POLICY, known: Known = Known(),
              reader: Reader = HOLDER, statements: Sequence[StatementSpan] = (),
-             since: dt.date | None = None, today: dt.date | None = None) -> list[Flag]:
-    """Every flag these rules raise, oldest first (statement gaps only when ``today``)."""
+             since: dt.date | None = None, today: dt.date | None = None,
+             first_review: dt.date | None = None, review_interval_months: int = 12,
+             last_review: dt.date | None = None, agreement: Id | None = None) -> list[Flag]:
+    """Every flag these rules raise, oldest first. Statement gaps and the review only when
+    ``today`` is given (and the review only with ``first_review``)."""
     book = _read(lines, policy, known)
     flags = _per_line(book, policy, known, reader)
     flags += _duplicates(book, policy, reader)
+    flags += _details_changed(book, reader)
     if today is not None:
         flags += statement_gaps(statements, today, since=since, policy=policy, reader=reader)
+        if first_review is not None:
+            flags += review_due(first_review, review_interval_months, today,
+                                last_review=last_review, agreement=agreement, policy=policy,
+                                reader=reader)
     flags.sort(key=lambda f: (f.on, f.code, f.key))
     return flags
 
@@ -387,6 +411,111 @@ def _duplicate(name: str, cluster: list[Line], reader: Reader) -> Flag:
                 evidence_key=evidence_key("duplicate_payment", cluster), on=last.date,
                 transactions=tuple(line.id for line in cluster),
                 amount_pence=-first.amount_pence * (len(cluster) - 1))
+
+
+def payee_details_changed(lines: Iterable[Line], known: Known = Known(),
+                          reader: Reader = HOLDER) -> list[Flag]:
+    return _details_changed(_read(lines, DEFAULT_POLICY, known), reader)
+
+
+def _details_changed(book: _Book, reader: Reader) -> list[Flag]:
+    flags: list[Flag] = []
+    last: dict[str, tuple[Line, str]] = {}  # payee name -> last payment there, its account
+    for item in book.lines:
+        found = item.recognition
+        account = found.account if found else None
+        if account is None or item.internal:
+            continue
+        line = item.line
+        if item.named is not None:
+            expected = item.named.account or ""
+            if _digits(expected) != _digits(account):
+                flags.append(_changed(line, None, item.named.name, reader))
+            continue
+        if _DIGITS_IN.search(item.name):
+            continue  # no name apart from the numbers: nothing to compare
+        before = last.get(item.name)
+        if before is not None and before[1] != account:
+            flags.append(_changed(line, before[0], item.name.title(), reader))
+        last[item.name] = (line, account)
+    return flags
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _changed(line: Line, before: Line | None, name: str, reader: Reader) -> Flag:
+    money, day = _money(line), _on(line.date)
+    evidence = [line] if before is None else [before, line]
+    was = ("the details in " + reader.your + " records") if before is None else \
+        f"the account paid on {format_date(before.date)}"
+    explanation = (f"{money} was paid to {name} on {day}, to a different sort code or account "
+                   f"number from {was}. People rarely change bank accounts; a message asking "
+                   "for payment to new bank details is a common scam.")
+    step = (f"Check the new details with {name} by phone or in person, not by replying to a "
+            "message, and tell us." if reader.is_holder else
+            f"Ask {reader.you} whether {name} confirmed the new bank details in person or "
+            "by phone.")
+    return Flag(code="payee_details_changed", severity="attention",
+                title=f"New bank details for {name} on {day}", explanation=explanation,
+                next_step=step, key=f"payee_details_changed:{line.id}",
+                evidence_key=evidence_key("payee_details_changed", evidence), on=line.date,
+                transactions=tuple(x.id for x in evidence), amount_pence=-line.amount_pence)
+
+
+def review_due(first_review: dt.date, interval_months: int, today: dt.date, *,
+               last_review: dt.date | None = None, agreement: Id | None = None,
+               policy: Policy = DEFAULT_POLICY, reader: Reader = HOLDER) -> list[Flag]:
+    """The funder's review: due on ``first_review``, then every ``interval_months``. Raised
+    from ``policy.review_notice_days`` before a due date until a review is recorded for it:
+    any review for the first; for later ones, a review (``last_review``) in the second half
+    of the time since the previous due date or after (a late review belongs to the date it
+    was late for). ``info`` until the date, ``attention`` after."""
+    if interval_months < 1:
+        raise ValueError("interval_months must be 1 or more")
+    notice = dt.timedelta(days=policy.review_notice_days)
+    n = 0
+    while _add_months(first_review, interval_months * (n + 1)) - notice <= today:
+        n += 1
+    due = _add_months(first_review, interval_months * n)
+    previous = _add_months(first_review, interval_months * (n - 1)) if n else None
+    if today < due - notice:
+        return []
+    if last_review is not None and (previous is None or
+                                    last_review >= previous + (due - previous) / 2):
+        return []
+    late = today > due
+    if late:
+        title = f"{reader.your.capitalize()} direct payment review was due on {format_date(due)}"
+    else:
+        title = f"{reader.your.capitalize()} direct payment review is due on {format_date(due)}"
+    explanation = (f"{policy.funder.capitalize()} reviews a direct payment "
+                   f"{'first by ' + format_date(first_review) + ', then ' if previous is None else ''}"
+                   f"every {plural(interval_months, 'month')}, to check the support still "
+                   f"meets {reader.your} needs. We have no review recorded for this date.")
+    step = (f"{policy.funder.capitalize()} should get in touch to arrange it. If you have not "
+            "heard from them, you can ask them." if reader.is_holder else
+            f"Check that {policy.funder} has arranged {reader.your} review.")
+    records: list[tuple[str, Id]] = [("due", due.isoformat())]
+    if agreement is not None:
+        records.append(("agreement", agreement))
+    return [Flag(code="review_due", severity="attention" if late else "info", title=title,
+                 explanation=explanation, next_step=step, key=f"review_due:{due.isoformat()}",
+                 evidence_key=evidence_key("review_due", (), records), on=due,
+                 records=tuple(r for r in records if r[0] == "agreement"))]
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def statement_gaps(statements: Sequence[StatementSpan], today: dt.date, *,

@@ -318,3 +318,63 @@ def test_money_must_be_int_pence() -> None:
         Line(1, dt.datetime(2026, 5, 3, 12), -4000, "ATM")
     with pytest.raises(TypeError):
         Policy(unknown_payee_over_pence=50.0)  # type: ignore[arg-type]
+
+
+# --- payee_details_changed ------------------------------------------------------------------
+
+def test_a_known_payee_paid_to_new_bank_details() -> None:
+    sally = Known(payees=(KnownPayee("Sally Jones", "pa", person=True,
+                                     account="30-96-29 20681668"),))
+    same = line(1, -25000, "S JONES 309629 20681668", kind="FPO")
+    assert work_out([same], known=sally) == []
+    [flag] = work_out([line(2, -25000, "S JONES 401234 11112222", kind="FPO")], known=sally)
+    assert flag.code == "payee_details_changed" and flag.severity == "attention"
+    assert flag.title == "New bank details for Sally Jones on 3 May 2026"
+    assert "scam" in flag.explanation and "by phone" in flag.next_step
+
+
+def test_a_payee_not_in_the_records_compared_with_their_last_payment() -> None:
+    lines = [line(1, -9000, "GREEN GARDENS 309629 20681668", kind="FPO"),
+             line(2, -9000, "GREEN GARDENS 309629 20681668", kind="FPO", days=30),
+             line(3, -9000, "GREEN GARDENS 401234 11112222", kind="FPO", days=60)]
+    changed = [f for f in work_out(lines) if f.code == "payee_details_changed"]
+    assert [f.transactions for f in changed] == [(2, 3)]
+    assert "the account paid on 2 June 2026" in changed[0].explanation
+
+
+def test_numbers_alone_are_not_a_payee_to_compare() -> None:
+    lines = [line(1, -9000, "012345 09876543", kind="Transfer to"),
+             line(2, -9000, "012345 11112222", kind="Transfer to", days=3)]
+    assert [f for f in work_out(lines) if f.code == "payee_details_changed"] == []
+
+
+# --- review_due -----------------------------------------------------------------------------
+
+FIRST_REVIEW = dt.date(2026, 6, 30)
+
+
+def test_the_review_is_raised_28_days_before_it_is_due() -> None:
+    from dpsupport.flags.rules import review_due
+    assert review_due(FIRST_REVIEW, 12, dt.date(2026, 6, 1)) == []
+    [flag] = review_due(FIRST_REVIEW, 12, dt.date(2026, 6, 2))
+    assert (flag.severity, flag.title) == ("info", "Your direct payment review is due on "
+                                                   "30 June 2026")
+    [late] = review_due(FIRST_REVIEW, 12, dt.date(2026, 7, 1), reader=EWAN)
+    assert (late.severity, late.title) == ("attention", "Ewan’s direct payment review was "
+                                                        "due on 30 June 2026")
+    assert late.key == flag.key == "review_due:2026-06-30"
+
+
+def test_a_recorded_review_meets_its_own_date_only() -> None:
+    from dpsupport.flags.rules import review_due
+    assert review_due(FIRST_REVIEW, 12, dt.date(2026, 7, 5),
+                      last_review=dt.date(2026, 7, 1)) == []
+    [flag] = review_due(FIRST_REVIEW, 12, dt.date(2027, 6, 3), last_review=dt.date(2026, 7, 1))
+    assert flag.key == "review_due:2027-06-30"  # the late 2026 review is not 2027's
+    assert review_due(FIRST_REVIEW, 12, dt.date(2027, 6, 3),
+                      last_review=dt.date(2027, 5, 1)) == []
+
+
+def test_work_out_includes_the_review_when_asked() -> None:
+    flags = work_out([], today=dt.date(2026, 6, 10), first_review=FIRST_REVIEW, agreement=4)
+    assert [(f.code, f.records) for f in flags] == [("review_due", (("agreement", 4),))]
