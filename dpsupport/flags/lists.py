@@ -11,7 +11,8 @@ the traps are avoided:
 - "BET" alone is never listed, so a PA called Jane Bet, or "BETTER CARE", is not betting;
 - "CASH ISA", "CASH AND CARRY" and "CASH CONVERTERS" are listed as what they are (savings, a
   shop, a pawnbroker), so the longer phrase beats "CASH";
-- "ISA" alone, "POT" alone or "NEST" after "GOOGLE" are not listed (a PA may be called Isa);
+- "ISA" alone and "POT" alone are not listed (a PA may be called Isa); "GOOGLE NEST" is
+  ordinary, so a thermostat is not a pension;
 - "CASH" alone counts only as the first word ("CASH TESCO 12JAN"), and loses to a transfer,
   HMRC or a pension;
 - "PAYMENT TO" is not listed ("CARD PAYMENT TO TESCO", "DIRECT DEBIT PAYMENT TO ...");
@@ -20,7 +21,8 @@ the traps are avoided:
   are not cash;
 - a supermarket (which sells wine and cigarettes) is never listed: what it sold is not in
   the bank line, so "TESCO PHARMACY" or "LLOYDS PHARMACY SAINSBURYS" is nothing to ask
-  about ("LLOYDS PHARMACY" is listed as ordinary so it is not read as Lloyds Bank).
+  about ("LLOYDS PHARMACY" is listed as ordinary, so a funder who adds "LLOYDS" to a list
+  still leaves the pharmacy alone).
 
 ``ORDINARY`` phrases are things that look like a listed word but are not it: a match on one
 of them stops the shorter phrase inside it from counting.
