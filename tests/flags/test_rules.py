@@ -378,3 +378,10 @@ def test_a_recorded_review_meets_its_own_date_only() -> None:
 def test_work_out_includes_the_review_when_asked() -> None:
     flags = work_out([], today=dt.date(2026, 6, 10), first_review=FIRST_REVIEW, agreement=4)
     assert [(f.code, f.records) for f in flags] == [("review_due", (("agreement", 4),))]
+
+
+def test_a_pa_whose_surname_is_bet() -> None:
+    paid = [line(1, -25000, "J BET WAGES", kind="FPO")]
+    assert codes(work_out(paid)) == ["transfer_out"]  # asked who it is: never "betting"
+    pa = Known(payees=(KnownPayee("Jane Bet", "pa", person=True),))
+    assert work_out(paid, known=pa) == []
