@@ -11,15 +11,16 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import SignInAttempt, User, UserSession
 from ..models.base import utcnow
+from .uow import transactional
 
 _hasher = PasswordHasher()
 # Used to spend the same time when the email is unknown, so timing does not reveal it.
@@ -37,6 +38,9 @@ WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_ATTEMPTS_PER_ADDRESS = 30
 SESSION_IDLE_LIMIT = timedelta(hours=8)
+# A page view notes that the session is still in use only when it was last noted longer ago
+# than this: most page views write nothing at all.
+LAST_SEEN_REFRESH = timedelta(minutes=5)
 
 
 def hash_password(password: str) -> str:
@@ -103,22 +107,47 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def user_for_token(session: Session, token: str | None) -> User | None:
-    """The signed-in person for a session cookie, if the session is still good."""
+@dataclass(frozen=True)
+class SignedIn:
+    """Who a session cookie belongs to, and whether their last_seen should be noted."""
+
+    user: User
+    session_id: int
+    needs_refresh: bool
+
+
+def session_for_token(session: Session, token: str | None) -> SignedIn | None:
+    """The signed-in person for a session cookie, if the session is still good. Reads only:
+    a page view must not turn its read transaction into a write (on SQLite that upgrade
+    fails with "database is locked" when another request wrote in between)."""
     if not token:
         return None
     row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
     if row is None or row.revoked_at is not None:
         return None
     now = utcnow()
-    last_seen = row.last_seen_at if row.last_seen_at.tzinfo else row.last_seen_at.replace(
-        tzinfo=now.tzinfo
-    )
+    last_seen = _aware(row.last_seen_at)
     if now - last_seen > SESSION_IDLE_LIMIT or not row.user.is_active:
         return None
-    if now - last_seen > timedelta(minutes=1):
-        row.last_seen_at = now
-    return row.user
+    return SignedIn(row.user, row.id, now - last_seen > LAST_SEEN_REFRESH)
+
+
+@transactional
+def note_session_in_use(session: Session, session_id: int) -> None:
+    """Move the session's last_seen to now, in a short transaction of its own. Several tabs
+    may do this at once: the condition makes all but the first change nothing."""
+    now = utcnow()
+    session.execute(
+        update(UserSession)
+        .where(UserSession.id == session_id, UserSession.revoked_at.is_(None),
+               UserSession.last_seen_at < now - LAST_SEEN_REFRESH)
+        .values(last_seen_at=now)
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes: they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def sign_out(session: Session, token: str | None) -> None:

@@ -6,14 +6,14 @@ import logging
 import secrets
 from datetime import timedelta
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from ..config import Settings
-from ..db import make_engine, make_sessionmaker, set_write_intent
+from ..db import make_engine, make_sessionmaker, set_write_intent, writing
 from ..services import audit
-from ..services.auth import user_for_token
+from ..services.auth import note_session_in_use, session_for_token
 from . import filters
 from .database import close_db, db
 
@@ -76,21 +76,37 @@ def _new_csp_nonce() -> None:
 
 def _load_user() -> None:
     g.user = None
-    set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+    writes = request.method not in ("GET", "HEAD", "OPTIONS")
+    set_write_intent(writes)
     if request.endpoint == "static":
         return
     token = session.get("token")
     if token:
         session_db = db()
-        user = user_for_token(session_db, token)
-        if user is None:
+        found = session_for_token(session_db, token)
+        if found is None:
             session.clear()
         else:
-            g.user = user
-            session_db.commit()  # keeps last_seen fresh; reads only otherwise
-            audit.set_actor(audit.Actor(user.id, user.name))
+            g.user = found.user
+            if found.needs_refresh:
+                _note_session_in_use(found.session_id, writes)
+            audit.set_actor(audit.Actor(found.user.id, found.user.name))
             return
     audit.set_actor(audit.Actor(None, "Someone not signed in"))
+
+
+def _note_session_in_use(session_id: int, writes: bool) -> None:
+    """Keep an idle session from expiring while it is used, without making page views fail.
+
+    A request that writes already holds the write lock (its transaction began with BEGIN
+    IMMEDIATE on SQLite), so it notes it in its own transaction. A page view must not: it
+    notes it in a short transaction of its own that starts as a write, on its own connection,
+    and its own read transaction stays a read."""
+    if writes:
+        note_session_in_use(db(), session_id)
+        return
+    with writing(), current_app.extensions["dpsupport.sessions"]() as own:
+        note_session_in_use(own, session_id)
 
 
 def _forget_request(_exc: BaseException | None = None) -> None:
