@@ -10,16 +10,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ..models import SignInAttempt, User, UserSession
+from ..errors import UserError
+from ..models import SignInThrottle, User, UserSession
 from ..models.base import utcnow
+from . import audit
 from .uow import transactional
 
 _hasher = PasswordHasher()
@@ -34,9 +39,19 @@ COMMON_PASSWORDS = frozenset(
     """.split()
 )
 
-WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_ATTEMPTS_PER_ADDRESS = 30
+# Sign-in throttling. Only failures count, per account and per address separately (a
+# success never does: a shared office behind one address is not locked out by ordinary use).
+# The first few failures cost nothing; after that, each failure makes the next attempt wait,
+# twice as long each time, up to LONGEST_WAIT. Nothing is ever locked for good: an attempt
+# that is refused because it came too soon is not counted, and a success clears the
+# account's count. A browser that has signed in to an account before is not held up by that
+# account's count (it is by its address's), so someone guessing cannot keep the real person
+# out. Counts are forgotten FORGET_AFTER the last failure.
+FREE_FAILURES_PER_ACCOUNT = 5
+FREE_FAILURES_PER_ADDRESS = 30
+FIRST_WAIT = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(minutes=15)
+FORGET_AFTER = timedelta(hours=1)
 SESSION_IDLE_LIMIT = timedelta(hours=8)
 # A page view notes that the session is still in use only when it was last noted longer ago
 # than this: most page views write nothing at all.
@@ -44,6 +59,10 @@ LAST_SEEN_REFRESH = timedelta(minutes=5)
 
 
 def hash_password(password: str) -> str:
+    """The argon2id hash to store for a new password; refuses a password that is not allowed."""
+    problem = password_problem(password)
+    if problem:
+        raise UserError(problem, field="password")
     return _hasher.hash(password)
 
 
@@ -60,47 +79,159 @@ def _key(value: str, secret: str) -> str:
     return hmac.new(secret.encode(), value.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 
+def account_key(email: str, secret: str) -> str:
+    """The throttling key for an account: a keyed hash, so the email is not stored."""
+    return "account:" + _key(email, secret)
+
+
+def address_key(address: str, secret: str) -> str:
+    return "address:" + _key(address, secret)
+
+
+def wait_after(failures: int, free: int) -> timedelta | None:
+    """How long the next attempt must wait after this many failures in a row (None: no wait)."""
+    if failures < free:
+        return None
+    return min(FIRST_WAIT * 2 ** min(failures - free, 20), LONGEST_WAIT)
+
+
 @dataclass(frozen=True)
 class SignInResult:
     user: User | None
     token: str | None = None
-    throttled: bool = False
+    # Set when the attempt came too soon and the password was not checked.
+    wait: timedelta | None = None
+    account_key: str | None = None
+
+    @property
+    def throttled(self) -> bool:
+        return self.wait is not None
 
 
-def sign_in(session: Session, email: str, password: str, ip: str, secret: str) -> SignInResult:
-    """Check the password; on success open a session and return its token."""
-    email_key, ip_key = _key(email, secret), _key(ip, secret)
-    since = utcnow() - WINDOW
-    recent_failures = session.scalar(
-        select(func.count()).where(
-            SignInAttempt.email_key == email_key,
-            SignInAttempt.at >= since,
-            SignInAttempt.succeeded.is_(False),
-        )
-    ) or 0
-    from_address = session.scalar(
-        select(func.count()).where(SignInAttempt.ip_key == ip_key, SignInAttempt.at >= since)
-    ) or 0
-    if recent_failures >= MAX_FAILURES_PER_ACCOUNT or from_address >= MAX_ATTEMPTS_PER_ADDRESS:
-        session.add(SignInAttempt(email_key=email_key, ip_key=ip_key, succeeded=False))
-        return SignInResult(None, throttled=True)
+@dataclass(frozen=True)
+class _Counted:
+    """A failure counted before the password is checked, to be taken back if it was right."""
 
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    key: str
+    next_try_at: datetime | None
+    before: datetime | None
+
+
+def sign_in(session: Session, email: str, password: str, address: str, secret: str,
+            known_accounts: Collection[str] = ()) -> SignInResult:
+    """Check the password; on success open a session and return its token.
+
+    ``known_accounts`` are the account keys this browser has signed in to before (from a
+    signed cookie): for those, the account's failure count does not hold the attempt up.
+    """
+    email_key = account_key(email, secret)
+    keys = {address_key(address, secret): FREE_FAILURES_PER_ADDRESS}
+    if email_key not in known_accounts:
+        keys[email_key] = FREE_FAILURES_PER_ACCOUNT
+    counted = _count_a_failure(session, keys, email)
+    if isinstance(counted, timedelta):
+        return SignInResult(None, wait=counted)
+    user_id, password_hash = counted[0], counted[1]
+
+    # The slow part happens outside any transaction: no lock is held while hashing.
     ok = False
     try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        ok = _hasher.verify(password_hash or _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok or user is None or not user.is_active:
-        session.add(SignInAttempt(email_key=email_key, ip_key=ip_key, succeeded=False))
+    if not ok or user_id is None:
         return SignInResult(None)
+    return _signed_in(session, user_id, password, email_key, counted[2])
 
-    session.add(SignInAttempt(email_key=email_key, ip_key=ip_key, succeeded=True))
+
+@transactional
+def _count_a_failure(session: Session, keys: dict[str, int], email: str
+                     ) -> timedelta | tuple[int | None, str | None, list[_Counted]]:
+    """Count this attempt as a failure for every key before its password is checked, unless
+    one of them must still wait (then count nothing and say how long).
+
+    The rows are locked (FOR UPDATE on PostgreSQL; SQLite's write lock is taken by BEGIN
+    IMMEDIATE) so that concurrent guesses queue here: each sees the ones before it, and no
+    more than the free failures get their password checked before the wait starts.
+    Also finds the active user with this email, in the same short transaction."""
+    now = utcnow()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    ordered = sorted(keys)  # one order for every request: two cannot wait for each other
+    session.execute(insert(SignInThrottle).values(
+        [{"key": key, "failures": 0} for key in ordered]).on_conflict_do_nothing())
+    rows = {row.key: row for row in session.scalars(
+        select(SignInThrottle).where(SignInThrottle.key.in_(ordered))
+        .order_by(SignInThrottle.key).with_for_update())}
+    waits = [_aware(row.next_try_at) - now for row in rows.values()
+             if row.next_try_at is not None and _aware(row.next_try_at) > now]
+    if waits:
+        return max(waits)
+    counted = []
+    for key in ordered:
+        row = rows[key]
+        if row.last_failure_at is not None and now - _aware(row.last_failure_at) > FORGET_AFTER:
+            row.failures = 0
+        before = row.next_try_at
+        row.failures += 1
+        row.last_failure_at = now
+        wait = wait_after(row.failures, keys[key])
+        row.next_try_at = now + wait if wait else None
+        counted.append(_Counted(key, row.next_try_at, before))
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active:
+        return None, None, counted
+    return user.id, user.password_hash, counted
+
+
+@transactional
+def _signed_in(session: Session, user_id: int, password: str, email_key: str,
+               counted: list[_Counted]) -> SignInResult:
+    """The password was right: take back the failure counted for it, clear the account's
+    count, and open a session."""
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:  # disabled while the password was checked
+        return SignInResult(None)
+    rows = {row.key: row for row in session.scalars(
+        select(SignInThrottle).where(SignInThrottle.key.in_([c.key for c in counted]))
+        .order_by(SignInThrottle.key).with_for_update())}
+    for mark in counted:
+        row = rows.get(mark.key)
+        if row is None:
+            continue
+        if mark.key.startswith("account:"):
+            row.failures, row.next_try_at = 0, None
+        else:
+            row.failures = max(row.failures - 1, 0)
+            if _same_moment(row.next_try_at, mark.next_try_at):  # no failure since ours
+                row.next_try_at = mark.before
+    session.flush()
+    session.execute(delete(SignInThrottle).where(
+        SignInThrottle.key == email_key, SignInThrottle.failures == 0),
+        execution_options={"synchronize_session": False})
+    _forget_old_failures(session)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     token = secrets.token_urlsafe(32)
     session.add(UserSession(token_hash=_token_hash(token), user_id=user.id))
-    return SignInResult(user, token)
+    with audit.acting_as(audit.Actor(user.id, user.name)):
+        audit.record(session, "signed_in", "app_user", entity_id=str(user.id))
+    return SignInResult(user, token, account_key=email_key)
+
+
+def _forget_old_failures(session: Session) -> None:
+    """Rows nobody has failed on for FORGET_AFTER would start from zero anyway."""
+    now = utcnow()
+    session.execute(delete(SignInThrottle).where(
+        SignInThrottle.last_failure_at < now - FORGET_AFTER,
+        (SignInThrottle.next_try_at.is_(None)) | (SignInThrottle.next_try_at < now)),
+        execution_options={"synchronize_session": False})
+
+
+def _same_moment(a: datetime | None, b: datetime | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return _aware(a) == _aware(b)
 
 
 def _token_hash(token: str) -> str:
@@ -141,7 +272,8 @@ def note_session_in_use(session: Session, session_id: int) -> None:
         update(UserSession)
         .where(UserSession.id == session_id, UserSession.revoked_at.is_(None),
                UserSession.last_seen_at < now - LAST_SEEN_REFRESH)
-        .values(last_seen_at=now)
+        .values(last_seen_at=now),
+        execution_options={"synchronize_session": False},
     )
 
 
@@ -150,9 +282,12 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+@transactional
 def sign_out(session: Session, token: str | None) -> None:
+    """End the session this cookie belongs to: the cookie is useless from now on."""
     if not token:
         return
     row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
+    audit.record(session, "signed_out", "app_user")

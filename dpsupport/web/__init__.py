@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Settings
 from ..db import make_engine, make_sessionmaker, set_write_intent, writing
@@ -35,6 +36,12 @@ def init_app(app: Flask, settings: Settings) -> None:
         WTF_CSRF_TIME_LIMIT=None,
         TESTING=settings.mode == "test",
     )
+    if settings.trusted_proxies:
+        # Believe the last N hops of X-Forwarded-For/-Proto/-Host/-Port, which our own
+        # proxies set: the client's address (sign-in throttling) and https (secure cookies).
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n,  # type: ignore[method-assign]
+                                x_host=n, x_port=n)
     engine = make_engine(settings.database_url)
     app.extensions["dpsupport.engine"] = engine
     app.extensions["dpsupport.sessions"] = make_sessionmaker(engine)
