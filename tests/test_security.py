@@ -119,6 +119,29 @@ def test_headers_and_no_stack_trace_on_500(app, session, monkeypatch, caplog) ->
     assert "xyzzy" in caplog.text, "the error is logged for the people running the app"
 
 
+def test_strict_transport_security_in_production_only(database_url: str, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                       client) -> None:
+    """Issue 12.9: production sent no Strict-Transport-Security header."""
+    for page in ("/sign-in", "/", "/no-such-page"):
+        assert "Strict-Transport-Security" not in client.get(page).headers, "test mode: http"
+    for mode in ("production", "demo", "development"):
+        app = create_app({"mode": mode, "database_url": database_url,
+                          "secret_key": TEST_SECRET, "instance_path": str(tmp_path / mode)})
+        try:
+            https = app.test_client()
+            https.environ_base.update({"wsgi.url_scheme": "https", "HTTP_HOST": "dp.example"})
+            for page in ("/sign-in", "/", "/no-such-page", "/static/build/app.css"):
+                header = https.get(page).headers.get("Strict-Transport-Security")
+                if mode == "production":
+                    assert header is not None, page
+                    max_age = re.fullmatch(r"max-age=(\d+)(; includeSubDomains)?", header)
+                    assert max_age and int(max_age.group(1)) >= 31536000, header
+                else:
+                    assert header is None, f"{mode} runs over plain http: no HSTS"
+        finally:
+            app.extensions["dpsupport.engine"].dispose()
+
+
 # --- cookies ----------------------------------------------------------------------------------
 
 def _session_cookie_header(response) -> str:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
 
 from ..config import Settings
 from ..db import make_engine, make_sessionmaker, set_write_intent, writing
@@ -122,7 +123,13 @@ def _forget_request(_exc: BaseException | None = None) -> None:
     audit.set_actor(audit.SYSTEM)
 
 
-def _security_headers(response):  # type: ignore[no-untyped-def]
+# Production is served over HTTPS only (its cookies are Secure): browsers should never try
+# plain http for this site again, for a year. Not in development, the demo or tests, which
+# run over plain http on a laptop (browsers ignore the header over http anyway).
+HSTS = "max-age=31536000"
+
+
+def _security_headers(response: Response) -> Response:
     nonce = getattr(g, "csp_nonce", "")
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; "
@@ -137,4 +144,6 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
+    if current_app.config["DPSUPPORT"].is_production:
+        response.headers["Strict-Transport-Security"] = HSTS
     return response
