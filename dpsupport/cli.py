@@ -113,7 +113,7 @@ def serve(host: str, port: int, demo: bool) -> None:
         for user in DEMO_SIGN_INS:
             click.echo(f"  {user.email:<34} password: {user.password}   ({user.description})")
         click.echo("")
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 

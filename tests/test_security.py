@@ -8,10 +8,12 @@ import logging
 import re
 from pathlib import Path
 
+import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from dpsupport import create_app
+from dpsupport.errors import UserError
 from dpsupport.models import User
 from dpsupport.services import auth as auth_service
 from dpsupport.services.auth import hash_password
@@ -215,6 +217,20 @@ def test_passwords_are_stored_as_argon2_hashes(session) -> None:  # type: ignore
     one, two = hash_password("same password"), hash_password("same password")
     assert one != two, "hashes are salted"
     assert one.startswith("$argon2id$") and "same password" not in one
+
+
+@pytest.mark.parametrize("password,problem", [
+    ("short1", "at least 8 characters"),
+    ("", "at least 8 characters"),
+    ("Password123", "too common"),
+    ("qwerty123", "too common"),
+])
+def test_a_password_that_is_too_easy_is_never_stored(password: str, problem: str) -> None:
+    assert problem in (auth_service.password_problem(password) or "")
+    with pytest.raises(UserError, match=problem) as refused:
+        hash_password(password)
+    assert refused.value.field == "password"
+    assert auth_service.password_problem("a calm river at dawn") is None
 
 
 def test_the_stored_hash_is_what_sign_in_checks(app, session) -> None:  # type: ignore[no-untyped-def]

@@ -92,7 +92,7 @@ def wait_after(failures: int, free: int) -> timedelta | None:
     """How long the next attempt must wait after this many failures in a row (None: no wait)."""
     if failures < free:
         return None
-    return min(FIRST_WAIT * 2 ** min(failures - free, 20), LONGEST_WAIT)
+    return min(FIRST_WAIT * (1 << min(failures - free, 20)), LONGEST_WAIT)
 
 
 @dataclass(frozen=True)
