@@ -192,23 +192,21 @@ def _signed_in(session: Session, user_id: int, password: str, email_key: str,
     user = session.get(User, user_id)
     if user is None or not user.is_active:  # disabled while the password was checked
         return SignInResult(None)
+    addresses = [mark for mark in counted if mark.key != email_key]
     rows = {row.key: row for row in session.scalars(
-        select(SignInThrottle).where(SignInThrottle.key.in_([c.key for c in counted]))
+        select(SignInThrottle).where(SignInThrottle.key.in_([m.key for m in addresses]))
         .order_by(SignInThrottle.key).with_for_update())}
-    for mark in counted:
+    for mark in addresses:
         row = rows.get(mark.key)
-        if row is None:
+        if row is None:  # forgotten meanwhile
             continue
-        if mark.key.startswith("account:"):
-            row.failures, row.next_try_at = 0, None
-        else:
-            row.failures = max(row.failures - 1, 0)
-            if _same_moment(row.next_try_at, mark.next_try_at):  # no failure since ours
-                row.next_try_at = mark.before
+        row.failures = max(row.failures - 1, 0)
+        if _same_moment(row.next_try_at, mark.next_try_at):  # no failure since ours
+            row.next_try_at = mark.before
     session.flush()
-    session.execute(delete(SignInThrottle).where(
-        SignInThrottle.key == email_key, SignInThrottle.failures == 0),
-        execution_options={"synchronize_session": False})
+    # The account starts again from nothing (also when this browser was not held up by it).
+    session.execute(delete(SignInThrottle).where(SignInThrottle.key == email_key),
+                    execution_options={"synchronize_session": False})
     _forget_old_failures(session)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
