@@ -308,3 +308,54 @@ def test_the_address_is_the_forwarded_one_only_behind_a_trusted_proxy(  # type: 
             assert _made_to_wait(someone_else)
     finally:
         app.extensions["dpsupport.engine"].dispose()
+
+
+def test_concurrent_sign_ins_to_one_account_from_one_address_all_succeed(app, session) -> None:  # type: ignore[no-untyped-def]
+    """Everyone in an office signing in at 9 o'clock, some to the same account: no errors
+    (the rows are always locked in the same order, so two sign-ins cannot deadlock)."""
+    world = build_world(session)
+    session.commit()
+    factory = app.extensions["dpsupport.sessions"]
+    people = [world.users["holder"], world.users["representative"]]
+    start = threading.Barrier(20)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def sign_in(n: int) -> None:
+        start.wait()
+        try:
+            with writing(), factory() as own:
+                result = auth_service.sign_in(own, people[n % 2].email, PASSWORD,
+                                              "192.0.2.50", TEST_SECRET)
+            outcome = "in" if result.user is not None else "waited" if result.throttled \
+                else "wrong"
+        except Exception as exc:
+            outcome = f"{type(exc).__name__}: {exc}"[:300]
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=sign_in, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert outcomes == ["in"] * 20, outcomes
+    office = session.scalar(select(SignInThrottle).where(
+        SignInThrottle.key == auth_service.address_key("192.0.2.50", TEST_SECRET)))
+    assert office is None or office.failures == 0
+
+
+def test_a_check_that_never_finished_does_not_hold_anyone_up_for_long(app, session, clock,  # type: ignore[no-untyped-def]
+                                                                       monkeypatch) -> None:
+    """If the process checking a password stops half-way, its mark runs out."""
+    monkeypatch.setattr(auth_service, "BUSY_PATIENCE", timedelta(seconds=1))
+    world = build_world(session)
+    user = world.users["holder"]
+    key = auth_service.account_key(user.email, TEST_SECRET)
+    session.add(SignInThrottle(key=key, failures=0, checking=FREE, checking_since=clock()))
+    session.commit()
+    client = _client(app)
+    busy = _try(client, user.email, PASSWORD)  # told to try again in a moment
+    assert _made_to_wait(busy, "1 second")
+    clock.wait(auth_service.CHECK_TIMEOUT + timedelta(seconds=1))
+    assert _ok(_try(client, user.email, PASSWORD))

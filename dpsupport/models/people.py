@@ -168,7 +168,9 @@ class SignInThrottle(Base):
 
     ``key`` is "account:" or "address:" and a keyed hash: no email or address is stored in
     clear. Successful sign-ins are not counted; after a few failures each further attempt
-    must wait until ``next_try_at`` (see services/auth.py)."""
+    must wait until ``next_try_at``. ``checking`` is how many passwords are being checked
+    for this key right now (so concurrent guesses cannot go over the budget), the latest
+    since ``checking_since`` (see services/auth.py)."""
 
     __tablename__ = "sign_in_throttle"
 
@@ -177,3 +179,5 @@ class SignInThrottle(Base):
     last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
                                                              index=True)
     next_try_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checking: Mapped[int] = mapped_column(Integer, default=0)
+    checking_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -52,6 +53,13 @@ FREE_FAILURES_PER_ADDRESS = 30
 FIRST_WAIT = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(minutes=15)
 FORGET_AFTER = timedelta(hours=1)
+# A password check takes a fraction of a second; one marked as going on for longer than
+# this was abandoned (its process stopped).
+CHECK_TIMEOUT = timedelta(minutes=1)
+# How long an attempt waits, in steps, while others for the same account or address are
+# being checked, before being told to try again in a moment.
+BUSY_STEP = timedelta(milliseconds=50)
+BUSY_PATIENCE = timedelta(seconds=5)
 SESSION_IDLE_LIMIT = timedelta(hours=8)
 # A page view notes that the session is still in use only when it was last noted longer ago
 # than this: most page views write nothing at all.
@@ -108,15 +116,6 @@ class SignInResult:
         return self.wait is not None
 
 
-@dataclass(frozen=True)
-class _Counted:
-    """A failure counted before the password is checked, to be taken back if it was right."""
-
-    key: str
-    next_try_at: datetime | None
-    before: datetime | None
-
-
 def sign_in(session: Session, email: str, password: str, address: str, secret: str,
             known_accounts: Collection[str] = ()) -> SignInResult:
     """Check the password; on success open a session and return its token.
@@ -125,13 +124,23 @@ def sign_in(session: Session, email: str, password: str, address: str, secret: s
     signed cookie): for those, the account's failure count does not hold the attempt up.
     """
     email_key = account_key(email, secret)
-    keys = {address_key(address, secret): FREE_FAILURES_PER_ADDRESS}
+    budgets = {address_key(address, secret): FREE_FAILURES_PER_ADDRESS}
     if email_key not in known_accounts:
-        keys[email_key] = FREE_FAILURES_PER_ACCOUNT
-    counted = _count_a_failure(session, keys, email)
-    if isinstance(counted, timedelta):
-        return SignInResult(None, wait=counted)
-    user_id, password_hash = counted[0], counted[1]
+        budgets[email_key] = FREE_FAILURES_PER_ACCOUNT
+    waited = timedelta()
+    while True:
+        reserved = _start_checking(session, budgets, email)
+        if not isinstance(reserved, _Busy):
+            break
+        # Other attempts being checked right now use up what is left of the budget: their
+        # results decide whether this one may go ahead. That takes well under a second.
+        if waited >= BUSY_PATIENCE:
+            return SignInResult(None, wait=BUSY_PATIENCE)
+        time.sleep(BUSY_STEP.total_seconds())
+        waited += BUSY_STEP
+    if isinstance(reserved, timedelta):
+        return SignInResult(None, wait=reserved)
+    user_id, password_hash = reserved
 
     # The slow part happens outside any transaction: no lock is held while hashing.
     ok = False
@@ -139,74 +148,89 @@ def sign_in(session: Session, email: str, password: str, address: str, secret: s
         ok = _hasher.verify(password_hash or _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok or user_id is None:
-        return SignInResult(None)
-    return _signed_in(session, user_id, password, email_key, counted[2])
+    return _finish_checking(session, budgets, email_key, user_id if ok else None, password)
+
+
+@dataclass(frozen=True)
+class _Busy:
+    """Too many attempts for one key are being checked at this moment."""
+
+
+def _lock_rows(session: Session, keys: Collection[str]) -> dict[str, SignInThrottle]:
+    """The throttling rows for these keys, made if missing, locked until the transaction
+    ends (FOR UPDATE on PostgreSQL; on SQLite the transaction began with BEGIN IMMEDIATE).
+    Always in order of key, so two requests never wait for each other."""
+    ordered = sorted(set(keys))
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(SignInThrottle).values(
+        [{"key": key, "failures": 0, "checking": 0} for key in ordered]
+    ).on_conflict_do_nothing())
+    rows = {row.key: row for row in session.scalars(
+        select(SignInThrottle).where(SignInThrottle.key.in_(ordered))
+        .order_by(SignInThrottle.key).with_for_update()
+        .execution_options(populate_existing=True))}
+    now = utcnow()
+    for row in rows.values():
+        if row.last_failure_at is not None and now - _aware(row.last_failure_at) > FORGET_AFTER:
+            row.failures, row.next_try_at = 0, None
+        if row.checking_since is not None and now - _aware(row.checking_since) > CHECK_TIMEOUT:
+            row.checking = 0  # a process that was checking stopped before it finished
+    return rows
 
 
 @transactional
-def _count_a_failure(session: Session, keys: dict[str, int], email: str
-                     ) -> timedelta | tuple[int | None, str | None, list[_Counted]]:
-    """Count this attempt as a failure for every key before its password is checked, unless
-    one of them must still wait (then count nothing and say how long).
+def _start_checking(session: Session, budgets: dict[str, int], email: str
+                    ) -> timedelta | _Busy | tuple[int | None, str | None]:
+    """May this attempt's password be checked now? A timedelta: not yet, wait this long (the
+    attempt is not counted). _Busy: ask again in a moment. Otherwise the attempt is marked as
+    being checked for every key, and the active user with this email (if any) is returned.
 
-    The rows are locked (FOR UPDATE on PostgreSQL; SQLite's write lock is taken by BEGIN
-    IMMEDIATE) so that concurrent guesses queue here: each sees the ones before it, and no
-    more than the free failures get their password checked before the wait starts.
-    Also finds the active user with this email, in the same short transaction."""
+    While a key has had fewer failures than its budget, as many attempts may be checked at
+    once as failures are left; after that, one at a time, each after the wait its last
+    failure set. So however many guesses arrive together, no more are checked than allowed.
+    """
     now = utcnow()
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    ordered = sorted(keys)  # one order for every request: two cannot wait for each other
-    session.execute(insert(SignInThrottle).values(
-        [{"key": key, "failures": 0} for key in ordered]).on_conflict_do_nothing())
-    rows = {row.key: row for row in session.scalars(
-        select(SignInThrottle).where(SignInThrottle.key.in_(ordered))
-        .order_by(SignInThrottle.key).with_for_update())}
+    rows = _lock_rows(session, budgets)
     waits = [_aware(row.next_try_at) - now for row in rows.values()
              if row.next_try_at is not None and _aware(row.next_try_at) > now]
     if waits:
         return max(waits)
-    counted = []
-    for key in ordered:
-        row = rows[key]
-        if row.last_failure_at is not None and now - _aware(row.last_failure_at) > FORGET_AFTER:
-            row.failures = 0
-        before = row.next_try_at
-        row.failures += 1
-        row.last_failure_at = now
-        wait = wait_after(row.failures, keys[key])
-        row.next_try_at = now + wait if wait else None
-        counted.append(_Counted(key, row.next_try_at, before))
+    if any(row.checking >= max(1, budgets[key] - row.failures) for key, row in rows.items()):
+        return _Busy()
+    for row in rows.values():
+        row.checking += 1
+        row.checking_since = now
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.is_active:
-        return None, None, counted
-    return user.id, user.password_hash, counted
+        return None, None
+    return user.id, user.password_hash
 
 
 @transactional
-def _signed_in(session: Session, user_id: int, password: str, email_key: str,
-               counted: list[_Counted]) -> SignInResult:
-    """The password was right: take back the failure counted for it, clear the account's
-    count, and open a session."""
-    user = session.get(User, user_id)
-    if user is None or not user.is_active:  # disabled while the password was checked
+def _finish_checking(session: Session, budgets: dict[str, int], email_key: str,
+                     user_id: int | None, password: str) -> SignInResult:
+    """Record the result of a check: a failure counts (and may start a wait); a success
+    clears the account's count (also when this browser was not held up by it) and opens a
+    session."""
+    now = utcnow()
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is not None and not user.is_active:  # disabled while the password was checked
+        user = None
+    rows = _lock_rows(session, [*budgets, email_key])
+    for key in budgets:
+        row = rows[key]
+        row.checking = max(row.checking - 1, 0)
+        if user is None:
+            row.failures += 1
+            row.last_failure_at = now
+            wait = wait_after(row.failures, budgets[key])
+            row.next_try_at = now + wait if wait else None
+    if user is None:
         return SignInResult(None)
-    addresses = [mark for mark in counted if mark.key != email_key]
-    rows = {row.key: row for row in session.scalars(
-        select(SignInThrottle).where(SignInThrottle.key.in_([m.key for m in addresses]))
-        .order_by(SignInThrottle.key).with_for_update())}
-    for mark in addresses:
-        row = rows.get(mark.key)
-        if row is None:  # forgotten meanwhile
-            continue
-        row.failures = max(row.failures - 1, 0)
-        if _same_moment(row.next_try_at, mark.next_try_at):  # no failure since ours
-            row.next_try_at = mark.before
-    session.flush()
-    # The account starts again from nothing (also when this browser was not held up by it).
-    session.execute(delete(SignInThrottle).where(SignInThrottle.key == email_key),
-                    execution_options={"synchronize_session": False})
+
+    account = rows[email_key]
+    account.failures, account.next_try_at, account.last_failure_at = 0, None, None
     _forget_old_failures(session)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
@@ -218,18 +242,18 @@ def _signed_in(session: Session, user_id: int, password: str, email_key: str,
 
 
 def _forget_old_failures(session: Session) -> None:
-    """Rows nobody has failed on for FORGET_AFTER would start from zero anyway."""
+    """Rows with nothing to remember: no failure for FORGET_AFTER (or none at all), and
+    nothing being checked. Rows another request has locked are left for next time."""
     now = utcnow()
-    session.execute(delete(SignInThrottle).where(
-        SignInThrottle.last_failure_at < now - FORGET_AFTER,
-        (SignInThrottle.next_try_at.is_(None)) | (SignInThrottle.next_try_at < now)),
-        execution_options={"synchronize_session": False})
-
-
-def _same_moment(a: datetime | None, b: datetime | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return _aware(a) == _aware(b)
+    idle = select(SignInThrottle.key).where(
+        (SignInThrottle.last_failure_at.is_(None))
+        | (SignInThrottle.last_failure_at < now - FORGET_AFTER),
+        (SignInThrottle.next_try_at.is_(None)) | (SignInThrottle.next_try_at < now),
+        SignInThrottle.checking == 0,
+    ).with_for_update(skip_locked=True)
+    session.flush()
+    session.execute(delete(SignInThrottle).where(SignInThrottle.key.in_(idle)),
+                    execution_options={"synchronize_session": False})
 
 
 def _token_hash(token: str) -> str:

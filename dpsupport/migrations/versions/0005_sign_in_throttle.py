@@ -6,8 +6,8 @@ Create Date: 2026-11-27 04:00:00
 
 sign_in_attempt kept a row for every attempt, successful ones included, and refused the
 sixth wrong password for 15 minutes: anyone could keep an account locked. sign_in_throttle
-keeps one row per account and per address with the number of failures and when the next
-attempt may be checked (see dpsupport/services/auth.py). The old rows only ever mattered
+keeps one row per account and per address with the number of failures, when the next
+attempt may be checked and how many passwords are being checked right now (see dpsupport/services/auth.py). The old rows only ever mattered
 for 15 minutes, so they are not carried over.
 """
 
@@ -29,6 +29,8 @@ def upgrade() -> None:
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("next_try_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("checking", sa.Integer(), nullable=False),
+        sa.Column("checking_since", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_sign_in_throttle")),
     )
     with op.batch_alter_table("sign_in_throttle", schema=None) as batch_op:
