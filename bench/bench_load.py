@@ -315,8 +315,15 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="dpsupport-load-") as tmp:
             workdir = Path(tmp)
             with (_postgres(url) if url else _sqlite(workdir)) as database_url:
-                with gunicorn(database_url, workdir) as port:
-                    result = browse(database_url, port, args.clients, args.duration)
+                try:
+                    with gunicorn(database_url, workdir) as port:
+                        result = browse(database_url, port, args.clients, args.duration)
+                except RuntimeError as exc:
+                    log = workdir / "gunicorn.log"
+                    print(f"{name}: could not run: {exc}\n"
+                          f"{log.read_text()[-3000:] if log.exists() else ''}", flush=True)
+                    errors += 1
+                    continue
                 errors += report(name, args.clients, result)
     return 1 if errors else 0
 
