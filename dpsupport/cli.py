@@ -1,14 +1,37 @@
 """Command line: `dpsupport db upgrade`, `dpsupport prepare-demo`, `dpsupport serve`, and the
-same services organisations use for bulk work."""
+same services organisations use for bulk work.
+
+`--help` works anywhere, with no settings at all: only a command that serves or touches the
+database builds the app (and so needs DPSUPPORT_SECRET_KEY in production).
+
+A command that cannot do what it was asked (a `UserError`, see dpsupport/errors.py) says so
+in one way: `fail(err)` prints one line on stderr, starting with the command's name, and
+exits with status 2. Status 1 means the check the command made did not pass (check-schema).
+"""
 
 from __future__ import annotations
 
 import sys
+from typing import Any, NoReturn
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import func, inspect, select
+from flask.cli import ScriptInfo, routes_command, shell_command, with_appcontext
+from sqlalchemy import Engine, func, inspect, select
+
+from . import __version__
+from .config import Settings
+from .errors import UserError
+
+
+def fail(error: UserError | str) -> NoReturn:
+    """Stop the command: one line on stderr ("dpsupport <command>: <what is wrong> <what to
+    do>") and exit status 2. For a `UserError` or a plain message; never a stack trace."""
+    context = click.get_current_context(silent=True)
+    name = context.command_path if context is not None else "dpsupport"
+    message = " ".join(str(error).split())  # one line, whatever the message holds
+    click.echo(f"{name}: {message}", err=True)
+    sys.exit(2)
 
 
 def _app_factory() -> Flask:
@@ -22,12 +45,14 @@ def _app_factory() -> Flask:
         sys.exit(2)
 
 
-def _settings():  # type: ignore[no-untyped-def]
-    return current_app.config["DPSUPPORT"]
+def _settings() -> Settings:
+    settings: Settings = current_app.config["DPSUPPORT"]
+    return settings
 
 
-def _engine():  # type: ignore[no-untyped-def]
-    return current_app.extensions["dpsupport.engine"]
+def _engine() -> Engine:
+    engine: Engine = current_app.extensions["dpsupport.engine"]
+    return engine
 
 
 @click.group("db", help="Set up or upgrade the database.")
@@ -73,8 +98,9 @@ def prepare_demo() -> None:
 
 
 @click.command("serve", help="Serve the app on http://127.0.0.1:5000 (for one person or a demo).")
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Keep 127.0.0.1 unless others must reach it.")
+@click.option("--port", default=5000, type=int, show_default=True, help="The port to listen on.")
 @click.option("--demo", is_flag=True, help="Print the demo sign-ins first.")
 @with_appcontext
 def serve(host: str, port: int, demo: bool) -> None:
@@ -87,8 +113,8 @@ def serve(host: str, port: int, demo: bool) -> None:
         for user in DEMO_SIGN_INS:
             click.echo(f"  {user.email:<34} password: {user.password}   ({user.description})")
         click.echo("")
-    run_simple(host, port, current_app._get_current_object(), threaded=True,  # type: ignore[attr-defined]
-               use_reloader=False, use_debugger=False)
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 @click.command("check-schema", help="Say whether the database matches this version's models.")
@@ -104,18 +130,42 @@ def check_schema() -> None:
     click.echo("The database has every table.")
 
 
+COMMANDS = (db_group, prepare_demo, serve, check_schema)
+
+
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(db_group)
-    app.cli.add_command(prepare_demo)
-    app.cli.add_command(serve)
-    app.cli.add_command(check_schema)
+    """The same commands under `flask --app dpsupport ...`."""
     from .cli_import import import_statement_command
 
-    app.cli.add_command(import_statement_command)
+    for command in (*COMMANDS, import_statement_command):
+        app.cli.add_command(command)
 
 
-main = FlaskGroup(create_app=_app_factory, add_default_commands=True, load_dotenv=False,
-                  help="dpsupport: money and employer tasks for direct payments.")
+class _Cli(click.Group):
+    """The `dpsupport` command. Listing the commands (`--help`) never builds the app: only a
+    command that needs it does (through `with_appcontext`), so help needs no settings."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        extra.setdefault("obj", ScriptInfo(create_app=_app_factory, set_debug_flag=False,
+                                           load_dotenv_defaults=False))
+        return super().make_context(info_name, args, parent, **extra)
+
+
+@click.group(cls=_Cli, help="dpsupport: money and employer tasks for direct payments.")
+@click.version_option(__version__, prog_name="dpsupport")
+def main() -> None:
+    pass
+
+
+def _add_commands() -> None:
+    from .cli_import import import_statement_command
+
+    for command in (*COMMANDS, import_statement_command, shell_command, routes_command):
+        main.add_command(command)
+
+
+_add_commands()
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="dpsupport")

@@ -12,21 +12,17 @@ import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from .cli import fail
 from .statements import Transaction as Line
 from .statements import profile_names
 from .text import format_pence, long_date
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"dpsupport import-statement: {message}", err=True)
-    sys.exit(2)
 
 
 def _human(summary: Any, dry_run: bool) -> list[str]:
@@ -105,12 +101,12 @@ def import_statement_command(file: Path, account_id: int, profile: str | None, d
     from .services import audit, imports
 
     if profile and f"csv:{profile.split(':', 1)[-1]}" not in profile_names():
-        _fail(f"there is no bank layout called '{profile}'. Known layouts: "
+        fail(f"there is no bank layout called '{profile}'. Known layouts: "
               + ", ".join(sorted(n.split(":", 1)[1] for n in profile_names())) + ".")
     try:
         data = file.read_bytes()
     except OSError as exc:
-        _fail(f"cannot read {file}: {exc.strerror or exc}.")
+        fail(f"cannot read {file}: {exc.strerror or exc}.")
     factory = current_app.extensions["dpsupport.sessions"]
     settings = current_app.config["DPSUPPORT"]
     limits = imports.Limits(max_bytes=max(settings.max_upload_bytes, imports.MAX_BYTES))
@@ -120,12 +116,12 @@ def import_statement_command(file: Path, account_id: int, profile: str | None, d
             # a dry run's session is closed without committing: nothing it did is kept
             account = imports.flows.account_by_id(session, account_id)
             if account is None:
-                _fail(f"there is no account {account_id}.")
+                fail(f"there is no account {account_id}.")
             actor = audit.Actor(None, f"Command line ({getpass.getuser()})")
             if as_user:
                 user = session.scalar(select(User).where(User.email == as_user.lower()))
                 if user is None:
-                    _fail(f"there is no user with the email {as_user}.")
+                    fail(f"there is no user with the email {as_user}.")
                 actor = audit.Actor(user.id, user.name)
             if stream is not None:
                 sys.stdout.write('{"transactions": [')
@@ -143,7 +139,7 @@ def import_statement_command(file: Path, account_id: int, profile: str | None, d
     except UserError as exc:
         if stream is not None:
             sys.stdout.write("]}\n")
-        _fail(f"{file.name}: {_advice(exc)}")
+        fail(f"{file.name}: {_advice(exc)}")
     if as_json:
         payload = summary.to_json()
         if stream is not None:

@@ -21,6 +21,9 @@ class Settings:
     secret_key: str
     instance_path: Path
     max_upload_bytes: int = 10 * 1024 * 1024
+    # How many reverse proxies (nginx, a load balancer) stand in front of the app and set
+    # X-Forwarded-For and X-Forwarded-Proto. 0: none, and those headers are not believed.
+    trusted_proxies: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -76,4 +79,14 @@ def load_settings(overrides: dict[str, object] | None = None, *, root: Path | No
     if max_upload < 1:
         raise ConfigError("DPSUPPORT_MAX_UPLOAD_BYTES must be a whole number of bytes above "
                           f"0, like 10485760 for 10 MB, not {raw_max!r}.")
-    return Settings(mode, database_url, secret_key, instance_path, max_upload)
+    raw_proxies = str(overrides.get("trusted_proxies") if overrides.get("trusted_proxies")
+                      is not None else env.get("DPSUPPORT_TRUSTED_PROXIES") or "0")
+    try:
+        trusted_proxies = int(raw_proxies.strip())
+    except ValueError:
+        trusted_proxies = -1
+    if not 0 <= trusted_proxies <= 10:
+        raise ConfigError("DPSUPPORT_TRUSTED_PROXIES must be the number of reverse proxies in "
+                          "front of the app, like 1 behind one nginx, or 0 when people reach "
+                          f"the app directly, not {raw_proxies!r}.")
+    return Settings(mode, database_url, secret_key, instance_path, max_upload, trusted_proxies)

@@ -16,7 +16,7 @@ from .people import (
     HolderAccess,
     Membership,
     Organisation,
-    SignInAttempt,
+    SignInThrottle,
     User,
     UserSession,
 )
@@ -36,7 +36,7 @@ __all__ = [
     "OneOffPayment",
     "PendingUpload",
     "Organisation",
-    "SignInAttempt",
+    "SignInThrottle",
     "StatementImport",
     "Transaction",
     "User",

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .base import Audited, Base, IntPk, ShortText, Timestamp, one_of, sensitive
@@ -167,13 +176,21 @@ class UserSession(Base):
     user: Mapped[User] = relationship()
 
 
-class SignInAttempt(Base):
-    """Failed and successful sign-ins, for slowing down guessing. No email is stored in clear."""
+class SignInThrottle(Base):
+    """Failed sign-ins counted for one account or one address, for slowing down guessing.
 
-    __tablename__ = "sign_in_attempt"
+    ``key`` is "account:" or "address:" and a keyed hash: no email or address is stored in
+    clear. Successful sign-ins are not counted; after a few failures each further attempt
+    must wait until ``next_try_at``. ``checking`` is how many passwords are being checked
+    for this key right now (so concurrent guesses cannot go over the budget), the latest
+    since ``checking_since`` (see services/auth.py)."""
 
-    id: Mapped[IntPk]
-    email_key: Mapped[str] = mapped_column(String(64), index=True, info=sensitive())
-    ip_key: Mapped[str] = mapped_column(String(64), index=True, info=sensitive())
-    at: Mapped[Timestamp]
-    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True, info=sensitive())
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                             index=True)
+    next_try_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checking: Mapped[int] = mapped_column(Integer, default=0)
+    checking_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -10,16 +10,23 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ..models import SignInAttempt, User, UserSession
+from ..errors import UserError
+from ..models import SignInThrottle, User, UserSession
 from ..models.base import utcnow
+from . import audit
+from .uow import transactional
 
 _hasher = PasswordHasher()
 # Used to spend the same time when the email is unknown, so timing does not reveal it.
@@ -33,13 +40,37 @@ COMMON_PASSWORDS = frozenset(
     """.split()
 )
 
-WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_ATTEMPTS_PER_ADDRESS = 30
+# Sign-in throttling. Only failures count, per account and per address separately (a
+# success never does: a shared office behind one address is not locked out by ordinary use).
+# The first few failures cost nothing; after that, each failure makes the next attempt wait,
+# twice as long each time, up to LONGEST_WAIT. Nothing is ever locked for good: an attempt
+# that is refused because it came too soon is not counted, and a success clears the
+# account's count. A browser that has signed in to an account before is not held up by that
+# account's count (it is by its address's), so someone guessing cannot keep the real person
+# out. Counts are forgotten FORGET_AFTER the last failure.
+FREE_FAILURES_PER_ACCOUNT = 5
+FREE_FAILURES_PER_ADDRESS = 30
+FIRST_WAIT = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(minutes=15)
+FORGET_AFTER = timedelta(hours=1)
+# A password check takes a fraction of a second; one marked as going on for longer than
+# this was abandoned (its process stopped).
+CHECK_TIMEOUT = timedelta(minutes=1)
+# How long an attempt waits, in steps, while others for the same account or address are
+# being checked, before being told to try again in a moment.
+BUSY_STEP = timedelta(milliseconds=50)
+BUSY_PATIENCE = timedelta(seconds=5)
 SESSION_IDLE_LIMIT = timedelta(hours=8)
+# A page view notes that the session is still in use only when it was last noted longer ago
+# than this: most page views write nothing at all.
+LAST_SEEN_REFRESH = timedelta(minutes=5)
 
 
 def hash_password(password: str) -> str:
+    """The argon2id hash to store for a new password; refuses a password that is not allowed."""
+    problem = password_problem(password)
+    if problem:
+        raise UserError(problem, field="password")
     return _hasher.hash(password)
 
 
@@ -56,74 +87,229 @@ def _key(value: str, secret: str) -> str:
     return hmac.new(secret.encode(), value.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 
+def account_key(email: str, secret: str) -> str:
+    """The throttling key for an account: a keyed hash, so the email is not stored."""
+    return "account:" + _key(email, secret)
+
+
+def address_key(address: str, secret: str) -> str:
+    return "address:" + _key(address, secret)
+
+
+def wait_after(failures: int, free: int) -> timedelta | None:
+    """How long the next attempt must wait after this many failures in a row (None: no wait)."""
+    if failures < free:
+        return None
+    return min(FIRST_WAIT * (1 << min(failures - free, 20)), LONGEST_WAIT)
+
+
 @dataclass(frozen=True)
 class SignInResult:
     user: User | None
     token: str | None = None
-    throttled: bool = False
+    # Set when the attempt came too soon and the password was not checked.
+    wait: timedelta | None = None
+    account_key: str | None = None
+
+    @property
+    def throttled(self) -> bool:
+        return self.wait is not None
 
 
-def sign_in(session: Session, email: str, password: str, ip: str, secret: str) -> SignInResult:
-    """Check the password; on success open a session and return its token."""
-    email_key, ip_key = _key(email, secret), _key(ip, secret)
-    since = utcnow() - WINDOW
-    recent_failures = session.scalar(
-        select(func.count()).where(
-            SignInAttempt.email_key == email_key,
-            SignInAttempt.at >= since,
-            SignInAttempt.succeeded.is_(False),
-        )
-    ) or 0
-    from_address = session.scalar(
-        select(func.count()).where(SignInAttempt.ip_key == ip_key, SignInAttempt.at >= since)
-    ) or 0
-    if recent_failures >= MAX_FAILURES_PER_ACCOUNT or from_address >= MAX_ATTEMPTS_PER_ADDRESS:
-        session.add(SignInAttempt(email_key=email_key, ip_key=ip_key, succeeded=False))
-        return SignInResult(None, throttled=True)
+def sign_in(session: Session, email: str, password: str, address: str, secret: str,
+            known_accounts: Collection[str] = ()) -> SignInResult:
+    """Check the password; on success open a session and return its token.
 
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    ``known_accounts`` are the account keys this browser has signed in to before (from a
+    signed cookie): for those, the account's failure count does not hold the attempt up.
+    """
+    email_key = account_key(email, secret)
+    budgets = {address_key(address, secret): FREE_FAILURES_PER_ADDRESS}
+    if email_key not in known_accounts:
+        budgets[email_key] = FREE_FAILURES_PER_ACCOUNT
+    waited = timedelta()
+    while True:
+        reserved = _start_checking(session, budgets, email)
+        if not isinstance(reserved, _Busy):
+            break
+        # Other attempts being checked right now use up what is left of the budget: their
+        # results decide whether this one may go ahead. That takes well under a second.
+        if waited >= BUSY_PATIENCE:
+            return SignInResult(None, wait=BUSY_PATIENCE)
+        time.sleep(BUSY_STEP.total_seconds())
+        waited += BUSY_STEP
+    if isinstance(reserved, timedelta):
+        return SignInResult(None, wait=reserved)
+    user_id, password_hash = reserved
+
+    # The slow part happens outside any transaction: no lock is held while hashing.
     ok = False
     try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        ok = _hasher.verify(password_hash or _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok or user is None or not user.is_active:
-        session.add(SignInAttempt(email_key=email_key, ip_key=ip_key, succeeded=False))
+    return _finish_checking(session, budgets, email_key, user_id if ok else None, password)
+
+
+@dataclass(frozen=True)
+class _Busy:
+    """Too many attempts for one key are being checked at this moment."""
+
+
+def _lock_rows(session: Session, keys: Collection[str]) -> dict[str, SignInThrottle]:
+    """The throttling rows for these keys, made if missing, locked until the transaction
+    ends (FOR UPDATE on PostgreSQL; on SQLite the transaction began with BEGIN IMMEDIATE).
+    Always in order of key, so two requests never wait for each other."""
+    ordered = sorted(set(keys))
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(SignInThrottle).values(
+        [{"key": key, "failures": 0, "checking": 0} for key in ordered]
+    ).on_conflict_do_nothing())
+    rows = {row.key: row for row in session.scalars(
+        select(SignInThrottle).where(SignInThrottle.key.in_(ordered))
+        .order_by(SignInThrottle.key).with_for_update()
+        .execution_options(populate_existing=True))}
+    now = utcnow()
+    for row in rows.values():
+        if row.last_failure_at is not None and now - _aware(row.last_failure_at) > FORGET_AFTER:
+            row.failures, row.next_try_at = 0, None
+        if row.checking_since is not None and now - _aware(row.checking_since) > CHECK_TIMEOUT:
+            row.checking = 0  # a process that was checking stopped before it finished
+    return rows
+
+
+@transactional
+def _start_checking(session: Session, budgets: dict[str, int], email: str
+                    ) -> timedelta | _Busy | tuple[int | None, str | None]:
+    """May this attempt's password be checked now? A timedelta: not yet, wait this long (the
+    attempt is not counted). _Busy: ask again in a moment. Otherwise the attempt is marked as
+    being checked for every key, and the active user with this email (if any) is returned.
+
+    While a key has had fewer failures than its budget, as many attempts may be checked at
+    once as failures are left; after that, one at a time, each after the wait its last
+    failure set. So however many guesses arrive together, no more are checked than allowed.
+    """
+    now = utcnow()
+    rows = _lock_rows(session, budgets)
+    waits = [_aware(row.next_try_at) - now for row in rows.values()
+             if row.next_try_at is not None and _aware(row.next_try_at) > now]
+    if waits:
+        return max(waits)
+    if any(row.checking >= max(1, budgets[key] - row.failures) for key, row in rows.items()):
+        return _Busy()
+    for row in rows.values():
+        row.checking += 1
+        row.checking_since = now
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active:
+        return None, None
+    return user.id, user.password_hash
+
+
+@transactional
+def _finish_checking(session: Session, budgets: dict[str, int], email_key: str,
+                     user_id: int | None, password: str) -> SignInResult:
+    """Record the result of a check: a failure counts (and may start a wait); a success
+    clears the account's count (also when this browser was not held up by it) and opens a
+    session."""
+    now = utcnow()
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is not None and not user.is_active:  # disabled while the password was checked
+        user = None
+    rows = _lock_rows(session, [*budgets, email_key])
+    for key in budgets:
+        row = rows[key]
+        row.checking = max(row.checking - 1, 0)
+        if user is None:
+            row.failures += 1
+            row.last_failure_at = now
+            wait = wait_after(row.failures, budgets[key])
+            row.next_try_at = now + wait if wait else None
+    if user is None:
         return SignInResult(None)
 
-    session.add(SignInAttempt(email_key=email_key, ip_key=ip_key, succeeded=True))
+    account = rows[email_key]
+    account.failures, account.next_try_at, account.last_failure_at = 0, None, None
+    _forget_old_failures(session)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     token = secrets.token_urlsafe(32)
     session.add(UserSession(token_hash=_token_hash(token), user_id=user.id))
-    return SignInResult(user, token)
+    with audit.acting_as(audit.Actor(user.id, user.name)):
+        audit.record(session, "signed_in", "app_user", entity_id=str(user.id))
+    return SignInResult(user, token, account_key=email_key)
+
+
+def _forget_old_failures(session: Session) -> None:
+    """Rows with nothing to remember: no failure for FORGET_AFTER (or none at all), and
+    nothing being checked. Rows another request has locked are left for next time."""
+    now = utcnow()
+    idle = select(SignInThrottle.key).where(
+        (SignInThrottle.last_failure_at.is_(None))
+        | (SignInThrottle.last_failure_at < now - FORGET_AFTER),
+        (SignInThrottle.next_try_at.is_(None)) | (SignInThrottle.next_try_at < now),
+        SignInThrottle.checking == 0,
+    ).with_for_update(skip_locked=True)
+    session.flush()
+    session.execute(delete(SignInThrottle).where(SignInThrottle.key.in_(idle)),
+                    execution_options={"synchronize_session": False})
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def user_for_token(session: Session, token: str | None) -> User | None:
-    """The signed-in person for a session cookie, if the session is still good."""
+@dataclass(frozen=True)
+class SignedIn:
+    """Who a session cookie belongs to, and whether their last_seen should be noted."""
+
+    user: User
+    session_id: int
+    needs_refresh: bool
+
+
+def session_for_token(session: Session, token: str | None) -> SignedIn | None:
+    """The signed-in person for a session cookie, if the session is still good. Reads only:
+    a page view must not turn its read transaction into a write (on SQLite that upgrade
+    fails with "database is locked" when another request wrote in between)."""
     if not token:
         return None
     row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
     if row is None or row.revoked_at is not None:
         return None
     now = utcnow()
-    last_seen = row.last_seen_at if row.last_seen_at.tzinfo else row.last_seen_at.replace(
-        tzinfo=now.tzinfo
-    )
+    last_seen = _aware(row.last_seen_at)
     if now - last_seen > SESSION_IDLE_LIMIT or not row.user.is_active:
         return None
-    if now - last_seen > timedelta(minutes=1):
-        row.last_seen_at = now
-    return row.user
+    return SignedIn(row.user, row.id, now - last_seen > LAST_SEEN_REFRESH)
 
 
+@transactional
+def note_session_in_use(session: Session, session_id: int) -> None:
+    """Move the session's last_seen to now, in a short transaction of its own. Several tabs
+    may do this at once: the condition makes all but the first change nothing."""
+    now = utcnow()
+    session.execute(
+        update(UserSession)
+        .where(UserSession.id == session_id, UserSession.revoked_at.is_(None),
+               UserSession.last_seen_at < now - LAST_SEEN_REFRESH)
+        .values(last_seen_at=now),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes: they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@transactional
 def sign_out(session: Session, token: str | None) -> None:
+    """End the session this cookie belongs to: the cookie is useless from now on."""
     if not token:
         return
     row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
+    audit.record(session, "signed_out", "app_user")

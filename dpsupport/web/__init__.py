@@ -6,14 +6,16 @@ import logging
 import secrets
 from datetime import timedelta
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
 
 from ..config import Settings
-from ..db import make_engine, make_sessionmaker, set_write_intent
+from ..db import make_engine, make_sessionmaker, set_write_intent, writing
 from ..services import audit
-from ..services.auth import user_for_token
+from ..services.auth import note_session_in_use, session_for_token
 from . import filters
 from .database import close_db, db
 
@@ -35,6 +37,12 @@ def init_app(app: Flask, settings: Settings) -> None:
         WTF_CSRF_TIME_LIMIT=None,
         TESTING=settings.mode == "test",
     )
+    if settings.trusted_proxies:
+        # Believe the last N hops of X-Forwarded-For/-Proto/-Host/-Port, which our own
+        # proxies set: the client's address (sign-in throttling) and https (secure cookies).
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n,  # type: ignore[method-assign]
+                                x_host=n, x_port=n)
     engine = make_engine(settings.database_url)
     app.extensions["dpsupport.engine"] = engine
     app.extensions["dpsupport.sessions"] = make_sessionmaker(engine)
@@ -76,21 +84,37 @@ def _new_csp_nonce() -> None:
 
 def _load_user() -> None:
     g.user = None
-    set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+    writes = request.method not in ("GET", "HEAD", "OPTIONS")
+    set_write_intent(writes)
     if request.endpoint == "static":
         return
     token = session.get("token")
     if token:
         session_db = db()
-        user = user_for_token(session_db, token)
-        if user is None:
+        found = session_for_token(session_db, token)
+        if found is None:
             session.clear()
         else:
-            g.user = user
-            session_db.commit()  # keeps last_seen fresh; reads only otherwise
-            audit.set_actor(audit.Actor(user.id, user.name))
+            g.user = found.user
+            if found.needs_refresh:
+                _note_session_in_use(found.session_id, writes)
+            audit.set_actor(audit.Actor(found.user.id, found.user.name))
             return
     audit.set_actor(audit.Actor(None, "Someone not signed in"))
+
+
+def _note_session_in_use(session_id: int, writes: bool) -> None:
+    """Keep an idle session from expiring while it is used, without making page views fail.
+
+    A request that writes already holds the write lock (its transaction began with BEGIN
+    IMMEDIATE on SQLite), so it notes it in its own transaction. A page view must not: it
+    notes it in a short transaction of its own that starts as a write, on its own connection,
+    and its own read transaction stays a read."""
+    if writes:
+        note_session_in_use(db(), session_id)
+        return
+    with writing(), current_app.extensions["dpsupport.sessions"]() as own:
+        note_session_in_use(own, session_id)
 
 
 def _forget_request(_exc: BaseException | None = None) -> None:
@@ -99,7 +123,13 @@ def _forget_request(_exc: BaseException | None = None) -> None:
     audit.set_actor(audit.SYSTEM)
 
 
-def _security_headers(response):  # type: ignore[no-untyped-def]
+# Production is served over HTTPS only (its cookies are Secure): browsers should never try
+# plain http for this site again, for a year. Not in development, the demo or tests, which
+# run over plain http on a laptop (browsers ignore the header over http anyway).
+HSTS = "max-age=31536000"
+
+
+def _security_headers(response: Response) -> Response:
     nonce = getattr(g, "csp_nonce", "")
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; "
@@ -114,4 +144,6 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
+    if current_app.config["DPSUPPORT"].is_production:
+        response.headers["Strict-Transport-Security"] = HSTS
     return response

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 def db() -> Session:
     if "db" not in g:
         g.db = current_app.extensions["dpsupport.sessions"]()
-    return g.db  # type: ignore[no-any-return]
+    session: Session = g.db
+    return session
 
 
 def close_db(_exc: BaseException | None = None) -> None:

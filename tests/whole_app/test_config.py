@@ -19,7 +19,7 @@ from ..support.factories import sign_in
 from ..support.scenario import build_world
 
 VARIABLES = ("DPSUPPORT_ENV", "DPSUPPORT_SECRET_KEY", "DPSUPPORT_DATABASE_URL",
-             "DPSUPPORT_INSTANCE_PATH", "DPSUPPORT_MAX_UPLOAD_BYTES")
+             "DPSUPPORT_INSTANCE_PATH", "DPSUPPORT_MAX_UPLOAD_BYTES", "DPSUPPORT_TRUSTED_PROXIES")
 
 
 @pytest.fixture(autouse=True)
@@ -174,4 +174,19 @@ def test_the_upload_limit_has_a_sensible_default() -> None:
 def test_a_bad_upload_limit_is_refused_with_a_clear_message(monkeypatch, value: str) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("DPSUPPORT_MAX_UPLOAD_BYTES", value)
     with pytest.raises(ConfigError, match="DPSUPPORT_MAX_UPLOAD_BYTES must be a whole number"):
+        load_settings({"mode": "test", "secret_key": TEST_SECRET})
+
+
+# --- reverse proxies ---------------------------------------------------------------------------
+
+def test_no_proxy_is_trusted_unless_configured(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert load_settings({"mode": "test", "secret_key": TEST_SECRET}).trusted_proxies == 0
+    monkeypatch.setenv("DPSUPPORT_TRUSTED_PROXIES", "2")
+    assert load_settings({"mode": "test", "secret_key": TEST_SECRET}).trusted_proxies == 2
+
+
+@pytest.mark.parametrize("value", ["one", "-1", "1.5", "99"])
+def test_a_bad_number_of_proxies_is_refused_with_a_clear_message(monkeypatch, value: str) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DPSUPPORT_TRUSTED_PROXIES", value)
+    with pytest.raises(ConfigError, match="DPSUPPORT_TRUSTED_PROXIES must be the number"):
         load_settings({"mode": "test", "secret_key": TEST_SECRET})

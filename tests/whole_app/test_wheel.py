@@ -22,6 +22,7 @@ import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,9 +215,20 @@ class _Site:
     def _open(self, request: urllib.request.Request) -> tuple[int, dict[str, str], str]:
         try:
             with self.opener.open(request, timeout=10) as response:
-                return response.status, dict(response.headers), response.read().decode()
+                return response.status, self._headers(response.headers), response.read().decode()
         except urllib.error.HTTPError as err:
-            return err.code, dict(err.headers), err.read().decode(errors="replace")
+            return err.code, self._headers(err.headers), err.read().decode(errors="replace")
+
+    @staticmethod
+    def _headers(message: Any) -> dict[str, str]:
+        """The headers, with only the session cookie's Set-Cookie (there may be others)."""
+        headers = dict(message)
+        sessions = [c for c in message.get_all("Set-Cookie") or []
+                    if c.startswith("dpsupport_session=")]
+        headers.pop("Set-Cookie", None)
+        if sessions:
+            headers["Set-Cookie"] = sessions[-1]
+        return headers
 
     def get(self, path: str, cookie: str = "") -> tuple[int, dict[str, str], str]:
         headers = {"Cookie": cookie} if cookie else {}
@@ -247,6 +259,6 @@ class _Site:
                 pytest.fail(f"gunicorn stopped ({server.returncode}):\n{log.read_text()[-3000:]}")
             try:
                 return self.get(path)
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # still booting
                 time.sleep(0.2)
         pytest.fail(f"gunicorn did not answer within 60 seconds:\n{log.read_text()[-3000:]}")
