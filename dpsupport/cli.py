@@ -5,14 +5,14 @@ same services organisations use for bulk work.
 database builds the app (and so needs DPSUPPORT_SECRET_KEY in production).
 
 A command that cannot do what it was asked (a `UserError`, see dpsupport/errors.py) says so
-in one way: `fail(err)` prints one line on stderr, starting with the command's name, and
+in one way: `cli_fail.fail(err)` prints one line on stderr, starting with the command's name, and
 exits with status 2. Status 1 means the check the command made did not pass (check-schema).
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -21,17 +21,6 @@ from sqlalchemy import Engine, func, inspect, select
 
 from . import __version__
 from .config import Settings
-from .errors import UserError
-
-
-def fail(error: UserError | str) -> NoReturn:
-    """Stop the command: one line on stderr ("dpsupport <command>: <what is wrong> <what to
-    do>") and exit status 2. For a `UserError` or a plain message; never a stack trace."""
-    context = click.get_current_context(silent=True)
-    name = context.command_path if context is not None else "dpsupport"
-    message = " ".join(str(error).split())  # one line, whatever the message holds
-    click.echo(f"{name}: {message}", err=True)
-    sys.exit(2)
 
 
 def _app_factory() -> Flask:

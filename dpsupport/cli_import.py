@@ -19,7 +19,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .cli import fail
+from .cli_fail import fail
 from .statements import Transaction as Line
 from .statements import profile_names
 from .text import format_pence, long_date

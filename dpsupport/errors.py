@@ -3,7 +3,7 @@
 A service raises `UserError` (or a subclass) with a message the person can read and, where
 it helps, what they can do next. Views show it one way: in the form's error summary, linked
 to the field named by ``field`` when there is one (`web.forms.show_error`). The command line
-shows it one way: one line on stderr and exit status 2 (`cli.fail`). Nothing else about an
+shows it one way: one line on stderr and exit status 2 (`cli_fail.fail`). Nothing else about an
 error is shown to people: anything that is not a `UserError` is a fault in the app, logged
 and answered with the "something went wrong on our side" page.
 """

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from dpsupport.cli import fail, main
+from dpsupport.cli import main
+from dpsupport.cli_fail import fail
 from dpsupport.errors import UserError
 
 
