@@ -13,7 +13,10 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     given = config.attributes.get("engine")
-    engine = given or make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if given is None and not url:
+        raise RuntimeError("No database to migrate: set sqlalchemy.url or pass an engine")
+    engine = given or make_engine(str(url))
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -140,7 +140,8 @@ class _Ledger:
 
 
 def _every(start: date, step: timedelta | relativedelta, until: date) -> list[date]:
-    days, n = [], 0
+    days: list[date] = []
+    n = 0
     while True:
         day = start + step * n if isinstance(step, timedelta) else start + relativedelta(
             months=step.months * n)
