@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from .text import whole_pounds
+
 WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 80, 20, 20, 40
 
@@ -31,11 +33,6 @@ class LineChart:
     right_edge: int = WIDTH - RIGHT
     bottom: int = HEIGHT - BOTTOM
     top: int = TOP
-
-
-def _pounds(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    return f"{sign}£{abs(pence) // 100:,}"
 
 
 def _nice_step(span: int) -> int:
@@ -87,7 +84,7 @@ def balance_chart(actual: Sequence[tuple[date, int]],
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     if len(x_ticks) > 8:
         x_ticks = x_ticks[:: (len(x_ticks) + 7) // 8]
-    y_ticks = tuple(Tick(LEFT - 8, y(v), _pounds(v)) for v in range(low, high + 1, step))
+    y_ticks = tuple(Tick(LEFT - 8, y(v), whole_pounds(v)) for v in range(low, high + 1, step))
     return LineChart(WIDTH, HEIGHT, path(actual), path(forecast_series),
                      y(0) if low < 0 < high else None, tuple(x_ticks), y_ticks)
 

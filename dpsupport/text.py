@@ -47,6 +47,14 @@ def format_pence(pence: int, *, words: bool = False, signed: bool = False) -> st
     return text
 
 
+def whole_pounds(pence: int) -> str:
+    """Pence as whole pounds, for a chart's scale: 120000 → "£1,200"; -50000 → "−£500"
+    (pence are dropped, towards zero: a scale's marks are round numbers)."""
+    _check_pence(pence)
+    text = f"£{abs(pence) // 100:,}"
+    return f"{MINUS}{text}" if pence < 0 else text
+
+
 def money(pence: int | None, signed: bool = False) -> str:
     """The page filter: like `format_pence`, and empty for no value."""
     if pence is None:

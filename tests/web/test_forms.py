@@ -163,3 +163,11 @@ def test_a_receipt_must_really_be_a_picture_or_pdf(app, session) -> None:  # typ
     assert _error_summary_links(html) == ["receipt-file"]
     session.rollback()
     assert not session.get(Transaction, tx.id).attachments
+
+
+def test_whole_pounds_for_a_charts_scale() -> None:
+    from dpsupport.text import whole_pounds
+
+    assert whole_pounds(120000) == "£1,200"
+    assert whole_pounds(-50000) == "\u2212£500"
+    assert whole_pounds(199) == "£1"
