@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Integer, func, literal, select
 from sqlalchemy.orm import Session
 
 from ..models import Holder, Transaction
+from ..statements import clean_payee
 from ..statements.dedupe import normalise_description
 from .records import RecordError, budget_line, check_category
 
@@ -31,8 +32,11 @@ Sorting = tuple[str, int | None]  # (category, plan line id)
 
 def payee_key(payee: str | None, description: str | None, amount_pence: int
               ) -> tuple[str, bool]:
-    """(normalised name, money in?): who a payment was to or from, for sorting."""
-    return (normalise_description(payee or description or "") or NO_NAME, amount_pence > 0)
+    """(normalised name, money in?): who a payment was to or from, for sorting. The bank's
+    codes and card dates are taken off first (statements.clean_payee), so a payment imported
+    before payees were cleaned ("BRIGHTSIDE CARE LTD BCC") still counts as the same payee."""
+    name = clean_payee(payee or description or "")
+    return (normalise_description(name) or NO_NAME, amount_pence > 0)
 
 
 def sorted_before(session: Session, account_id: int) -> dict[tuple[str, bool], Sorting]:

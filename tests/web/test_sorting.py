@@ -216,6 +216,20 @@ def test_sorted_before_takes_the_latest_sorting_of_each_payee(session: Session) 
                           ("TEST COUNCIL", True), ("A PATEL", False)}
 
 
+def test_a_payee_imported_with_the_banks_codes_is_the_same_payee(session: Session) -> None:
+    """Issue 11.9: "BRIGHTSIDE CARE LTD BCC" (a line imported before payees were cleaned)
+    is sorted like "Brightside Care Ltd"; the codes of another payee are not taken off."""
+    holder, account, line = _holder(session)
+    session.add(Transaction(holder_id=holder.id, account_id=account.id, date=date(2026, 4, 1),
+                            amount_pence=-9000, payee="BRIGHTSIDE CARE LTD ON 25 NOV BCC",
+                            category="agency_care", budget_line_id=line.id))
+    session.commit()
+    found = sorting.sorted_before(session, account.id)
+    assert found[("BRIGHTSIDE CARE LTD", False)] == ("agency_care", line.id)
+    assert sorting.payee_key("Brightside Care Ltd", None, -100) == ("BRIGHTSIDE CARE LTD", False)
+    assert sorting.payee_key("DD MOTORS LTD", None, -100) == ("DD MOTORS LTD", False)
+
+
 HUGE = -4_000_000_000_000_000_000  # three of these are past 2^63 together
 
 
