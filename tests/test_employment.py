@@ -103,12 +103,15 @@ def test_starter_checklist_statements_give_hmrcs_codes() -> None:
     # The personal allowance is 12,570 in 2024/25 to 2026/27: the emergency code is 1257L.
     for day in (date(2024, 4, 6), date(2025, 6, 1), date(2027, 4, 5)):
         assert service.starter_tax_code("A", day) == "1257L"
-        assert service.starter_tax_code("B", day, "monthly") == "1257L M1"
-        assert service.starter_tax_code("B", day, "weekly") == "1257L W1"
+        assert service.starter_tax_code("B", day, "monthly") == "1257LM1"
+        assert service.starter_tax_code("B", day, "weekly") == "1257LW1"
         assert service.starter_tax_code("C", day) == "BR"
     assert service.starter_tax_code("p45", ON) is None
-    for code in ("1257L", "1257L M1", "1257L W1", "BR"):
-        payroll_rules.parse_tax_code(code)  # each is a code payroll_rules can run
+    for code in ("1257L", "1257LM1", "1257LW1", "BR"):
+        assert payroll_rules.parse_tax_code(code).text == code  # payroll_rules' own form
+    assert service.tax_code_text("1257LM1") == "1257L M1"  # as HMRC writes it
+    assert service.tax_code_text("K585X") == "K585 X"
+    assert service.tax_code_text("BR") == "BR"
 
 
 def test_state_pension_age_follows_the_2014_act_table() -> None:
@@ -285,6 +288,26 @@ def test_a_contract_that_cannot_be_saved_changes_nothing(session: Session, chang
     assert _count(session, ContractVersion) == 1
 
 
+def test_statement_b_code_follows_how_often_they_are_paid(session: Session) -> None:
+    holder = _holder(session)
+    b = service.add_employment(session, holder, replace(SALLY, starter_statement="B"))
+    p45 = service.add_employment(session, holder, replace(SALLY, starter_statement="p45",
+                                                          tax_code="1100L M1"))
+    assert b.tax_code == "1257LM1"  # monthly until a contract says otherwise
+    for pa in (b, p45):
+        service.add_contract_version(session, holder, pa.id, replace(TERMS,
+                                                                     pay_frequency="weekly"))
+    assert b.tax_code == "1257LW1"
+    assert p45.tax_code == "1100LM1"  # a code from a P45 is never changed
+    service.add_contract_version(session, holder, b.id, replace(
+        TERMS, effective_date=date(2026, 7, 1), pay_frequency="monthly"))
+    session.rollback()
+    assert service.employment(session, holder, b.id).tax_code == "1257LM1"  # type: ignore[union-attr]
+    # changing their details keeps the code in step with the contract too
+    service.change_employment(session, holder, b.id, replace(SALLY, starter_statement="B"))
+    assert service.employment(session, holder, b.id).tax_code == "1257LM1"  # type: ignore[union-attr]
+
+
 def test_irregular_hours_keep_no_weekly_hours(session: Session) -> None:
     holder = _holder(session)
     pa = service.add_employment(session, holder, SALLY)
@@ -354,7 +377,7 @@ def test_add_a_pa_and_a_contract_through_the_pages(app, session) -> None:  # typ
     assert response.status_code == 302 and response.headers["Location"].endswith("/contract")
     session.rollback()  # a fresh snapshot: the app wrote in its own transactions
     pa = session.scalars(select(Employment)).one()
-    assert pa.tax_code == "1257L M1"  # statement B, paid monthly by default
+    assert pa.tax_code == "1257LM1"  # statement B, paid monthly by default
     form = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'name="effective_date-year" type="text" inputmode="numeric" value="2026"' in form
     low = post(client, f"{base}/{pa.id}/contract", {

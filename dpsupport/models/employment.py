@@ -28,8 +28,10 @@ from .people import Holder
 # How the starting tax code was chosen when the PA had no P45 (HMRC's starter checklist).
 STARTER_STATEMENTS = {
     "p45": "They gave me a P45 from their last job",
-    "A": "Statement A: this is their first job since 6 April, with no benefits or pension",
-    "B": "Statement B: this is now their only job, but they had another since 6 April",
+    "A": "Statement A: this is their first job since 6 April, and they have had no taxable "
+         "benefits or pension since then",
+    "B": "Statement B: this is now their only job, but since 6 April they had another job "
+         "or taxable benefits (such as Jobseeker's Allowance)",
     "C": "Statement C: they have another job or a pension as well",
     "hmrc": "HMRC sent me their tax code",
 }

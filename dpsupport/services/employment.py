@@ -134,10 +134,16 @@ def starter_tax_code(statement: str, on: date, frequency: str = "monthly") -> st
     if statement == "A":
         return code
     if statement == "B":
-        return f"{code} {'W1' if frequency in ('weekly', 'fortnightly', 'four_weekly') else 'M1'}"
+        suffix = "M1" if frequency == "monthly" else "W1"
+        return payroll_rules.parse_tax_code(f"{code}{suffix}").text
     if statement == "C":
         return "BR"
     return None
+
+
+def tax_code_text(code: str) -> str:
+    """A stored code as HMRC writes it, with a space before W1, M1 or X: "1257L M1"."""
+    return re.sub(r"(?<=[0-9LMNTR])(W1|M1|X)$", r" \1", code)
 
 
 def state_pension_age_date(born: date) -> date:
@@ -230,6 +236,28 @@ def employment(session: Session, holder: Holder, employment_id: int) -> Employme
                                                    Employment.holder_id == holder.id))
 
 
+def _pay_frequency(row: Employment) -> str:
+    """How often they are paid by their latest contract; monthly until there is one."""
+    return row.contracts[-1].pay_frequency if row.id is not None and row.contracts else "monthly"
+
+
+def _follow_frequency(row: Employment) -> None:
+    """Statement B's code is non-cumulative by pay period: week 1 for weekly, fortnightly
+    and four-weekly pay, month 1 for monthly. When a contract changes how often they are
+    paid, a code worked out for the other kind of period follows it (a code typed in from
+    a P45 or HMRC is never changed)."""
+    if row.starter_statement != "B":
+        return
+    for other in PAY_FREQUENCIES:
+        try:
+            worked_out = starter_tax_code("B", row.start_date, other)
+        except UserError:
+            return
+        if row.tax_code == worked_out:
+            row.tax_code = starter_tax_code("B", row.start_date, _pay_frequency(row)) or row.tax_code
+            return
+
+
 def _fill(row: Employment, data: EmploymentInput) -> None:
     name = " ".join((data.name or "").split())
     if not name:
@@ -241,7 +269,8 @@ def _fill(row: Employment, data: EmploymentInput) -> None:
         raise UserError("The leaving date must be on or after the start date",
                         field="leaving_date")
     if data.starter_statement in ("A", "B", "C"):
-        code = starter_tax_code(data.starter_statement, data.start_date) or ""
+        code = starter_tax_code(data.starter_statement, data.start_date,
+                                _pay_frequency(row)) or ""
         if data.tax_code and data.tax_code.strip():
             code = check_tax_code(data.tax_code)
     else:
@@ -291,6 +320,7 @@ def change_employment(session: Session, holder: Holder, employment_id: int,
     if row is None:
         raise UserError("We could not find that person in your records")
     _fill(row, data)
+    _follow_frequency(row)
     first = row.contracts[0].effective_date if row.contracts else None
     if first is not None and first < row.start_date:
         raise UserError(f"Their contract starts on {format_date(first)}, before this start "
@@ -380,6 +410,8 @@ def add_contract_version(session: Session, holder: Holder, employment_id: int,
     session.add(version)
     session.flush()
     session.refresh(row, ["contracts"])
+    _follow_frequency(row)
+    session.flush()
     return version
 
 

@@ -22,7 +22,7 @@ bp = Blueprint("employment", __name__, url_prefix="/holders/<int:holder_id>/empl
 LABELS = {"statements": service.STARTER_STATEMENTS, "categories": service.NI_CATEGORIES,
           "plans": service.STUDENT_LOAN_PLANS, "frequencies": service.PAY_FREQUENCIES,
           "hours_kinds": service.HOURS_KINDS, "hours": service.hours_text,
-          "percent": service.percent_text}
+          "percent": service.percent_text, "tax_code": service.tax_code_text}
 Page = str | Response | tuple[str, int]
 
 
@@ -139,6 +139,7 @@ def edit(holder: Holder, employment_id: int) -> Page:
         form.close_relative_in_household.data = ("yes" if person.close_relative_in_household
                                                  else "no")
         form.student_loan_plan.data = person.student_loan_plan or ""
+        form.tax_code.data = service.tax_code_text(person.tax_code)
     if form.validate_on_submit():
         try:
             service.change_employment(session, holder, employment_id, _employment_input(form))
