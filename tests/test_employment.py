@@ -372,6 +372,13 @@ def test_add_a_pa_and_a_contract_through_the_pages(app, session) -> None:  # typ
     assert 'href="#ni_number"' in body  # the summary links to the field
     no_code = post(client, f"{base}/new", {**PA_FORM, "starter_statement": "p45"})
     assert no_code.status_code == 400 and 'id="tax_code-error"' in no_code.get_data(as_text=True)
+    # every mistake shows at once, each on its own field
+    many = post(client, f"{base}/new", {**PA_FORM, "ni_number": "AB1", "starter_statement":
+                                        "hmrc", "tax_code": "12345",
+                                        "close_relative_in_household": "yes"})
+    body = many.get_data(as_text=True)
+    for field in ("ni_number", "tax_code", "council_approval_reference"):
+        assert f'id="{field}-error"' in body and f'href="#{field}"' in body, field
     assert _count(session, Employment) == 0
     response = post(client, f"{base}/new", PA_FORM)
     assert response.status_code == 302 and response.headers["Location"].endswith("/contract")
@@ -407,6 +414,10 @@ def test_employer_details_page(app, session) -> None:  # type: ignore[no-untyped
     bad = post(client, f"{base}/employer", {"paye_reference": "12/AB", **_d(
         "insurance_renewal_date", date(2027, 4, 1)), "employment_allowance_claimed": "no"})
     assert bad.status_code == 400 and 'id="paye_reference-error"' in bad.get_data(as_text=True)
+    both = post(client, f"{base}/employer", {"paye_reference": "12/AB",
+                                             "accounts_office_reference": "123",
+                                             "employment_allowance_claimed": "no"})
+    assert 'id="accounts_office_reference-error"' in both.get_data(as_text=True)
     assert _count(session, EmployerDetails) == 0
     good = post(client, f"{base}/employer", {"paye_reference": "123/AB45678",
                                              "accounts_office_reference": "123PX00123456",

@@ -58,6 +58,10 @@ _NI_NUMBER = re.compile(r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$")
 _NI_NEVER = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 
 
+APPROVAL_NEEDED = ("Enter the council's approval reference: a direct payment can pay a close "
+                   "relative who lives with you only if the council agrees")
+
+
 def _squash(text: str | None) -> str:
     return "".join((text or "").split()).upper()
 
@@ -284,11 +288,7 @@ def _fill(row: Employment, data: EmploymentInput) -> None:
                         field="student_loan_plan")
     approval = (data.council_approval_reference or "").strip() or None
     if data.close_relative_in_household and approval is None:
-        raise UserError(
-            "Enter the council's approval reference. A direct payment can pay a close "
-            "relative who lives with you only if the council has agreed to it",
-            next_step="If you do not have it yet, ask your council before this person starts.",
-            field="council_approval_reference")
+        raise UserError(APPROVAL_NEEDED, field="council_approval_reference")
     row.name = name
     row.date_of_birth = data.date_of_birth
     row.ni_number = check_ni_number(data.ni_number)
@@ -450,8 +450,8 @@ def minimum_wage_check(row: Employment, version: ContractVersion, on: date) -> W
     minimum_pence = int(minimum * 100)
     low = [(RATE_NAMES[key], pence) for key in RATE_NAMES
            if (pence := getattr(version, key)) is not None and pence < minimum_pence]
-    band = "21 and over" if age >= 21 else ("18 to 20" if age >= 18 else "16 to 17")
-    rule = (f"The minimum wage for someone aged {band} on {format_date(on)} is "
+    band = "21 or over" if age >= 21 else ("18 to 20" if age >= 18 else "16 to 17")
+    rule = (f"On {format_date(on)} the minimum wage for someone aged {band} is "
             f"{format_pence(minimum_pence)} an hour.")
     if not low:
         return WageCheck(True, (f"{rule} Every hourly rate in this contract is at or above "

@@ -4,6 +4,7 @@ payroll rules (tax codes, NI numbers, HMRC references) are the service's."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,18 +13,38 @@ from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..errors import UserError
 from ..services.employment import (
+    APPROVAL_NEEDED,
     HOURS_KINDS,
     NI_CATEGORIES,
     PAY_FREQUENCIES,
     STARTER_STATEMENTS,
     STUDENT_LOAN_PLANS,
+    check_accounts_office_reference,
+    check_ni_number,
+    check_paye_reference,
+    check_tax_code,
 )
 from .forms import DateField as _SharedDateField
 from .forms import MoneyField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 _NUMBER = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
+
+
+def _checked_by(check: Callable[[str | None], object]) -> Callable[[FlaskForm, Field], None]:
+    """A validator that runs the service's own check, so every mistake on the form shows at
+    once (the service checks again when it saves)."""
+
+    def validate(_form: FlaskForm, field: Field) -> None:
+        if field.data and str(field.data).strip():
+            try:
+                check(field.data)
+            except UserError as err:
+                raise ValidationError(err.message) from None
+
+    return validate
 
 
 class DateField(_SharedDateField):
@@ -67,9 +88,12 @@ class DecimalText(Field):
 
 class EmployerForm(FlaskForm):
     paye_reference = StringField("Employer PAYE reference (optional until you register)",
-                                 validators=[Optional(), Length(max=20)])
+                                 validators=[Optional(), Length(max=20),
+                                             _checked_by(check_paye_reference)])
     accounts_office_reference = StringField("Accounts Office reference (optional)",
-                                            validators=[Optional(), Length(max=20)])
+                                            validators=[Optional(), Length(max=20),
+                                                        _checked_by(
+                                                            check_accounts_office_reference)])
     insurance_renewal_date = DateField("Employer's liability insurance renewal date",
                                        what="the renewal date")
     employment_allowance_claimed = RadioField(
@@ -83,7 +107,7 @@ class EmploymentForm(FlaskForm):
     date_of_birth = DateField("Date of birth", what="the date of birth",
                               validators=[InputRequired("Enter their date of birth")])
     ni_number = StringField("National Insurance number (optional)",
-                            validators=[Optional(), Length(max=20)])
+                            validators=[Optional(), Length(max=20), _checked_by(check_ni_number)])
     address = TextAreaField("Address for their payslips (optional)",
                             validators=[Optional(), Length(max=500)])
     start_date = DateField("Start date", what="the start date",
@@ -93,7 +117,8 @@ class EmploymentForm(FlaskForm):
                                    choices=list(STARTER_STATEMENTS.items()),
                                    validators=[InputRequired("Select how you know their tax "
                                                              "code")])
-    tax_code = StringField("Tax code", validators=[Optional(), Length(max=20)])
+    tax_code = StringField("Tax code", validators=[Length(max=20),
+                                                   _checked_by(check_tax_code)])
     ni_category = SelectField("National Insurance category",
                               choices=[("", "Work it out from their age"),
                                        *NI_CATEGORIES.items()],
@@ -108,11 +133,19 @@ class EmploymentForm(FlaskForm):
         "Are they a close relative who lives in your household?", choices=YES_NO,
         default="no", validators=[InputRequired("Select yes or no")])
     council_approval_reference = StringField("The council's approval reference",
-                                             validators=[Optional(), Length(max=100)])
+                                             validators=[Length(max=100)])
 
     def validate_leaving_date(self, field: DateField) -> None:
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError("The leaving date must be on or after the start date")
+
+    def validate_tax_code(self, field: StringField) -> None:
+        if self.starter_statement.data in ("p45", "hmrc") and not (field.data or "").strip():
+            raise ValidationError("Enter the tax code from their P45 or HMRC's letter")
+
+    def validate_council_approval_reference(self, field: StringField) -> None:
+        if self.close_relative_in_household.data == "yes" and not (field.data or "").strip():
+            raise ValidationError(APPROVAL_NEEDED)
 
 
 class ContractForm(FlaskForm):
