@@ -149,6 +149,7 @@ def test_hours_and_percent_words() -> None:
     assert service.hours_text(960) == "16 hours"
     assert service.hours_text(60) == "1 hour"
     assert service.hours_text(2250) == "37 hours 30 minutes"
+    assert service.ni_number_text("AB123456C") == "AB 12 34 56 C"
     assert service.percent_text(300) == "3%"
     assert service.percent_text(350) == "3.5%"
     assert service.percent_text(305) == "3.05%"
@@ -308,6 +309,22 @@ def test_statement_b_code_follows_how_often_they_are_paid(session: Session) -> N
     assert service.employment(session, holder, b.id).tax_code == "1257LM1"  # type: ignore[union-attr]
 
 
+def test_no_contract_change_after_they_left(session: Session) -> None:
+    holder = _holder(session)
+    pa = service.add_employment(session, holder, replace(SALLY, leaving_date=date(2026, 9, 30)))
+    service.add_contract_version(session, holder, pa.id, TERMS)
+    with pytest.raises(UserError) as err:
+        service.add_contract_version(session, holder, pa.id, replace(
+            TERMS, effective_date=date(2026, 10, 1)))
+    assert err.value.field == "effective_date" and "30 September 2026" in err.value.message
+    with pytest.raises(UserError) as err:  # nor a start date after the contract began
+        service.change_employment(session, holder, pa.id, replace(
+            SALLY, start_date=date(2026, 5, 1), leaving_date=date(2026, 9, 30)))
+    assert err.value.field == "start_date"
+    session.rollback()
+    assert service.employment(session, holder, pa.id).start_date == date(2026, 4, 6)  # type: ignore[union-attr]
+
+
 def test_irregular_hours_keep_no_weekly_hours(session: Session) -> None:
     holder = _holder(session)
     pa = service.add_employment(session, holder, SALLY)
@@ -396,6 +413,7 @@ def test_add_a_pa_and_a_contract_through_the_pages(app, session) -> None:  # typ
     shown = client.get(f"{base}/{pa.id}").get_data(as_text=True)
     assert "below it" in shown and "against the law" in shown
     assert "37 hours 30 minutes a week" in shown and "you pay 3%, they pay 5%" in shown
+    assert "AB 12 34 56 C" in shown and "1257L M1" in shown
     session.rollback()
     version = session.scalars(select(ContractVersion)).one()
     assert (version.day_rate_pence, version.weekly_minutes) == (500, 2250)

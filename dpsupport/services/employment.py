@@ -476,6 +476,13 @@ def hours_text(minutes: int | None) -> str:
     return f"{whole} hours {part} minutes"
 
 
+def ni_number_text(number: str | None) -> str:
+    """AB123456C as it is printed on HMRC's letters: "AB 12 34 56 C"."""
+    if not number or len(number) != 9:
+        return number or ""
+    return " ".join((number[:2], number[2:4], number[4:6], number[6:8], number[8]))
+
+
 def percent_text(basis_points: int | None) -> str:
     if basis_points is None:
         return "not given"

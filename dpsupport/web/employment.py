@@ -22,7 +22,8 @@ bp = Blueprint("employment", __name__, url_prefix="/holders/<int:holder_id>/empl
 LABELS = {"statements": service.STARTER_STATEMENTS, "categories": service.NI_CATEGORIES,
           "plans": service.STUDENT_LOAN_PLANS, "frequencies": service.PAY_FREQUENCIES,
           "hours_kinds": service.HOURS_KINDS, "hours": service.hours_text,
-          "percent": service.percent_text, "tax_code": service.tax_code_text}
+          "percent": service.percent_text, "tax_code": service.tax_code_text,
+          "ni_number": service.ni_number_text}
 Page = str | Response | tuple[str, int]
 
 
@@ -46,7 +47,7 @@ def index(holder: Holder) -> Page:
     people = service.employments(session, holder)
     contracts = {p.id: service.contract_in_force(p, today) for p in people}
     return render_template("employment/index.html", holder=holder, people=people,
-                           contracts=contracts, today=today,
+                           contracts=contracts, today=today, allowance=_allowance_text(),
                            employer=service.employer_details(session, holder),
                            title="People you employ", **LABELS)
 
