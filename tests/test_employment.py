@@ -39,6 +39,12 @@ def _count(session: Session, model: type) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ages, the minimum wage and "in force today" are worked out for ON, whatever the day."""
+    monkeypatch.setattr(service, "today", lambda: ON)
+
+
 def _holder(session: Session, name: str = "Jordan Price"):  # type: ignore[no-untyped-def]
     holder = create_holder(session, create_org(session, f"Org of {name}"), name)
     session.commit()
@@ -276,6 +282,7 @@ def test_contract_versions_are_dated_and_never_overwritten(session: Session) -> 
     ({"weekly_minutes": None}, "weekly_hours"),
     ({"pension_employer_bp": None}, "pension_employer_rate"),
     ({"pay_day": "  "}, "pay_day"),
+    ({"pension_scheme": None}, "pension_scheme"),  # rates with no scheme
 ])
 def test_a_contract_that_cannot_be_saved_changes_nothing(session: Session, change: dict,  # type: ignore[type-arg]
                                                          field: str) -> None:
@@ -323,6 +330,22 @@ def test_no_contract_change_after_they_left(session: Session) -> None:
     assert err.value.field == "start_date"
     session.rollback()
     assert service.employment(session, holder, pa.id).start_date == date(2026, 4, 6)  # type: ignore[union-attr]
+
+
+def test_pension_rates_below_automatic_enrolment_minimums_are_noted(session: Session) -> None:
+    holder = _holder(session)
+    pa = service.add_employment(session, holder, SALLY)
+    ok = service.add_contract_version(session, holder, pa.id, TERMS)  # 3% + 5%
+    assert service.pension_note(ok) is None
+    low = service.add_contract_version(session, holder, pa.id, replace(
+        TERMS, effective_date=date(2026, 5, 1), pension_employer_bp=200,
+        pension_employee_bp=600))
+    note = service.pension_note(low)
+    assert note is not None and "2% from you and 8% in all" in note
+    none = service.add_contract_version(session, holder, pa.id, replace(
+        TERMS, effective_date=date(2026, 6, 1), pension_scheme=None,
+        pension_employer_bp=None, pension_employee_bp=None))
+    assert service.pension_note(none) is None
 
 
 def test_irregular_hours_keep_no_weekly_hours(session: Session) -> None:
@@ -423,6 +446,16 @@ def test_add_a_pa_and_a_contract_through_the_pages(app, session) -> None:  # typ
     assert 'value="5.00"' in again and "change only what is changing" in again
     listing = client.get(base).get_data(as_text=True)
     assert "Sally Pope" in listing and "£5.00 an hour" in listing
+    # a change agreed for later is shown, checked against the minimum wage on its own date
+    later = post(client, f"{base}/{pa.id}/contract", {
+        **_d("effective_date", date(2027, 1, 4)), "pay_frequency": "monthly",
+        "pay_day": "last Friday", "day_rate": "13.00", "hours_kind": "irregular",
+        **_d("holiday_year_start", date(2026, 4, 6))})
+    assert later.status_code == 302, re.findall(r'govuk-error-message">(.*?)</p>', later.get_data(as_text=True))
+    shown = client.get(f"{base}/{pa.id}").get_data(as_text=True)
+    assert "A new version of the contract starts on 4 January 2027: £13.00 an hour" in shown
+    assert "On 4 January 2027 the minimum wage" in shown
+    assert "in force today" not in shown or "From 6 April 2026 (in force today)" in shown
 
 
 def test_employer_details_page(app, session) -> None:  # type: ignore[no-untyped-def]

@@ -114,6 +114,11 @@ def check_tax_code(text: str | None) -> str:
 
 # --- rules ----------------------------------------------------------------------------------
 
+def today() -> date:
+    """Today's date: one place, so tests can fix it."""
+    return date.today()
+
+
 def age_on(born: date, on: date) -> int:
     return relativedelta(on, born).years
 
@@ -279,7 +284,7 @@ def _fill(row: Employment, data: EmploymentInput) -> None:
             code = check_tax_code(data.tax_code)
     else:
         code = check_tax_code(data.tax_code)
-    category = data.ni_category or suggested_ni_category(data.date_of_birth, date.today())
+    category = data.ni_category or suggested_ni_category(data.date_of_birth, today())
     if category not in NI_CATEGORIES:
         raise UserError("Choose a National Insurance category", field="ni_category")
     plan = data.student_loan_plan or None
@@ -390,6 +395,9 @@ def add_contract_version(session: Session, holder: Holder, employment_id: int,
         raise UserError("Enter the contracted hours a week, or choose irregular hours",
                         field="weekly_hours")
     has_scheme = bool((terms.pension_scheme or "").strip())
+    if not has_scheme and (terms.pension_employer_bp or terms.pension_employee_bp):
+        raise UserError("Enter the name of the pension scheme, or leave the pension rates "
+                        "empty", field="pension_scheme")
     if has_scheme and (terms.pension_employer_bp is None or terms.pension_employee_bp is None):
         raise UserError("Enter both pension rates (the employer's and the PA's), or leave the "
                         "scheme empty", field="pension_employer_rate")
@@ -498,3 +506,27 @@ def category_note(row: Employment, on: date) -> str | None:
         return None
     return (f"from their age today we would expect {NI_CATEGORIES[suggested]}. A category "
             "changes on their 21st birthday and when they reach State Pension age.")
+
+
+# Automatic enrolment minimums (The Pensions Regulator, "Automatic enrolment: contributions";
+# Pensions Act 2008 section 20 and the Occupational and Personal Pension Schemes (Automatic
+# Enrolment) Regulations 2010): at least 8% of qualifying earnings in all, at least 3% of it
+# from the employer.
+EMPLOYER_MINIMUM_BP = 300
+TOTAL_MINIMUM_BP = 800
+
+
+def pension_note(version: ContractVersion) -> str | None:
+    """A word when the scheme's rates are below the automatic enrolment minimums (for a
+    scheme on qualifying earnings; some schemes use another basis and may differ)."""
+    if version.pension_scheme is None:
+        return None
+    employer = version.pension_employer_bp or 0
+    total = employer + (version.pension_employee_bp or 0)
+    if employer >= EMPLOYER_MINIMUM_BP and total >= TOTAL_MINIMUM_BP:
+        return None
+    return (f"For automatic enrolment the employer pays at least "
+            f"{percent_text(EMPLOYER_MINIMUM_BP)} of qualifying earnings and at least "
+            f"{percent_text(TOTAL_MINIMUM_BP)} is paid in all. These rates are "
+            f"{percent_text(employer)} from you and {percent_text(total)} in all: check them "
+            "with the pension scheme.")

@@ -3,7 +3,6 @@ versions, and the holder's employer details. Thin: forms in, one service call, a
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -43,7 +42,7 @@ def _status(form: FlaskForm) -> int:
 @bp.route("")
 @holder_page
 def index(holder: Holder) -> Page:
-    session, today = db(), date.today()
+    session, today = db(), service.today()
     people = service.employments(session, holder)
     contracts = {p.id: service.contract_in_force(p, today) for p in people}
     return render_template("employment/index.html", holder=holder, people=people,
@@ -79,7 +78,7 @@ def employer(holder: Holder) -> Page:
 
 def _allowance_text() -> str | None:
     try:
-        return service.employment_allowance_text(date.today())
+        return service.employment_allowance_text(service.today())
     except Exception:  # noqa: BLE001 - no figures for this tax year: say nothing wrong
         return None
 
@@ -118,12 +117,16 @@ def new(holder: Holder) -> Page:
 @holder_page
 def show(holder: Holder, employment_id: int) -> Page:
     person = service.employment(db(), holder, employment_id) or abort(404)
-    today = date.today()
+    today = service.today()
     current = service.contract_in_force(person, today)
     check = service.minimum_wage_check(person, current, today) if current else None
+    coming = service.next_contract(person, today)
+    coming_check = (service.minimum_wage_check(person, coming, coming.effective_date)
+                    if coming else None)
     return render_template(
         "employment/show.html", holder=holder, person=person, current=current,
-        coming=service.next_contract(person, today), check=check, today=today,
+        coming=coming, check=check, coming_check=coming_check, today=today,
+        pension_note=service.pension_note(current) if current else None,
         age=service.age_on(person.date_of_birth, today),
         category_note=service.category_note(person, today),
         history=list(reversed(person.contracts)), title=person.name, **LABELS)
@@ -187,7 +190,7 @@ def _contract_defaults(person: Any, current: Any) -> dict[str, Any]:
 def new_contract(holder: Holder, employment_id: int) -> Page:
     session = db()
     person = service.employment(session, holder, employment_id) or abort(404)
-    current = service.contract_in_force(person, date.today()) or (
+    current = service.contract_in_force(person, service.today()) or (
         person.contracts[-1] if person.contracts else None)
     form = ContractForm(data=_contract_defaults(person, current))
     if form.validate_on_submit():

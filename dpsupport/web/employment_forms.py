@@ -69,7 +69,9 @@ class DecimalText(Field):
         return "" if self.data is None else f"{self.data.normalize():f}"
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        text = str(valuelist[0]).strip().rstrip("%").strip() if valuelist else ""
+        if not valuelist:  # not sent at all: keep what the form was given, as StringField does
+            return
+        text = str(valuelist[0]).strip().rstrip("%").strip()
         if not text:
             self.data = None
             return
