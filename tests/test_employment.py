@@ -458,6 +458,24 @@ def test_add_a_pa_and_a_contract_through_the_pages(app, session) -> None:  # typ
     assert "in force today" not in shown or "From 6 April 2026 (in force today)" in shown
 
 
+def test_changing_the_starter_statement_changes_a_worked_out_code(app, session) -> None:  # type: ignore[no-untyped-def]
+    holder, client, base = _signed_in(app, session)
+    pa = service.add_employment(session, holder, replace(SALLY, starter_statement="B"))
+    form = client.get(f"{base}/{pa.id}/edit").get_data(as_text=True)
+    assert 'id="tax_code" name="tax_code" type="text"' in form
+    assert 'name="tax_code" type="text" value=' not in form  # empty: we worked it out
+    sent = post(client, f"{base}/{pa.id}/edit", {**PA_FORM, "starter_statement": "C"})
+    assert sent.status_code == 302
+    session.rollback()
+    session.expire_all()  # the app changed it in its own session
+    assert service.employment(session, holder, pa.id).tax_code == "BR"  # type: ignore[union-attr]
+    # a code typed from a P45 is shown for changing
+    service.change_employment(session, holder, pa.id, replace(SALLY, starter_statement="p45",
+                                                              tax_code="1100L"))
+    form = client.get(f"{base}/{pa.id}/edit").get_data(as_text=True)
+    assert 'value="1100L"' in form
+
+
 def test_employer_details_page(app, session) -> None:  # type: ignore[no-untyped-def]
     holder, client, base = _signed_in(app, session)
     page = client.get(f"{base}/employer").get_data(as_text=True)

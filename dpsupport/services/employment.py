@@ -267,6 +267,18 @@ def _follow_frequency(row: Employment) -> None:
             return
 
 
+def tax_code_worked_out(row: Employment) -> bool:
+    """True when their code is the one we worked out from their starter checklist statement
+    (so a change form leaves the tax code box empty, and choosing another statement works)."""
+    if row.starter_statement not in ("A", "B", "C"):
+        return False
+    try:
+        return row.tax_code == starter_tax_code(row.starter_statement, row.start_date,
+                                                _pay_frequency(row))
+    except UserError:
+        return False
+
+
 def _fill(row: Employment, data: EmploymentInput) -> None:
     name = " ".join((data.name or "").split())
     if not name:

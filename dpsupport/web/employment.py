@@ -143,7 +143,8 @@ def edit(holder: Holder, employment_id: int) -> Page:
         form.close_relative_in_household.data = ("yes" if person.close_relative_in_household
                                                  else "no")
         form.student_loan_plan.data = person.student_loan_plan or ""
-        form.tax_code.data = service.tax_code_text(person.tax_code)
+        form.tax_code.data = ("" if service.tax_code_worked_out(person)
+                              else service.tax_code_text(person.tax_code))
     if form.validate_on_submit():
         try:
             service.change_employment(session, holder, employment_id, _employment_input(form))
