@@ -10,6 +10,7 @@ from .banking import (
     Transaction,
 )
 from .base import Base
+from .employment import ContractVersion, EmployerDetails, Employment
 from .funding import AgreementAmount, BudgetLine, FundingAgreement, OneOffPayment
 from .people import (
     Holder,
@@ -29,6 +30,9 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BudgetLine",
+    "ContractVersion",
+    "EmployerDetails",
+    "Employment",
     "FundingAgreement",
     "Holder",
     "HolderAccess",

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dpsupport.models import Account, Attachment, BudgetLine, Transaction, User
-from dpsupport.services import imports
+from dpsupport.services import employment, imports
 from dpsupport.services.records import add_attachment
 from dpsupport.statements import ColumnMapping
 
@@ -72,7 +72,12 @@ def build_world(session: Session) -> World:
                             amount_pence=-350, payee="Corner Shop"))
     done = imports.import_statement(session, account, STATEMENT_CSV, "may.csv")  # by the system
     assert done.import_id is not None
-    world.ids = {"transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,
+    pa = employment.add_employment(session, holder, employment.EmploymentInput(
+        name="Sally Pope", date_of_birth=date(1990, 3, 1), ni_number=None, address=None,
+        start_date=date(2026, 4, 6), leaving_date=None, starter_statement="A", tax_code=None,
+        ni_category=None, student_loan_plan=None, postgraduate_loan=False,
+        close_relative_in_household=False, council_approval_reference=None))
+    world.ids = {"employment_id": pa.id, "transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,
                  "attachment_id": attachment.id, "import_id": done.import_id}
     session.commit()
     engine, account_id = session.get_bind(), account.id

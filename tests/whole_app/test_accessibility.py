@@ -3,11 +3,14 @@ headless browser (Debian's chromium; `.ci/run` installs it when missing)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from dpsupport.models import Account, BudgetLine, Transaction, User
-from dpsupport.services import audit, imports, sorting
+from dpsupport.services import audit, employment, imports, sorting
 from dpsupport.services.access import visible_holders
 from dpsupport.services.demo import DEMO_PASSWORD, load_demo
 
@@ -61,7 +64,37 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
                   f"submit:{h}/plan/lines/new", f"{h}/transactions/sort"]
         if sorting.unsorted_count(session, holder):  # the form, sent with nothing chosen
             paths.append(f"submit:{h}/transactions/sort")
-    return paths + _statement_paths(session, user, holder.id, "farah" not in email)
+    return (paths + _statement_paths(session, user, holder.id, "farah" not in email)
+            + _employment_paths(session, user, holder, "farah" not in email))
+
+
+def _employment_paths(session, user: User, holder, manages: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    """A PA with two versions of a contract (one rate below the minimum wage, so the warning
+    shows) and, for people who may change them, the forms empty and sent with mistakes."""
+    with audit.acting_as(audit.Actor(user.id, user.name)):
+        pa = employment.add_employment(session, holder, employment.EmploymentInput(
+            name="Sally Pope", date_of_birth=date(1990, 3, 1), ni_number="AB123456C",
+            address="1 High Street", start_date=date(2025, 4, 6), leaving_date=None,
+            starter_statement="B", tax_code=None, ni_category=None, student_loan_plan="2",
+            postgraduate_loan=False, close_relative_in_household=False,
+            council_approval_reference=None))
+        terms = employment.ContractInput(
+            effective_date=date(2025, 4, 6), pay_frequency="monthly", pay_day="last Friday",
+            day_rate_pence=1000, night_rate_pence=1300, weekend_rate_pence=None,
+            bank_holiday_rate_pence=None, sleep_in_pence=5000, hours_kind="regular",
+            weekly_minutes=960, holiday_year_start=date(2025, 4, 6), pension_scheme="NEST",
+            pension_employee_bp=500, pension_employer_bp=300,
+            written_statement_date=date(2025, 4, 6), right_to_work_date=None,
+            dbs_check_date=None)
+        employment.add_contract_version(session, holder, pa.id, terms)
+        employment.add_contract_version(session, holder, pa.id, replace(
+            terms, effective_date=date(2025, 10, 1), hours_kind="irregular"))
+    base = f"/holders/{holder.id}/employing"
+    paths = [base, f"{base}/{pa.id}"]
+    if manages:
+        paths += [f"{base}/employer", f"submit:{base}/new", f"{base}/{pa.id}/edit",
+                  f"submit:{base}/{pa.id}/contract"]
+    return paths
 
 
 @pytest.mark.parametrize("email", ROLES)
