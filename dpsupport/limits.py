@@ -11,3 +11,8 @@ from __future__ import annotations
 
 MAX_AMOUNT_PENCE = 10_000_000_00  # £10,000,000.00
 MAX_AMOUNT_TEXT = "£10,000,000"
+
+# A balance the bank reports is not money coming in: it is never added up, only shown and
+# compared. It is read whatever its size up to this bound (£10 trillion), which only keeps it
+# inside the database's 64-bit integers.
+MAX_BALANCE_PENCE = 10**15

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from ..limits import MAX_AMOUNT_PENCE
+from ..limits import MAX_AMOUNT_PENCE, MAX_BALANCE_PENCE
 
 _STRIP = str.maketrans("", "", "£$€ \u00a0'\"\u2009GBPgbp")
 _UNITS = Decimal(100)
@@ -25,24 +25,26 @@ class AmountTooLarge(AmountError):
 
 
 _MAX_WHOLE = len(str(MAX_AMOUNT_PENCE // 100))  # digits in the largest number of pounds
+_MAX_DIGITS = len(str(MAX_BALANCE_PENCE))  # more digits than this is never read quickly
 
 
-def parse_pence(text: object, *, comma_decimal: bool = False) -> int:
+def parse_pence(text: object, *, comma_decimal: bool = False,
+                limit: int = MAX_AMOUNT_PENCE) -> int:
     """Parse a money amount to pence. ``comma_decimal``: a lone comma is a decimal mark (OFX).
 
     Accepts "£1,204.50", "-£52.00", "+ £5.00", "(12.00)", "12.00-", "12.00 DR", "'12.34",
     "1.234,56" (comma decimal when a comma follows the last dot), Excel numbers (int/float/
     Decimal). Raises AmountError for anything else, and AmountTooLarge (an AmountError) for
-    an amount above MAX_AMOUNT_PENCE, in or out.
+    an amount above ``limit`` (MAX_AMOUNT_PENCE, in or out; balances: `parse_balance`).
     """
     if isinstance(text, bool):
         raise AmountError("not an amount")
     if isinstance(text, int):
-        return _to_pence(Decimal(text))
+        return _to_pence(Decimal(text), limit)
     if isinstance(text, float):
         text = repr(text)
     if isinstance(text, Decimal):
-        return _to_pence(text)
+        return _to_pence(text, limit)
     s = str(text).strip()
     if not s:
         raise AmountError("empty")
@@ -51,14 +53,19 @@ def parse_pence(text: object, *, comma_decimal: bool = False) -> int:
     body = s[1:] if neg else s
     whole, dot, frac = body.partition(".")
     if (whole.isdigit() and (not dot or (frac.isdigit() and len(frac) <= 2)) and whole.isascii()
-            and len(whole) <= _MAX_WHOLE):
+            and len(whole) <= _MAX_DIGITS):
         p = int(whole) * 100 + (int(frac.ljust(2, "0")) if frac else 0)
-        if p <= MAX_AMOUNT_PENCE:
+        if p <= limit:
             return -p if neg else p
-    return _slow(s, comma_decimal)
+    return _slow(s, comma_decimal, limit)
 
 
-def plain_pence(s: str) -> int | None:
+def parse_balance(text: object, *, comma_decimal: bool = False) -> int:
+    """A balance the bank reports: like `parse_pence`, up to MAX_BALANCE_PENCE."""
+    return parse_pence(text, comma_decimal=comma_decimal, limit=MAX_BALANCE_PENCE)
+
+
+def plain_pence(s: str, limit: int = MAX_AMOUNT_PENCE) -> int | None:
     """Pence for text written like "1234.56", "-1,234.56", "£1,234.56" or "-£1,234.56"
     (ASCII digits, exactly two decimals, nothing else), else None.
 
@@ -74,9 +81,9 @@ def plain_pence(s: str) -> int | None:
         if "," in whole:
             whole = whole.replace(",", "")
         t = whole + body[-2:]
-        if t.isdigit() and t.isascii() and len(t) <= _MAX_WHOLE + 2:
+        if t.isdigit() and t.isascii() and len(t) <= _MAX_DIGITS:
             p = int(t)
-            if p <= MAX_AMOUNT_PENCE:
+            if p <= limit:
                 return -p if neg else p
     return None
 
@@ -132,7 +139,7 @@ def _whole(text: str) -> int | None:
     return ~value if neg else value
 
 
-def _slow(s: str, comma_decimal: bool) -> int:
+def _slow(s: str, comma_decimal: bool, limit: int = MAX_AMOUNT_PENCE) -> int:
     up = s.upper()
     sign = 1
     for suffix in (" DR", "DR", " CR", "CR"):
@@ -173,16 +180,16 @@ def _slow(s: str, comma_decimal: bool) -> int:
         value = Decimal(s)
     except InvalidOperation:
         raise AmountError(f"not an amount: {s!r}") from None
-    return sign * _to_pence(value)
+    return sign * _to_pence(value, limit)
 
 
-def _to_pence(value: Decimal) -> int:
+def _to_pence(value: Decimal, limit: int = MAX_AMOUNT_PENCE) -> int:
     if not value.is_finite():
         raise AmountError("not a finite amount")
     if value.adjusted() >= 30:  # hundreds of digits, perhaps: not worth working out
         raise AmountTooLarge(None)
     pence = int((value * _UNITS).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    if abs(pence) > MAX_AMOUNT_PENCE:  # (after rounding: £10,000,000.005 is too much)
+    if abs(pence) > limit:  # (after rounding: £10,000,000.005 is too much)
         raise AmountTooLarge(abs(pence))
     return pence
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, tee
 from typing import Any
 
-from .amounts import AmountError, parse_pence
+from .amounts import AmountError, parse_balance
 from .dates import DateReader, decide_order
 from .layout import HEAD_ROWS, Plan, plan
 from .model import AccountInfo, Balance, ColumnMapping, Statement, StatementError, Transaction
@@ -225,7 +225,7 @@ def _preamble(head: list[tuple[int, list[Any]]], p: Plan, st: Statement) -> None
             number = value
         elif key in ("account balance", "balance", "available balance"):
             try:
-                bal = Balance(parse_pence(value))
+                bal = Balance(parse_balance(value))
             except AmountError:
                 continue
             if key == "available balance":

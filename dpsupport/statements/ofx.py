@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
-from .amounts import AmountError, has_sub_penny, parse_pence, pence_reader
+from .amounts import AmountError, has_sub_penny, parse_balance, parse_pence, pence_reader
 from .dates import LONDON
 from .model import AccountInfo, Balance, Statement, StatementError, Transaction
 from .problems import bad_amount, bad_date, no_amount, no_date
@@ -355,7 +355,7 @@ class _Reader:
         bal, st = self.bal, self.st
         if self.bal_kind and bal.get("BALAMT"):
             try:
-                pence = parse_pence(bal["BALAMT"], comma_decimal=True)
+                pence = parse_balance(bal["BALAMT"], comma_decimal=True)
                 asof = parse_ofx_datetime(bal["DTASOF"]) if bal.get("DTASOF") else None
                 if self.bal_kind == "LEDGERBAL":
                     st.ledger_balance = st.closing_balance = Balance(pence, asof)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .amounts import AmountError, parse_pence
+from .amounts import AmountError, parse_balance, parse_pence
 from .dates import DateError, DateReader
 from .model import AccountInfo, Statement, Transaction
 from .problems import bad_amount, bad_date
@@ -65,7 +65,7 @@ def _records(lines: list[str], st: Statement) -> Iterator[Transaction]:
             st.add_problem(start, bad_amount(start, block.get("amount", ""), exc), raw)
             return None
         try:
-            balance = parse_pence(block["balance"]) if block.get("balance") else None
+            balance = parse_balance(block["balance"]) if block.get("balance") else None
         except AmountError:
             balance = None
         desc = " ".join(block.get("description", "").split())

@@ -14,8 +14,9 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
+from ..limits import MAX_BALANCE_PENCE
 from ..text import format_pence
-from .amounts import AmountError, parse_pence, pence_reader, plain_pence
+from .amounts import AmountError, parse_balance, parse_pence, pence_reader, plain_pence
 from .csv_profiles import norm_header
 from .dates import DateError, DateReader
 from .model import Balance, ColumnMapping, ColumnRef, Statement, StatementError, Transaction
@@ -236,7 +237,7 @@ def _fast_row(mapping: ColumnMapping, res: Resolved,
         if balance_col is not None:
             if b.__class__ is str:
                 if b:
-                    balance = plain_pence(b)  # running balances rarely repeat: no memory
+                    balance = plain_pence(b, MAX_BALANCE_PENCE)  # rarely repeat: no memory
                     if balance is None:
                         balance = _balance(b)
             elif b is not None:
@@ -272,7 +273,7 @@ def _split_pence(out: Any, inn: Any, plain: Callable[[str], int | None]) -> int 
 
 def _balance(btxt: Any) -> int | None:
     try:
-        return parse_pence(btxt if not isinstance(btxt, str) else cell_text(btxt))
+        return parse_balance(btxt if not isinstance(btxt, str) else cell_text(btxt))
     except AmountError:
         return None
 
@@ -409,7 +410,7 @@ def _trailer(cells: list[Any], st: Statement, line: int, quiet: bool = False) ->
     if "balance" in label and ("as at" in label or "closing" in label or "carried" in label):
         for t in reversed(texts):
             try:
-                st.closing_balance = Balance(parse_pence(t))
+                st.closing_balance = Balance(parse_balance(t))
                 break
             except AmountError:
                 continue
@@ -424,7 +425,7 @@ def _opening_row(cells: list[Any], res: Resolved, st: Statement, posted: Any) ->
         return False
     if res.balance is not None and res.balance < len(cells):
         try:
-            st.opening_balance = Balance(parse_pence(cell_text(cells[res.balance])), posted)
+            st.opening_balance = Balance(parse_balance(cell_text(cells[res.balance])), posted)
         except AmountError:
             pass
     if st.opening_balance is not None:

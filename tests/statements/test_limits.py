@@ -180,3 +180,19 @@ def test_a_5000_digit_amount_in_other_readers() -> None:
     qif = ("!Type:Bank\nD01/02/2024\nT" + "9" * 5000 + "\n^\n").encode()
     assert read_statement(qif, "s.qif").problems[0].reason.endswith(
         "(5,000 characters) is more than £10,000,000, the most one payment can be.")
+
+
+@pytest.mark.parametrize("balance,pence", [
+    ("18834048.09", 18_834_048_09), ("-£12,000,000.00", -12_000_000_00),
+    ("1,000,000,000.50", 1_000_000_000_50),
+])
+def test_a_balance_above_the_payment_limit_is_still_read(balance: str, pence: int) -> None:
+    """The limit is for money coming in or going out; a balance the bank shows is read
+    whatever it is (up to what the database holds), never silently dropped."""
+    from dpsupport.statements.amounts import parse_balance, plain_pence
+
+    assert parse_balance(balance) == pence
+    data = (f'Date,Description,Amount,Balance\n01/02/2024,A,-1.00,"{balance}"\n'
+            f'02/02/2024,B,1.00,"{balance}"\n').encode()
+    assert [r.balance_pence for r in read_statement(data, "s.csv").records] == [pence, pence]
+    assert plain_pence(balance.replace(",", "").replace("£", "")) is None  # a payment: too much
