@@ -8,10 +8,9 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms import Field, StringField, TextAreaField
 from wtforms.utils import unset_value
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from ..errors import UserError
 from ..services.employment import (
@@ -27,17 +26,17 @@ from ..services.employment import (
     check_tax_code,
 )
 from .forms import DateField as _SharedDateField
-from .forms import MoneyField
+from .forms import Form, MoneyField, RadioField, SelectField, too_long
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 _NUMBER = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
 
 
-def _checked_by(check: Callable[[str | None], object]) -> Callable[[FlaskForm, Field], None]:
+def _checked_by(check: Callable[[str | None], object]) -> Callable[[Form, Field], None]:
     """A validator that runs the service's own check, so every mistake on the form shows at
     once (the service checks again when it saves)."""
 
-    def validate(_form: FlaskForm, field: Field) -> None:
+    def validate(_form: Form, field: Field) -> None:
         if field.data and str(field.data).strip():
             try:
                 check(field.data)
@@ -88,54 +87,105 @@ class DecimalText(Field):
         self.data = value
 
 
-class EmployerForm(FlaskForm):
-    paye_reference = StringField("Employer PAYE reference (optional until you register)",
-                                 validators=[Optional(), Length(max=20),
-                                             _checked_by(check_paye_reference)])
-    accounts_office_reference = StringField("Accounts Office reference (optional)",
-                                            validators=[Optional(), Length(max=20),
-                                                        _checked_by(
-                                                            check_accounts_office_reference)])
-    insurance_renewal_date = DateField("Employer's liability insurance renewal date",
-                                       what="the renewal date")
+class EmployerForm(Form):
+    paye_reference = StringField(
+        "Employer PAYE reference (optional until you register)",
+        validators=[
+            Optional(),
+            too_long(20, "your PAYE reference"),
+            _checked_by(check_paye_reference),
+        ],
+    )
+    accounts_office_reference = StringField(
+        "Accounts Office reference (optional)",
+        validators=[
+            Optional(),
+            too_long(20, "your Accounts Office reference"),
+            _checked_by(check_accounts_office_reference),
+        ],
+    )
+    insurance_renewal_date = DateField(
+        "Employer's liability insurance renewal date", what="the renewal date"
+    )
     employment_allowance_claimed = RadioField(
-        "Have you claimed Employment Allowance for this tax year?", choices=YES_NO,
-        default="no", validators=[InputRequired("Select yes if you have claimed it")])
+        "Have you claimed Employment Allowance for this tax year?",
+        what="yes if you have claimed Employment Allowance",
+        choices=YES_NO,
+        default="no",
+        validators=[InputRequired("Select yes if you have claimed it")],
+    )
 
 
-class EmploymentForm(FlaskForm):
-    name = StringField("Full name", validators=[
-        DataRequired("Enter the name of the person you employ"), Length(max=200)])
-    date_of_birth = DateField("Date of birth", what="the date of birth",
-                              validators=[InputRequired("Enter their date of birth")])
-    ni_number = StringField("National Insurance number (optional)",
-                            validators=[Optional(), Length(max=20), _checked_by(check_ni_number)])
-    address = TextAreaField("Address for their payslips (optional)",
-                            validators=[Optional(), Length(max=500)])
-    start_date = DateField("Start date", what="the start date",
-                           validators=[InputRequired("Enter the date they started")])
+class EmploymentForm(Form):
+    name = StringField(
+        "Full name",
+        validators=[
+            DataRequired("Enter the name of the person you employ"),
+            too_long(200, "their full name"),
+        ],
+    )
+    date_of_birth = DateField(
+        "Date of birth",
+        what="the date of birth",
+        validators=[InputRequired("Enter their date of birth")],
+    )
+    ni_number = StringField(
+        "National Insurance number (optional)",
+        validators=[
+            Optional(),
+            too_long(20, "their National Insurance number"),
+            _checked_by(check_ni_number),
+        ],
+    )
+    address = TextAreaField(
+        "Address for their payslips (optional)",
+        validators=[Optional(), too_long(500, "their address")],
+    )
+    start_date = DateField(
+        "Start date",
+        what="the start date",
+        validators=[InputRequired("Enter the date they started")],
+    )
     leaving_date = DateField("Leaving date (optional)", what="the leaving date")
-    starter_statement = RadioField("How do you know their tax code?",
-                                   choices=list(STARTER_STATEMENTS.items()),
-                                   validators=[InputRequired("Select how you know their tax "
-                                                             "code")])
-    tax_code = StringField("Tax code", validators=[Length(max=20),
-                                                   _checked_by(check_tax_code)])
-    ni_category = SelectField("National Insurance category",
-                              choices=[("", "Work it out from their age"),
-                                       *NI_CATEGORIES.items()],
-                              validators=[Optional()])
-    student_loan_plan = SelectField("Student loan",
-                                    choices=[("", "No student loan"),
-                                             *STUDENT_LOAN_PLANS.items()],
-                                    validators=[Optional()])
-    postgraduate_loan = RadioField("Do they repay a Postgraduate Loan?", choices=YES_NO,
-                                   default="no", validators=[InputRequired("Select yes or no")])
+    starter_statement = RadioField(
+        "How do you know their tax code?",
+        what="how you know their tax code",
+        choices=list(STARTER_STATEMENTS.items()),
+        validators=[InputRequired("Select how you know their tax code")],
+    )
+    tax_code = StringField(
+        "Tax code", validators=[too_long(20, "their tax code"), _checked_by(check_tax_code)]
+    )
+    ni_category = SelectField(
+        "National Insurance category",
+        what="their National Insurance category",
+        choices=[("", "Work it out from their age"), *NI_CATEGORIES.items()],
+        validators=[Optional()],
+    )
+    student_loan_plan = SelectField(
+        "Student loan",
+        what="their student loan plan, or No student loan",
+        choices=[("", "No student loan"), *STUDENT_LOAN_PLANS.items()],
+        validators=[Optional()],
+    )
+    postgraduate_loan = RadioField(
+        "Do they repay a Postgraduate Loan?",
+        what="yes if they repay a Postgraduate Loan",
+        choices=YES_NO,
+        default="no",
+        validators=[InputRequired("Select yes or no")],
+    )
     close_relative_in_household = RadioField(
-        "Are they a close relative who lives in your household?", choices=YES_NO,
-        default="no", validators=[InputRequired("Select yes or no")])
-    council_approval_reference = StringField("The council's approval reference",
-                                             validators=[Length(max=100)])
+        "Are they a close relative who lives in your household?",
+        what="yes if they are a close relative who lives with you",
+        choices=YES_NO,
+        default="no",
+        validators=[InputRequired("Select yes or no")],
+    )
+    council_approval_reference = StringField(
+        "The council's approval reference",
+        validators=[too_long(100, "the council's approval reference")],
+    )
 
     def validate_leaving_date(self, field: DateField) -> None:
         if field.data and self.start_date.data and field.data < self.start_date.data:
@@ -150,34 +200,62 @@ class EmploymentForm(FlaskForm):
             raise ValidationError(APPROVAL_NEEDED)
 
 
-class ContractForm(FlaskForm):
-    effective_date = DateField("These terms start on", what="the date these terms start",
-                               validators=[InputRequired("Enter the date these terms start")])
-    pay_frequency = SelectField("How often are they paid?",
-                                choices=list(PAY_FREQUENCIES.items()))
-    pay_day = StringField("Pay day", validators=[
-        DataRequired("Enter the pay day, like 'last Friday of the month'"), Length(max=200)])
-    day_rate = MoneyField("Daytime rate an hour", what="the daytime rate",
-                          validators=[InputRequired("Enter the hourly rate for daytime work")])
+class ContractForm(Form):
+    effective_date = DateField(
+        "These terms start on",
+        what="the date these terms start",
+        validators=[InputRequired("Enter the date these terms start")],
+    )
+    pay_frequency = SelectField(
+        "How often are they paid?",
+        what="how often they are paid",
+        choices=list(PAY_FREQUENCIES.items()),
+    )
+    pay_day = StringField(
+        "Pay day",
+        validators=[
+            DataRequired("Enter the pay day, like 'last Friday of the month'"),
+            too_long(200, "the pay day"),
+        ],
+    )
+    day_rate = MoneyField(
+        "Daytime rate an hour",
+        what="the daytime rate",
+        validators=[InputRequired("Enter the hourly rate for daytime work")],
+    )
     night_rate = MoneyField("Waking night rate an hour (optional)", what="the night rate")
     weekend_rate = MoneyField("Weekend rate an hour (optional)", what="the weekend rate")
-    bank_holiday_rate = MoneyField("Bank holiday rate an hour (optional)",
-                                   what="the bank holiday rate")
+    bank_holiday_rate = MoneyField(
+        "Bank holiday rate an hour (optional)", what="the bank holiday rate"
+    )
     sleep_in = MoneyField("Sleep-in allowance a night (optional)", what="the sleep-in allowance")
-    hours_kind = RadioField("Their hours", choices=list(HOURS_KINDS.items()), default="regular",
-                            validators=[InputRequired("Select regular or irregular hours")])
+    hours_kind = RadioField(
+        "Their hours",
+        what="regular or irregular hours",
+        choices=list(HOURS_KINDS.items()),
+        default="regular",
+        validators=[InputRequired("Select regular or irregular hours")],
+    )
     weekly_hours = DecimalText("Contracted hours a week", what="the hours a week", most=99)
-    holiday_year_start = DateField("Holiday year starts on", what="the holiday year start",
-                                   validators=[InputRequired("Enter the date the holiday "
-                                                             "year starts")])
-    pension_scheme = StringField("Workplace pension scheme (optional)",
-                                 validators=[Optional(), Length(max=200)])
-    pension_employer_rate = DecimalText("Your contribution, percent of qualifying earnings",
-                                        what="your pension rate", most=100)
-    pension_employee_rate = DecimalText("Their contribution, percent of qualifying earnings",
-                                        what="their pension rate", most=100)
-    written_statement_date = DateField("Written statement of terms given on (optional)",
-                                       what="the date of the written statement")
-    right_to_work_date = DateField("Right to work checked on (optional)",
-                                   what="the right to work check date")
+    holiday_year_start = DateField(
+        "Holiday year starts on",
+        what="the holiday year start",
+        validators=[InputRequired("Enter the date the holiday year starts")],
+    )
+    pension_scheme = StringField(
+        "Workplace pension scheme (optional)",
+        validators=[Optional(), too_long(200, "the name of the pension scheme")],
+    )
+    pension_employer_rate = DecimalText(
+        "Your contribution, percent of qualifying earnings", what="your pension rate", most=100
+    )
+    pension_employee_rate = DecimalText(
+        "Their contribution, percent of qualifying earnings", what="their pension rate", most=100
+    )
+    written_statement_date = DateField(
+        "Written statement of terms given on (optional)", what="the date of the written statement"
+    )
+    right_to_work_date = DateField(
+        "Right to work checked on (optional)", what="the right to work check date"
+    )
     dbs_check_date = DateField("DBS check date (optional)", what="the DBS check date")

@@ -68,7 +68,7 @@ def test_balance_chart_and_table_agree() -> None:
     assert chart.actual_path.startswith("M") and chart.forecast_path.startswith("M")
     assert chart.zero_y is not None  # the balance went below zero: the zero line is drawn
     labels = [t.label for t in chart.y_ticks]
-    assert labels[0].startswith("-£") and "£0" in labels
+    assert labels[0].startswith("\u2212£") and "£0" in labels  # the one minus sign
     table = month_end_table(actual, forecast)
     assert table == [(date(2026, 1, 20), 5000, False), (date(2026, 2, 3), -2500, False),
                      (date(2026, 3, 31), 7000, True)]
