@@ -81,7 +81,9 @@ class _JsonLines:
 @click.option("--account", "account_id", type=int, required=True,
               help="The account's id (on the holder's Bank statements page, under 'Importing from the command line', for people who may import).")
 @click.option("--profile", default=None,
-              help="A bank layout for CSV/Excel files, e.g. nationwide (see --list-profiles).")
+              help="A bank layout for CSV/Excel files, one of: "
+                   + ", ".join(sorted(name.removeprefix("csv:") for name in profile_names()))
+                   + ".")
 @click.option("--dry-run", is_flag=True, help="Read and check only: write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--accept-problems", is_flag=True,

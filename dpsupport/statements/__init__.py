@@ -115,9 +115,17 @@ def _guard(records: Iterable[Transaction], max_rows: int) -> Iterator[Transactio
     (:func:`payees.clean_payee`; the description stays as written); and unexpected
     errors turned into plain-English StatementErrors."""
     clean = clean_payee
+    cleaned: dict[str, str] = {}  # a statement names the same payees over and over
+    known = cleaned.get
     with _plain_errors():
         for rec in count_limit(records, max_rows):
-            rec.payee = clean(rec.payee or rec.description)
+            name = rec.payee or rec.description
+            payee = known(name)
+            if payee is None:
+                payee = clean(name)
+                if len(cleaned) < 50_000:
+                    cleaned[name] = payee
+            rec.payee = payee
             yield rec
 
 

@@ -90,3 +90,12 @@ def test_fail_shows_a_user_error_as_one_line_and_exits_2() -> None:
 
     result = CliRunner().invoke(plain, [], prog_name="dpsupport plain")
     assert (result.exit_code, result.stderr) == (2, "dpsupport plain: Nothing to do.\n")
+
+
+def test_the_import_commands_help_names_the_bank_layouts() -> None:
+    """It used to point to a --list-profiles option that does not exist."""
+    result = CliRunner().invoke(main, ["import-statement", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "--list-profiles" not in text
+    assert "nationwide" in text
