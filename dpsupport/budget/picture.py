@@ -501,8 +501,13 @@ def window_start(terms: FundingTerms, today: dt.date) -> dt.date:
     first = period_at(terms, max(0, period.index - UNDERSPEND_LOOKBACK_PERIODS))
     assert first is not None
     year_start, _ = agreement_year(terms, min(today, period.end))
+    # The agreement year's first period may start before the year does (weekly periods
+    # from a Monday, a year from a Friday): the whole of that period is looked at.
+    year_period = _current_period(terms, year_start)
     lookback = today - dt.timedelta(days=PAYMENT_LOOKBACK_DAYS + PAYMENT_WINDOW_DAYS)
-    return min(first.start, year_start, lookback)
+    # A payment may arrive up to PAYMENT_WINDOW_DAYS before the period it pays for.
+    return min(first.start, year_period.start, year_start, lookback) - dt.timedelta(
+        days=PAYMENT_WINDOW_DAYS)
 
 
 def _check_earlier(transactions: Sequence[Transaction], earlier: Earlier | None) -> Earlier:

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dpsupport.budget import (
@@ -229,6 +229,9 @@ def long_history(draw: st.DrawFn) -> tuple[FundingTerms, list[Transaction], dt.d
 
 
 @given(long_history(), st.integers(-100_000, 100_000))
+@example(  # the year starts on a Friday inside a weekly period that began on the Monday
+    (FundingTerms(D(2023, 1, 2), "weekly", ((D(2023, 1, 2), 100000),), scheme=""),
+     [Transaction(D(2022, 11, 3), 0), Transaction(D(2026, 1, 1), 1)], D(2026, 4, 8)), 0)
 @settings(max_examples=150, deadline=None)
 def test_earlier_transactions_summed_give_the_same_picture(
     history: tuple[FundingTerms, list[Transaction], dt.date], opening: int
