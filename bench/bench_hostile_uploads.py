@@ -65,8 +65,8 @@ from bench_load import (  # noqa: E402
     _environment,
     _postgres,
     _sqlite,
+    bench_databases,
     gunicorn,
-    make_host,
 )
 
 GUNICORN_TIMEOUT = 30.0  # gunicorn's default --timeout, which bench_load leaves as it is
@@ -512,16 +512,7 @@ def _files(workdir: Path) -> Iterator[dict[str, Path]]:
 
 
 def main() -> int:
-    databases: list[tuple[str, str | None]] = [("SQLite", None)]
-    base = os.environ.get("DPSUPPORT_TEST_POSTGRES_URL")
-    if base:
-        host = make_host(base)
-        if host not in ("127.0.0.1", "localhost", "::1", None):
-            print(f"PostgreSQL skipped: {host} is not a loopback address")
-        else:
-            databases.append(("PostgreSQL", base))
-    else:
-        print("PostgreSQL skipped: DPSUPPORT_TEST_POSTGRES_URL is not set")
+    databases = bench_databases()
     print(BEFORE, flush=True)
     failures = 0
     with tempfile.TemporaryDirectory(prefix="dpsupport-hostile-files-") as tmp, \

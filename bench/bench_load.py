@@ -295,11 +295,9 @@ def _postgres(base: str) -> Iterator[str]:
         admin.dispose()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, default=DURATION)
-    parser.add_argument("--clients", type=int, default=CLIENTS)
-    args = parser.parse_args()
+def bench_databases() -> list[tuple[str, str | None]]:
+    """SQLite always; PostgreSQL too when DPSUPPORT_TEST_POSTGRES_URL names a server on this
+    machine (the bench makes and drops its own database there). Says why one is skipped."""
     databases: list[tuple[str, str | None]] = [("SQLite", None)]
     base = os.environ.get("DPSUPPORT_TEST_POSTGRES_URL")
     if base:
@@ -310,6 +308,15 @@ def main() -> int:
             databases.append(("PostgreSQL", base))
     else:
         print("PostgreSQL skipped: DPSUPPORT_TEST_POSTGRES_URL is not set")
+    return databases
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=DURATION)
+    parser.add_argument("--clients", type=int, default=CLIENTS)
+    args = parser.parse_args()
+    databases = bench_databases()
     errors = 0
     for name, url in databases:
         with tempfile.TemporaryDirectory(prefix="dpsupport-load-") as tmp:
