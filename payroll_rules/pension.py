@@ -103,6 +103,13 @@ def pension_contributions(
                                 from_pence(r))
 
 
+def minimum_contribution_rates(on: date) -> tuple[Decimal, Decimal]:
+    """(employer, total): the automatic-enrolment minimum contributions, as fractions of
+    qualifying earnings, in force on ``on`` (data/pension.toml, with its source)."""
+    rates = pension_year(on)["minimum_contributions"]
+    return Decimal(str(rates["employer"])), Decimal(str(rates["total"]))
+
+
 def auto_enrolment_status(
     age: int,
     earnings: Decimal,

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import payroll_rules
+import payroll_rules.pension
 from payroll_rules.params import params_for_date
 
 from ..errors import UserError
@@ -520,25 +521,20 @@ def category_note(row: Employment, on: date) -> str | None:
             "changes on their 21st birthday and when they reach State Pension age.")
 
 
-# Automatic enrolment minimums (The Pensions Regulator, "Automatic enrolment: contributions";
-# Pensions Act 2008 section 20 and the Occupational and Personal Pension Schemes (Automatic
-# Enrolment) Regulations 2010): at least 8% of qualifying earnings in all, at least 3% of it
-# from the employer.
-EMPLOYER_MINIMUM_BP = 300
-TOTAL_MINIMUM_BP = 800
-
-
-def pension_note(version: ContractVersion) -> str | None:
-    """A word when the scheme's rates are below the automatic enrolment minimums (for a
-    scheme on qualifying earnings; some schemes use another basis and may differ)."""
+def pension_note(version: ContractVersion, on: date) -> str | None:
+    """A word when the scheme's rates are below the automatic enrolment minimums in force on
+    ``on`` (payroll_rules' pension data; for a scheme on qualifying earnings: some schemes
+    use another basis and may differ)."""
     if version.pension_scheme is None:
         return None
+    employer_min, total_min = (int(rate * 10_000) for rate in
+                               payroll_rules.pension.minimum_contribution_rates(on))
     employer = version.pension_employer_bp or 0
     total = employer + (version.pension_employee_bp or 0)
-    if employer >= EMPLOYER_MINIMUM_BP and total >= TOTAL_MINIMUM_BP:
+    if employer >= employer_min and total >= total_min:
         return None
     return (f"For automatic enrolment the employer pays at least "
-            f"{percent_text(EMPLOYER_MINIMUM_BP)} of qualifying earnings and at least "
-            f"{percent_text(TOTAL_MINIMUM_BP)} is paid in all. These rates are "
+            f"{percent_text(employer_min)} of qualifying earnings and at least "
+            f"{percent_text(total_min)} is paid in all. These rates are "
             f"{percent_text(employer)} from you and {percent_text(total)} in all: check them "
             "with the pension scheme.")

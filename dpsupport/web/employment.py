@@ -126,7 +126,7 @@ def show(holder: Holder, employment_id: int) -> Page:
     return render_template(
         "employment/show.html", holder=holder, person=person, current=current,
         coming=coming, check=check, coming_check=coming_check, today=today,
-        pension_note=service.pension_note(current) if current else None,
+        pension_note=service.pension_note(current, today) if current else None,
         age=service.age_on(person.date_of_birth, today),
         category_note=service.category_note(person, today),
         history=list(reversed(person.contracts)), title=person.name, **LABELS)

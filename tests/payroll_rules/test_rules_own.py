@@ -199,3 +199,12 @@ def test_calendar() -> None:
     assert pr.period_for_date("four_weekly", date(2026, 5, 3)) == 1
     assert pr.period_for_date("four_weekly", date(2026, 5, 4)) == 2
     assert pr.period_for_date("weekly", date(2027, 4, 5)) == 53
+
+
+def test_automatic_enrolment_minimum_contributions_come_from_the_data() -> None:
+    from datetime import date as _date
+    from decimal import Decimal as _D
+
+    from payroll_rules.pension import minimum_contribution_rates
+
+    assert minimum_contribution_rates(_date(2026, 6, 1)) == (_D("0.03"), _D("0.08"))

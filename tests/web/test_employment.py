@@ -336,16 +336,16 @@ def test_pension_rates_below_automatic_enrolment_minimums_are_noted(session: Ses
     holder = _holder(session)
     pa = service.add_employment(session, holder, SALLY)
     ok = service.add_contract_version(session, holder, pa.id, TERMS)  # 3% + 5%
-    assert service.pension_note(ok) is None
+    assert service.pension_note(ok, date(2026, 6, 1)) is None
     low = service.add_contract_version(session, holder, pa.id, replace(
         TERMS, effective_date=date(2026, 5, 1), pension_employer_bp=200,
         pension_employee_bp=600))
-    note = service.pension_note(low)
+    note = service.pension_note(low, date(2026, 6, 1))
     assert note is not None and "2% from you and 8% in all" in note
     none = service.add_contract_version(session, holder, pa.id, replace(
         TERMS, effective_date=date(2026, 6, 1), pension_scheme=None,
         pension_employer_bp=None, pension_employee_bp=None))
-    assert service.pension_note(none) is None
+    assert service.pension_note(none, date(2026, 6, 1)) is None
 
 
 def test_irregular_hours_keep_no_weekly_hours(session: Session) -> None:
