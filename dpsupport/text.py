@@ -130,6 +130,24 @@ def times(count: int, pence: int) -> str:
     return f"{count} \u00d7 {format_pence(pence)}"
 
 
+def hours(minutes: int | None) -> str:
+    """A length of time in hours: 960 → "16 hours"; 60 → "1 hour"; 2250 → "37 hours 30
+    minutes"; None → "No set hours"."""
+    if minutes is None:
+        return "No set hours"
+    whole, part = divmod(minutes, 60)
+    text = plural(whole, "hour")
+    return f"{text} {plural(part, 'minute')}" if part else text
+
+
+def percent(basis_points: int | None) -> str:
+    """Hundredths of a percent as people write a rate: 300 → "3%"; 350 → "3.5%"."""
+    if basis_points is None:
+        return "not given"
+    whole, part = divmod(basis_points, 100)
+    return f"{whole}%" if part == 0 else f"{whole}.{part:02d}".rstrip("0") + "%"
+
+
 def file_size(size_bytes: int) -> str:
     """A file's size as people say it: "60 bytes", "12 KB", "1.5 MB"."""
     if size_bytes < 1024:

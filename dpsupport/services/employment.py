@@ -41,7 +41,7 @@ from ..models.employment import NI_CATEGORIES as NI_CATEGORIES
 from ..models.employment import PAY_FREQUENCIES as PAY_FREQUENCIES
 from ..models.employment import STARTER_STATEMENTS as STARTER_STATEMENTS
 from ..models.employment import STUDENT_LOAN_PLANS as STUDENT_LOAN_PLANS
-from ..text import format_date, format_pence
+from ..text import format_date, format_pence, percent
 from .uow import transactional
 
 # --- formats --------------------------------------------------------------------------------
@@ -487,28 +487,11 @@ def minimum_wage_check(row: Employment, version: ContractVersion, on: date) -> W
 
 # --- words ----------------------------------------------------------------------------------
 
-def hours_text(minutes: int | None) -> str:
-    """2,250 minutes is "37 hours 30 minutes"; 960 is "16 hours"."""
-    if minutes is None:
-        return "No set hours"
-    whole, part = divmod(minutes, 60)
-    if part == 0:
-        return f"{whole} hour" + ("" if whole == 1 else "s")
-    return f"{whole} hours {part} minutes"
-
-
 def ni_number_text(number: str | None) -> str:
     """AB123456C as it is printed on HMRC's letters: "AB 12 34 56 C"."""
     if not number or len(number) != 9:
         return number or ""
     return " ".join((number[:2], number[2:4], number[4:6], number[6:8], number[8]))
-
-
-def percent_text(basis_points: int | None) -> str:
-    if basis_points is None:
-        return "not given"
-    whole, part = divmod(basis_points, 100)
-    return f"{whole}%" if part == 0 else f"{whole}.{part:02d}".rstrip("0") + "%"
 
 
 def category_note(row: Employment, on: date) -> str | None:
@@ -534,7 +517,7 @@ def pension_note(version: ContractVersion, on: date) -> str | None:
     if employer >= employer_min and total >= total_min:
         return None
     return (f"For automatic enrolment the employer pays at least "
-            f"{percent_text(employer_min)} of qualifying earnings and at least "
-            f"{percent_text(total_min)} is paid in all. These rates are "
-            f"{percent_text(employer)} from you and {percent_text(total)} in all: check them "
+            f"{percent(employer_min)} of qualifying earnings and at least "
+            f"{percent(total_min)} is paid in all. These rates are "
+            f"{percent(employer)} from you and {percent(total)} in all: check them "
             "with the pension scheme.")

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from ..errors import UserError
 from ..services import employment as service
 from ..services.employment import Holder
+from ..text import hours, percent
 from .access import holder_page
 from .database import db
 from .employment_forms import ContractForm, EmployerForm, EmploymentForm
@@ -20,8 +21,8 @@ from .employment_forms import ContractForm, EmployerForm, EmploymentForm
 bp = Blueprint("employment", __name__, url_prefix="/holders/<int:holder_id>/employing")
 LABELS = {"statements": service.STARTER_STATEMENTS, "categories": service.NI_CATEGORIES,
           "plans": service.STUDENT_LOAN_PLANS, "frequencies": service.PAY_FREQUENCIES,
-          "hours_kinds": service.HOURS_KINDS, "hours": service.hours_text,
-          "percent": service.percent_text, "tax_code": service.tax_code_text,
+          "hours_kinds": service.HOURS_KINDS, "hours": hours,
+          "percent": percent, "tax_code": service.tax_code_text,
           "ni_number": service.ni_number_text}
 Page = str | Response | tuple[str, int]
 

@@ -15,6 +15,7 @@ import payroll_rules
 from dpsupport.errors import UserError
 from dpsupport.models import AuditEvent, ContractVersion, EmployerDetails, Employment
 from dpsupport.services import employment as service
+from dpsupport.text import hours, percent
 
 from ..support.factories import create_holder, create_org, create_user, grant, post, sign_in
 
@@ -152,13 +153,13 @@ def test_employment_allowance_amount_is_payroll_rules_own() -> None:
 
 
 def test_hours_and_percent_words() -> None:
-    assert service.hours_text(960) == "16 hours"
-    assert service.hours_text(60) == "1 hour"
-    assert service.hours_text(2250) == "37 hours 30 minutes"
+    assert hours(960) == "16 hours"
+    assert hours(60) == "1 hour"
+    assert hours(2250) == "37 hours 30 minutes"
     assert service.ni_number_text("AB123456C") == "AB 12 34 56 C"
-    assert service.percent_text(300) == "3%"
-    assert service.percent_text(350) == "3.5%"
-    assert service.percent_text(305) == "3.05%"
+    assert percent(300) == "3%"
+    assert percent(350) == "3.5%"
+    assert percent(305) == "3.05%"
 
 
 # --- employer details -----------------------------------------------------------------------
