@@ -103,6 +103,38 @@ def pension_contributions(
                                 from_pence(r))
 
 
+# State Pension age by date of birth (Pensions Act 2014 section 26 and Schedule 12; GOV.UK
+# "Check your State Pension age", https://www.gov.uk/state-pension-age): 66 for people born
+# before 6 April 1960; for people born 6 April 1960 to 5 March 1961, 66 and one month more for
+# each month of birth from 6 April 1960 (1 to 11 months); 67 for people born 6 March 1961 to
+# 5 April 1977. Later births (a rise to 68 is planned, not yet law for these dates) are refused.
+SPA_66_BEFORE = date(1960, 4, 6)
+SPA_67_FROM = date(1961, 3, 6)
+SPA_KNOWN_BEFORE = date(1977, 4, 6)
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30,
+            31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return date(year, month, min(day.day, last))
+
+
+def state_pension_age_date(born: date) -> date:
+    """The day someone born on ``born`` reaches State Pension age (the table above)."""
+    if born >= SPA_KNOWN_BEFORE:
+        raise PayrollInputError("State Pension age is not set in law yet for people born on or "
+                                "after 6 April 1977.")
+    if born < SPA_66_BEFORE:
+        return _add_months(born, 66 * 12)
+    if born < SPA_67_FROM:
+        # born 6 April - 5 May 1960: 1 month more; each later month of birth, one more
+        months = (born.year - 1960) * 12 + born.month - 4 + (0 if born.day >= 6 else -1) + 1
+        return _add_months(born, 66 * 12 + months)
+    return _add_months(born, 67 * 12)
+
+
 def minimum_contribution_rates(on: date) -> tuple[Decimal, Decimal]:
     """(employer, total): the automatic-enrolment minimum contributions, as fractions of
     qualifying earnings, in force on ``on`` (data/pension.toml, with its source)."""

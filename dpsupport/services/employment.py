@@ -13,10 +13,8 @@ Two rules it does not hold are written down here with where they come from:
   B, the emergency tax code on a week 1 or month 1 basis; statement C, code BR. The
   emergency code is the personal allowance code (1257L for 2024/25 to 2026/27, from
   `payroll_rules`' personal allowance: 12,570 / 10, with the letter L).
-- State Pension age, for the National Insurance category suggestion (GOV.UK "Check your
-  State Pension age"; Pensions Act 2014 section 26): 66 for people born before 6 April
-  1960; 66 and 1 to 11 months for people born from 6 April 1960 to 5 March 1961 (one month
-  more for each later month of birth); 67 for people born from 6 March 1961 to 5 April 1977.
+- State Pension age, for the National Insurance category suggestion:
+  `payroll_rules.pension.state_pension_age_date` (the rule and its source are there).
 """
 
 from __future__ import annotations
@@ -32,6 +30,7 @@ from sqlalchemy.orm import Session
 import payroll_rules
 import payroll_rules.pension
 from payroll_rules.params import params_for_date
+from payroll_rules.pension import state_pension_age_date
 
 from ..errors import UserError
 from ..models import ContractVersion, EmployerDetails, Employment
@@ -156,20 +155,9 @@ def tax_code_text(code: str) -> str:
     return re.sub(r"(?<=[0-9LMNTR])(W1|M1|X)$", r" \1", code)
 
 
-def state_pension_age_date(born: date) -> date:
-    """The day someone born on ``born`` reaches State Pension age (module notes)."""
-    if born < date(1960, 4, 6):
-        return born + relativedelta(years=66)
-    if born < date(1961, 3, 6):
-        # born 6 April - 5 May 1960: 1 month more; each later month of birth, one more
-        months = (born.year - 1960) * 12 + born.month - 4 + (0 if born.day >= 6 else -1) + 1
-        return born + relativedelta(years=66, months=months)
-    return born + relativedelta(years=67)
-
-
 def suggested_ni_category(born: date, on: date) -> str:
     """HMRC's letter from age alone: M under 21, C from State Pension age, A otherwise."""
-    if on >= state_pension_age_date(born):
+    if born < payroll_rules.pension.SPA_KNOWN_BEFORE and on >= state_pension_age_date(born):
         return "C"
     if age_on(born, on) < 21:
         return "M"

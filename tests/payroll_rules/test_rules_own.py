@@ -208,3 +208,17 @@ def test_automatic_enrolment_minimum_contributions_come_from_the_data() -> None:
     from payroll_rules.pension import minimum_contribution_rates
 
     assert minimum_contribution_rates(_date(2026, 6, 1)) == (_D("0.03"), _D("0.08"))
+
+
+def test_state_pension_age_is_refused_where_the_law_does_not_set_it_yet() -> None:
+    from datetime import date as _date
+
+    import pytest as _pytest
+
+    from payroll_rules import PayrollInputError
+    from payroll_rules.pension import state_pension_age_date
+
+    assert state_pension_age_date(_date(1977, 4, 5)) == _date(2044, 4, 5)
+    assert state_pension_age_date(_date(1960, 2, 29)) == _date(2026, 2, 28)  # no 29th in 2026
+    with _pytest.raises(PayrollInputError):
+        state_pension_age_date(_date(1977, 4, 6))

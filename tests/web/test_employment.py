@@ -16,6 +16,7 @@ from dpsupport.errors import UserError
 from dpsupport.models import AuditEvent, ContractVersion, EmployerDetails, Employment
 from dpsupport.services import employment as service
 from dpsupport.text import hours, percent
+from payroll_rules.pension import state_pension_age_date
 
 from ..support.factories import create_holder, create_org, create_user, grant, post, sign_in
 
@@ -122,12 +123,12 @@ def test_starter_checklist_statements_give_hmrcs_codes() -> None:
 
 
 def test_state_pension_age_follows_the_2014_act_table() -> None:
-    assert service.state_pension_age_date(date(1960, 4, 5)) == date(2026, 4, 5)  # 66
-    assert service.state_pension_age_date(date(1960, 4, 6)) == date(2026, 5, 6)  # 66 and 1 month
-    assert service.state_pension_age_date(date(1960, 5, 5)) == date(2026, 6, 5)  # 66 and 1 month
-    assert service.state_pension_age_date(date(1960, 5, 6)) == date(2026, 7, 6)  # 66 and 2 months
-    assert service.state_pension_age_date(date(1961, 3, 5)) == date(2028, 2, 5)  # 66 and 11
-    assert service.state_pension_age_date(date(1961, 3, 6)) == date(2028, 3, 6)  # 67
+    assert state_pension_age_date(date(1960, 4, 5)) == date(2026, 4, 5)  # 66
+    assert state_pension_age_date(date(1960, 4, 6)) == date(2026, 5, 6)  # 66 and 1 month
+    assert state_pension_age_date(date(1960, 5, 5)) == date(2026, 6, 5)  # 66 and 1 month
+    assert state_pension_age_date(date(1960, 5, 6)) == date(2026, 7, 6)  # 66 and 2 months
+    assert state_pension_age_date(date(1961, 3, 5)) == date(2028, 2, 5)  # 66 and 11
+    assert state_pension_age_date(date(1961, 3, 6)) == date(2028, 3, 6)  # 67
 
 
 def test_ni_category_is_suggested_from_age() -> None:
