@@ -23,8 +23,7 @@ MESSAGES = {
     413: ("The file is too big",
           "Choose a smaller file. Files must be smaller than the size shown on the page."),
     429: ("Too many attempts",
-          "Wait 15 minutes, then try again. This protects your account from people guessing "
-          "passwords."),
+          "Wait a few minutes, then try again. Nothing you entered has been saved."),
     500: ("Sorry, something went wrong on our side",
           "Nothing you entered has been saved. Try again later. If it keeps happening, tell "
           "your support organisation."),
