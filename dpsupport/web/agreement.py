@@ -11,7 +11,7 @@ from ..services.agreements import AgreementDetails, FundingAgreement
 from ..services.records import Holder
 from .access import holder_page
 from .database import db
-from .forms import AgreementForm, AmountChangeForm, OneOffForm, show_error
+from .forms import AgreementForm, AmountChangeForm, OneOffForm, show_error, status_for
 
 bp = Blueprint("agreement", __name__, url_prefix="/holders/<int:holder_id>/agreement")
 
@@ -70,7 +70,7 @@ def edit(holder: Holder) -> ResponseReturnValue:
         else:
             flash("The funding agreement has been saved")
             return redirect(url_for("agreement.show", holder_id=holder.id))
-    status = 400 if form.errors else 200
+    status = status_for(form)
     return render_template("agreement/edit.html", holder=holder, form=form, agreement=agreement,
                            title="Funding agreement details"), status
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from ..errors import UserError
@@ -17,6 +16,7 @@ from ..text import hours, percent
 from .access import holder_page
 from .database import db
 from .employment_forms import ContractForm, EmployerForm, EmploymentForm
+from .forms import show_error, status_for
 
 bp = Blueprint("employment", __name__, url_prefix="/holders/<int:holder_id>/employing")
 LABELS = {"statements": service.STARTER_STATEMENTS, "categories": service.NI_CATEGORIES,
@@ -25,19 +25,6 @@ LABELS = {"statements": service.STARTER_STATEMENTS, "categories": service.NI_CAT
           "percent": percent, "tax_code": service.tax_code_text,
           "ni_number": service.ni_number_text}
 Page = str | Response | tuple[str, int]
-
-
-def _show_error(form: FlaskForm, err: UserError) -> None:
-    """The service's message on its field when the form has it, else at the top."""
-    field = getattr(form, err.field, None) if err.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(err)]
-    else:
-        form.form_errors.append(str(err))
-
-
-def _status(form: FlaskForm) -> int:
-    return 400 if form.errors or form.form_errors else 200
 
 
 @bp.route("")
@@ -68,13 +55,13 @@ def employer(holder: Holder) -> Page:
                 insurance_renewal_date=form.insurance_renewal_date.data,
                 employment_allowance_claimed=form.employment_allowance_claimed.data == "yes"))
         except UserError as err:
-            _show_error(form, err)
+            show_error(form, err)
         else:
             flash("Your employer details have been saved")
             return redirect(url_for("employment.index", holder_id=holder.id))
     return render_template("employment/employer.html", holder=holder, form=form,
                            allowance=_allowance_text(),
-                           title="Your details as an employer"), _status(form)
+                           title="Your details as an employer"), status_for(form)
 
 
 def _allowance_text() -> str | None:
@@ -105,13 +92,13 @@ def new(holder: Holder) -> Page:
         try:
             row = service.add_employment(db(), holder, _employment_input(form))
         except UserError as err:
-            _show_error(form, err)
+            show_error(form, err)
         else:
             flash(f"Added {row.name}. Now add their contract")
             return redirect(url_for("employment.new_contract", holder_id=holder.id,
                                     employment_id=row.id))
     return render_template("employment/form.html", holder=holder, form=form, person=None,
-                           title="Add someone you employ"), _status(form)
+                           title="Add someone you employ"), status_for(form)
 
 
 @bp.route("/<int:employment_id>")
@@ -150,13 +137,13 @@ def edit(holder: Holder, employment_id: int) -> Page:
         try:
             service.change_employment(session, holder, employment_id, _employment_input(form))
         except UserError as err:
-            _show_error(form, err)
+            show_error(form, err)
         else:
             flash(f"Saved the changes to {person.name}'s details")
             return redirect(url_for("employment.show", holder_id=holder.id,
                                     employment_id=employment_id))
     return render_template("employment/form.html", holder=holder, form=form, person=person,
-                           title=f"Change {person.name}'s details"), _status(form)
+                           title=f"Change {person.name}'s details"), status_for(form)
 
 
 def _percent_to_bp(value: Decimal | None) -> int | None:
@@ -214,7 +201,7 @@ def new_contract(holder: Holder, employment_id: int) -> Page:
                 right_to_work_date=form.right_to_work_date.data,
                 dbs_check_date=form.dbs_check_date.data))
         except UserError as err:
-            _show_error(form, err)
+            show_error(form, err)
         else:
             flash(f"Saved {person.name}'s contract")
             return redirect(url_for("employment.show", holder_id=holder.id,
@@ -222,4 +209,4 @@ def new_contract(holder: Holder, employment_id: int) -> Page:
     title = ("Change " + person.name + "'s contract" if person.contracts
              else "Add " + person.name + "'s contract")
     return render_template("employment/contract_form.html", holder=holder, form=form,
-                           person=person, current=current, title=title), _status(form)
+                           person=person, current=current, title=title), status_for(form)

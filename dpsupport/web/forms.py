@@ -57,6 +57,12 @@ def show_error(form: FlaskForm, err: UserError) -> None:
         form.form_errors.append(str(err))
 
 
+def status_for(form: FlaskForm) -> int:
+    """The status for a page showing ``form``: 400 when it has any error (its own or one from
+    `show_error`: wtforms counts both in ``form.errors``), else 200."""
+    return 400 if form.errors else 200
+
+
 def page_number(args: Mapping[str, str], name: str = "page") -> int:
     """The page asked for in a query string (?page=3): a whole number from 1 to MAX_PAGE.
     Anything else (missing, not a number, 0, huge) is read as the nearest page there is, so

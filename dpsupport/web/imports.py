@@ -31,7 +31,7 @@ from ..statements import ColumnMapping, MappingPreview, StatementError, iter_sta
 from ..text import long_date, plural
 from .access import holder_page
 from .database import db
-from .forms import ConfirmForm, Form, RadioField, SelectField, show_error
+from .forms import ConfirmForm, Form, RadioField, SelectField, show_error, status_for
 
 bp = Blueprint("imports", __name__, url_prefix="/holders/<int:holder_id>/statements")
 SHOWN_LINES = 50
@@ -308,7 +308,7 @@ def upload(holder: Holder) -> ResponseReturnValue:
             else:
                 target = "imports.mapping" if done.needs_mapping else "imports.review"
                 return redirect(url_for(target, holder_id=holder.id, token=done.token))
-    status = 400 if form.errors else 200
+    status = status_for(form)
     return render_template("imports/upload.html", holder=holder, form=form, formats=FORMATS,
                            several_accounts=len(accounts) > 1, max_mb=_max_mb(),
                            title="Import a bank statement"), status
@@ -341,7 +341,7 @@ def mapping(holder: Holder, token: str) -> ResponseReturnValue:
             else:
                 return redirect(url_for("imports.review", holder_id=holder.id,
                                         token=row.token))
-    status = 400 if form.errors else 200
+    status = status_for(form)
     width = max([len(preview.columns)] + [len(r) for r in preview.rows])
     rows = [r + [""] * (width - len(r)) for r in preview.rows]
     headings = [label for _, label in _column_choices(preview)]

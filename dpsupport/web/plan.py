@@ -11,7 +11,7 @@ from ..services.plan import BudgetLine, LineDetails
 from ..services.records import Holder
 from .access import holder_page
 from .database import db
-from .forms import BudgetLineForm, ConfirmForm, show_error
+from .forms import BudgetLineForm, ConfirmForm, show_error, status_for
 
 bp = Blueprint("plan", __name__, url_prefix="/holders/<int:holder_id>/plan")
 
@@ -53,7 +53,7 @@ def add_line(holder: Holder) -> ResponseReturnValue:
         else:
             flash(f"Added '{line.label}' to the plan")
             return redirect(url_for("plan.show", holder_id=holder.id))
-    return _line_form(holder, form, status=400 if form.errors else 200)
+    return _line_form(holder, form, status=status_for(form))
 
 
 @bp.route("/lines/<int:line_id>/edit", methods=["GET", "POST"])
@@ -69,7 +69,7 @@ def edit_line(holder: Holder, line_id: int) -> ResponseReturnValue:
         else:
             flash(f"Saved '{line.label}'")
             return redirect(url_for("plan.show", holder_id=holder.id))
-    return _line_form(holder, form, line, status=400 if form.errors else 200)
+    return _line_form(holder, form, line, status=status_for(form))
 
 
 @bp.route("/lines/<int:line_id>/delete", methods=["POST"])

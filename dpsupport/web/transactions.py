@@ -36,6 +36,7 @@ from .forms import (
     category_choice,
     page_number,
     show_error,
+    status_for,
 )
 
 bp = Blueprint("transactions", __name__, url_prefix="/holders/<int:holder_id>/transactions")
@@ -124,7 +125,7 @@ def new(holder: Holder, transaction_id: int | None = None) -> ResponseReturnValu
     return render_template(
         "transactions/form.html", holder=holder, form=form, tx=tx,
         title="Add money in or out" if tx is None else "Change this payment",
-    ), 400 if form.errors else 200
+    ), status_for(form)
 
 
 MAX_GROUPS_SENT = 200  # more fields than any page shows are not read
@@ -240,7 +241,7 @@ def delete(holder: Holder, transaction_id: int) -> ResponseReturnValue:
     return render_template(
         "transactions/delete.html", holder=holder, tx=tx, form=form,
         category=records.category_label(tx.category, tx.amount_pence),
-        title="Are you sure you want to remove this payment?"), 400 if form.errors else 200
+        title="Are you sure you want to remove this payment?"), status_for(form)
 
 
 @bp.route("/<int:transaction_id>/attachments", methods=["POST"])
