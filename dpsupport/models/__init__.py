@@ -12,6 +12,15 @@ from .banking import (
 from .base import Base
 from .employment import ContractVersion, EmployerDetails, Employment
 from .funding import AgreementAmount, BudgetLine, FundingAgreement, OneOffPayment
+from .payroll import (
+    HolidayEntry,
+    PaymentDue,
+    PayRun,
+    Payslip,
+    Shift,
+    SicknessSpell,
+    TimesheetApproval,
+)
 from .people import (
     Holder,
     HolderAccess,
@@ -23,6 +32,13 @@ from .people import (
 )
 
 __all__ = [
+    "TimesheetApproval",
+    "SicknessSpell",
+    "Shift",
+    "Payslip",
+    "PayRun",
+    "PaymentDue",
+    "HolidayEntry",
     "Account",
     "AgreementAmount",
     "Attachment",

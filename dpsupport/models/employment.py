@@ -81,6 +81,9 @@ class EmployerDetails(Audited, Base):
     accounts_office_reference: Mapped[str | None] = mapped_column(String(13))
     insurance_renewal_date: Mapped[date | None] = mapped_column(Date)
     employment_allowance_claimed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The holder has asked their organisation's payroll service to approve timesheets and
+    # pay runs for them (the access policy's "delegated payroll" pages).
+    payroll_by_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[Timestamp]
 
     holder: Mapped[Holder] = relationship()
@@ -152,6 +155,9 @@ class ContractVersion(Audited, Base):
     hours_kind: Mapped[str] = mapped_column(String(10))
     weekly_minutes: Mapped[int | None] = mapped_column(Integer)
     holiday_year_start: Mapped[date] = mapped_column(Date)
+    # Irregular-hours and part-year workers only: holiday pay added to each payslip
+    # (12.07%) instead of paid when the holiday is taken.
+    rolled_up_holiday: Mapped[bool] = mapped_column(Boolean, default=False)
     pension_scheme: Mapped[str | None] = mapped_column(String(200))
     pension_employee_bp: Mapped[int | None] = mapped_column(Integer)
     pension_employer_bp: Mapped[int | None] = mapped_column(Integer)
