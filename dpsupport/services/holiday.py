@@ -1,0 +1,19 @@
+"""Holiday: entitlement, accrual, bookings, balance and holiday pay.
+
+Being built (issue 13): until it is, no holiday pay is added to a pay run.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from ..models import Employment
+from ..payroll.lines import PayLine
+
+
+def pay_lines(session: Session, employment: Employment, period_start: date, period_end: date,
+              pay_date: date) -> list[PayLine]:
+    """The holiday pay (and rolled-up holiday pay) lines for this PA's pay period."""
+    return []
