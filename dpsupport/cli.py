@@ -71,7 +71,16 @@ def prepare_database() -> bool:
         if session.scalar(select(func.count()).select_from(User)):
             return False
         load_demo(session)
-        return True
+    _refresh_caseload(only_stale=True)
+    return True
+
+
+def _refresh_caseload(only_stale: bool) -> int:
+    from .db import unit_of_work
+    from .services.caseload import refresh_all
+
+    with unit_of_work(current_app.extensions["dpsupport.sessions"]) as session:
+        return refresh_all(session, only_stale=only_stale)
 
 
 @click.command("prepare-demo", help="Migrate the database and load demo data if it is empty.")
@@ -119,7 +128,46 @@ def check_schema() -> None:
     click.echo("The database has every table.")
 
 
-COMMANDS = (db_group, prepare_demo, serve, check_schema)
+@click.command("demo", help="Add a large organisation for trying and measuring (see "
+               "services/demo_large.py): a council funding N holders with two years of "
+               "payments each.")
+@click.option("--holders", type=click.IntRange(1, 20000), required=True,
+              help="How many holders to add (2000 is a large council).")
+@with_appcontext
+def demo_command(holders: int) -> None:
+    from .db import unit_of_work
+    from .migrate import upgrade
+    from .services.demo import DEMO_PASSWORD
+    from .services.demo_large import build_large_organisation
+
+    upgrade(_settings().database_url, engine=_engine())
+    with unit_of_work(current_app.extensions["dpsupport.sessions"]) as session:
+        built = build_large_organisation(session, holders)
+    from .services.caseload import refresh_all
+
+    with unit_of_work(current_app.extensions["dpsupport.sessions"]) as session:
+        refresh_all(session, only_stale=True)
+    click.echo(f"Added {built.holders} holders and {built.transactions} payments.")
+    click.echo(f"Sign in (password {DEMO_PASSWORD}) as {built.finance_officer} (finance "
+               f"officer), {built.admin} (organisation admin) or "
+               f"{built.support_workers[0]} (support worker).")
+
+
+@click.group("caseload", help="The caseload's figures for each holder.")
+def caseload_group() -> None:
+    pass
+
+
+@caseload_group.command("refresh", help="Work out every holder's caseload figures for today "
+                        "(run it every night: forecasts move with the date).")
+@click.option("--stale-only", is_flag=True, help="Only holders not worked out today.")
+@with_appcontext
+def caseload_refresh(stale_only: bool) -> None:
+    done = _refresh_caseload(only_stale=stale_only)
+    click.echo(f"Worked out the caseload figures for {done} holders.")
+
+
+COMMANDS = (db_group, prepare_demo, serve, check_schema, demo_command, caseload_group)
 
 
 def register_commands(app: Flask) -> None:

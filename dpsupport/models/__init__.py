@@ -30,8 +30,10 @@ from .people import (
     User,
     UserSession,
 )
+from .summary import HolderSummary
 
 __all__ = [
+    "HolderSummary",
     "TimesheetApproval",
     "SicknessSpell",
     "Shift",

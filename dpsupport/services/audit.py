@@ -154,10 +154,18 @@ def _after_flush(session: Session, _context: Any) -> None:
         write_events(session, rows)
 
 
+CHANGED_HOLDERS = "dpsupport.changed_holders"
+CHANGES = frozenset({"created", "changed", "deleted", "imported", "undone"})
+
+
 def write_events(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert audit rows for the current actor (also used directly for bulk operations)."""
     actor = current_actor()
     holder_ids = {r["holder_id"] for r in rows if r.get("holder_id")}
+    # A holder whose records changed has their caseload summary worked out again before the
+    # transaction commits (services/caseload.py, called by the unit of work).
+    session.info.setdefault(CHANGED_HOLDERS, set()).update(
+        r["holder_id"] for r in rows if r.get("holder_id") and r["action"] in CHANGES)
     orgs: dict[int, int] = {}
     if holder_ids:
         conn = session.connection()

@@ -32,6 +32,7 @@ def transactional(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concaten
         try:
             result = fn(session, *args, **kwargs)
             if depth == 0:
+                _before_commit(session)
                 session.commit()
             return result
         except BaseException:
@@ -42,6 +43,15 @@ def transactional(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concaten
             session.info[_DEPTH] = depth
 
     return wrapper
+
+
+def _before_commit(session: Session) -> None:
+    """What every unit of work does last: the caseload figures of holders whose records
+    changed are worked out again, in the same transaction (services/caseload.py)."""
+    session.flush()
+    from .caseload import refresh_changed
+
+    refresh_changed(session)
 
 
 def in_transaction(session: Session) -> bool:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ..services.money import holder_money
+from ..services import caseload
 from ..services.records import holders_for, is_staff
 from .access import current_user, signed_in
 from .database import db
-from .holder import today
+from .forms import page_number
 
 bp = Blueprint("main", __name__)
 
@@ -31,12 +31,14 @@ def organisation() -> ResponseReturnValue:
     user = current_user()
     assert user is not None
     session = db()
-    day = today()
-    rows = []
-    for holder in holders_for(session, user):
-        info = holder_money(session, holder, day)
-        rows.append((holder, info))
+    chosen = [f for f in request.args.getlist("show") if f in caseload.FILTERS]
+    scheme = request.args.get("scheme", "")
+    search = request.args.get("q", "")[:200]
+    found = caseload.caseload(session, user, caseload.today(), filters=chosen, search=search,
+                              scheme=scheme, page=page_number(request.args))
     orgs = sorted({m.organisation.name for m in user.memberships})
     staff = is_staff(user)
-    return render_template("main/organisation.html", rows=rows, orgs=orgs, staff=staff,
+    args = {"show": chosen, "q": found.search, "scheme": found.scheme}
+    return render_template("main/organisation.html", found=found, orgs=orgs, staff=staff,
+                           filters=caseload.FILTERS, page_args=args,
                            title="People you support" if staff else "Direct payments you manage")
