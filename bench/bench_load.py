@@ -113,7 +113,8 @@ def _free_port() -> int:
 
 
 def _environment(database_url: str, workdir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DPSUPPORT_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("DPSUPPORT_") or k == "DPSUPPORT_COUNT_SQL"}
     env.update(DPSUPPORT_ENV="production", DPSUPPORT_DATABASE_URL=database_url,
                DPSUPPORT_SECRET_KEY=secrets.token_urlsafe(48),
                DPSUPPORT_INSTANCE_PATH=str(workdir / "instance"))

@@ -24,6 +24,9 @@ class Settings:
     # How many reverse proxies (nginx, a load balancer) stand in front of the app and set
     # X-Forwarded-For and X-Forwarded-Proto. 0: none, and those headers are not believed.
     trusted_proxies: int = 0
+    # DPSUPPORT_COUNT_SQL=1: each answer says how many SQL statements it took, in an
+    # X-SQL-Statements header (for the benchmarks; off unless asked for).
+    count_sql: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -89,4 +92,7 @@ def load_settings(overrides: dict[str, object] | None = None, *, root: Path | No
         raise ConfigError("DPSUPPORT_TRUSTED_PROXIES must be the number of reverse proxies in "
                           "front of the app, like 1 behind one nginx, or 0 when people reach "
                           f"the app directly, not {raw_proxies!r}.")
-    return Settings(mode, database_url, secret_key, instance_path, max_upload, trusted_proxies)
+    count_sql = str(overrides.get("count_sql") or env.get("DPSUPPORT_COUNT_SQL") or "") in (
+        "1", "true", "True")
+    return Settings(mode, database_url, secret_key, instance_path, max_upload, trusted_proxies,
+                    count_sql)

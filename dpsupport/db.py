@@ -10,7 +10,7 @@ gets its own session, committed or rolled back as one unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -79,3 +79,12 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
             raise
         finally:
             session.close()
+
+
+def on_each_statement(engine: Engine, call: Callable[[], None]) -> None:
+    """Call ``call`` before every SQL statement the engine runs (for counting them)."""
+
+    def _before(*_args: object) -> None:
+        call()
+
+    event.listen(engine, "before_cursor_execute", _before)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
+from typing import Any
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from ..config import Settings
-from ..db import make_engine, make_sessionmaker, set_write_intent, writing
+from ..db import make_engine, make_sessionmaker, on_each_statement, set_write_intent, writing
 from ..services import audit
 from ..services.auth import note_session_in_use, session_for_token
 from . import filters
@@ -46,6 +47,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     app.extensions["dpsupport.engine"] = engine
     app.extensions["dpsupport.sessions"] = make_sessionmaker(engine)
+    if settings.count_sql:
+        _count_statements(app, engine)
     audit.install()
     # Before CSRFProtect's own check, so error pages it causes (400, 413) get a nonce too.
     app.before_request(_new_csp_nonce)
@@ -76,6 +79,21 @@ def init_app(app: Flask, settings: Settings) -> None:
     from ..cli import register_commands
 
     register_commands(app)
+
+
+def _count_statements(app: Flask, engine: Any) -> None:
+    """Say in a header how many SQL statements each answer took (DPSUPPORT_COUNT_SQL)."""
+
+    def _one() -> None:
+        if has_request_context():
+            g.sql_statements = getattr(g, "sql_statements", 0) + 1
+
+    on_each_statement(engine, _one)
+
+    @app.after_request
+    def _header(response: Response) -> Response:
+        response.headers["X-SQL-Statements"] = str(getattr(g, "sql_statements", 0))
+        return response
 
 
 def _new_csp_nonce() -> None:
