@@ -25,6 +25,7 @@ from .people import (
     Holder,
     HolderAccess,
     Membership,
+    OneTimeLink,
     Organisation,
     SignInThrottle,
     User,
@@ -32,6 +33,7 @@ from .people import (
 )
 
 __all__ = [
+    "OneTimeLink",
     "TimesheetApproval",
     "SicknessSpell",
     "Shift",
