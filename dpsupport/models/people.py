@@ -194,3 +194,31 @@ class SignInThrottle(Base):
     next_try_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     checking: Mapped[int] = mapped_column(Integer, default=0)
     checking_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+LINK_PURPOSES = {
+    "invite": "An invitation to set a password and start",
+    "reset": "A password reset",
+}
+
+
+class OneTimeLink(Base):
+    """A link sent by email (an invitation, a password reset): we keep only the hash of its
+    secret, it works once, and it expires."""
+
+    __tablename__ = "one_time_link"
+
+    id: Mapped[IntPk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, info=sensitive())
+    created_at: Mapped[Timestamp]
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @validates("purpose")
+    def _check_purpose(self, _key: str, value: str) -> str:
+        return one_of(LINK_PURPOSES, value, "A link's purpose")

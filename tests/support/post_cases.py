@@ -19,7 +19,19 @@ def _date(prefix: str, d: int, m: int, y: int) -> dict[str, str]:
     return {f"{prefix}-day": str(d), f"{prefix}-month": str(m), f"{prefix}-year": str(y)}
 
 
+_NEW_PASSWORD = {"password": "a brand new password 7", "confirm": "a brand new password 7"}
+
 CASES: dict[str, Case] = {
+    "accounts.forgot": lambda: {"email": "representative@a.example"},
+    "accounts.reset": lambda: dict(_NEW_PASSWORD),
+    "accounts.invitation": lambda: dict(_NEW_PASSWORD),
+    # acted as the representative (test_every_post.ACTING_AS): the acting role keeps its password
+    "accounts.change_password": lambda: {"current": "correct horse battery", **_NEW_PASSWORD},
+    "accounts.invite_to_holder": lambda: {"name": "Dee Daughter", "email": "dee@example.org",
+                                          "role": "representative",
+                                          "representative_type": "attorney"},
+    "accounts.invite_staff": lambda: {"name": "New Worker", "email": "new.worker@example.org",
+                                      "role": "support_worker"},
     "plan.add_line": lambda: {"category": "respite", "label": "Short breaks", "planned": "120"},
     "plan.edit_line": lambda: {"category": "other", "label": "Renamed", "planned": "15.50"},
     "plan.delete_line": lambda: {},

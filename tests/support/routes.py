@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 from flask import Flask
 
-PUBLIC = {"static", "auth.sign_in", "auth.sign_out", "main.home"}
+PUBLIC = {"static", "auth.sign_in", "auth.sign_out", "main.home",
+          # for people who cannot sign in yet (the links work once; see tests/web/test_accounts.py)
+          "accounts.forgot", "accounts.forgot_sent", "accounts.reset", "accounts.invitation",
+          "accounts.demo_mail"}
 
 
 @dataclass(frozen=True)

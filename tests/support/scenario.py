@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dpsupport.models import Account, Attachment, BudgetLine, Transaction, User
-from dpsupport.services import employment, imports
+from dpsupport.models import Account, Attachment, BudgetLine, Organisation, Transaction, User
+from dpsupport.services import accounts, employment, imports
 from dpsupport.services.records import add_attachment
 from dpsupport.statements import ColumnMapping
 
@@ -39,6 +39,8 @@ class World:
     # A fresh pending upload (its token) each time a route needs one: confirming or
     # cancelling uses one up.
     new_token: Callable[[], str] | None = None
+    # A fresh secret for an emailed link ("reset" or "invite"): each works once.
+    new_link: Callable[[str], str] | None = None
 
 
 def build_world(session: Session) -> World:
@@ -80,7 +82,7 @@ def build_world(session: Session) -> World:
     world.ids = {"employment_id": pa.id, "transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,
                  "attachment_id": attachment.id, "import_id": done.import_id}
     session.commit()
-    engine, account_id = session.get_bind(), account.id
+    engine, account_id, org_a_id = session.get_bind(), account.id, org_a.id
 
     def new_token() -> str:
         with Session(bind=engine) as s:
@@ -92,6 +94,19 @@ def build_world(session: Session) -> World:
         return token
 
     world.new_token = new_token
+
+    def new_link(purpose: str) -> str:
+        """A fresh emailed link (reset or invitation) for a new person in organisation A."""
+        with Session(bind=engine) as s:
+            org = s.get(Organisation, org_a_id)
+            assert org is not None
+            n = s.scalar(select(func.count()).select_from(User)) or 0
+            person = create_user(s, org, "support_worker", email=f"linked{n}@a.example")
+            secret = accounts._new_link(s, person, purpose, None)
+            s.commit()
+        return secret
+
+    world.new_link = new_link
     return world
 
 
@@ -101,4 +116,8 @@ def url_args(world: World, arguments: set[str],
     if "token" in arguments:
         assert world.new_token is not None
         values["token"] = world.new_token()
+    for purpose in ("reset", "invite"):
+        if f"{purpose}_secret" in arguments:
+            assert world.new_link is not None
+            values[f"{purpose}_secret"] = world.new_link(purpose)
     return {name: values[name] for name in arguments}

@@ -64,6 +64,14 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
                   f"submit:{h}/plan/lines/new", f"{h}/transactions/sort"]
         if sorting.unsorted_count(session, holder):  # the form, sent with nothing chosen
             paths.append(f"submit:{h}/transactions/sort")
+    paths += ["/account/password", "submit:/account/password"]
+    if "sam" in email:  # pages for people who cannot sign in yet look the same to everyone
+        paths += ["/forgot-password", "submit:/forgot-password", "/forgot-password/sent",
+                  "/demo-mail", "/reset-password/no-such-link"]
+    if any(m.role in ("support_worker", "org_admin") for m in user.memberships):
+        paths += [f"{h}/invite", f"submit:{h}/invite"]
+    if any(m.role == "org_admin" for m in user.memberships):
+        paths += ["/organisation/staff/invite", "submit:/organisation/staff/invite"]
     return (paths + _statement_paths(session, user, holder.id, "farah" not in email)
             + _employment_paths(session, user, holder, "farah" not in email))
 
