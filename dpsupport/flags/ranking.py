@@ -24,7 +24,7 @@ from ..text import format_date, format_pence, plural
 
 SEVERITY_POINTS = {"urgent": 100, "attention": 20, "info": 5}
 MAX_AGE_WEEKS = 52
-STATEMENT_GAP_DAYS = 35  # MONITORING.md's default for statement_gap
+STATEMENT_GAP_DAYS = 35  # the statement_gap default in docs/flags.md
 REVIEW_NOTICE_DAYS = 28
 
 
