@@ -92,6 +92,8 @@ class EmployerCost:
 
 def employer_cost(gross_pence: int, terms: PayTerms, on: date) -> EmployerCost:
     """The employer's NI and pension on ``gross_pence`` paid in one period on ``on``."""
+    if type(gross_pence) is not int:
+        raise TypeError("pay is whole pence (int)")
     if gross_pence <= 0:
         return EmployerCost(0, 0, "no pay, so no employer's National Insurance or pension")
     try:
