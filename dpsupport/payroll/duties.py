@@ -9,7 +9,10 @@ The rules (ours, in our words; sources in the docs):
   date of anyone the holder employs (the day the first PA started: the law's "duties start
   date" for a new employer). The re-enrolment date is each 3rd anniversary; the employer may
   choose a date from 3 months before to 3 months after it, and must send the re-declaration
-  of compliance to The Pensions Regulator within 5 months after it.
+  of compliance to The Pensions Regulator within 5 months of the anniversary (by the day
+  before the date 5 months on). Later cycles run from the re-enrolment date the employer
+  chose; we do not record it, so we count on from the anniversaries (the date The Pensions
+  Regulator suggests choosing).
 - Written statement of employment particulars: on or before the PA's first day of work.
 - Right-to-work check: before the PA starts work (so by the day before their start date).
 - DBS check: the law sets no renewal for an individual's own employee. We suggest a review
@@ -107,13 +110,14 @@ def re_enrolment(people: Sequence[EmployeeRecord], today: date) -> list[Duty]:
         years += RE_ENROLMENT_YEARS
         due = start + relativedelta(years=years)
     earliest, latest = due - relativedelta(months=3), due + relativedelta(months=3)
+    declare_by = due + relativedelta(months=5) - timedelta(days=1)
     return [Duty(
         "re_enrolment",
         f"Pension re-enrolment: {format_date(due)} is {years} years from your duties start "
         f"date ({format_date(start)}, when your first PA started). Choose a re-enrolment date "
         f"from {format_date(earliest)} to {format_date(latest)}, put back into the pension "
-        "anyone eligible who left it, and send The Pensions Regulator your re-declaration "
-        "within 5 months of that date.", due)]
+        "anyone eligible who left it, and send The Pensions Regulator your re-declaration of "
+        f"compliance by {format_date(declare_by)}.", due)]
 
 
 def per_person(people: Sequence[EmployeeRecord], today: date) -> list[Duty]:

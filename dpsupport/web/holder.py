@@ -10,6 +10,7 @@ from flask import Blueprint, g, render_template, request
 from wtforms.validators import InputRequired
 
 from ..charts import balance_chart, month_end_table
+from ..errors import UserError
 from ..services.history import holder_history
 from ..services.money import (
     CATEGORIES,
@@ -21,7 +22,6 @@ from ..services.money import (
     people_for_what_if,
     what_if,
 )
-from ..errors import UserError
 from ..text import hours
 from .access import holder_page
 from .database import db

@@ -35,6 +35,7 @@ def test_re_enrolment_every_3_years_from_the_first_start() -> None:
     (duty,) = d.re_enrolment(people, TODAY)
     assert duty.due == date(2026, 12, 20)
     assert "from 20 September 2026 to 20 March 2027" in duty.text
+    assert "re-declaration of compliance by 19 May 2027" in duty.text
     assert "duties start date (20 December 2023" in duty.text
     # once the 3 months after it have gone, the next is 3 years on
     (later,) = d.re_enrolment(people, date(2027, 3, 21))

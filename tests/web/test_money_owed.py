@@ -4,7 +4,7 @@ holders who employ (issue 13), on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -109,7 +109,7 @@ def _employ_sally(session: Session, holder, *, start: date = date(2026, 4, 6),  
 def _approved_run(session: Session, holder, pa, start: date, end: date) -> PayRun:  # type: ignore[no-untyped-def]
     run = PayRun(holder_id=holder.id, frequency="monthly", period_start=start, period_end=end,
                  pay_date=end, tax_period=1, status="approved",
-                 approved_at=datetime(2026, 11, 6, tzinfo=timezone.utc))
+                 approved_at=datetime(2026, 11, 6, tzinfo=UTC))
     session.add(run)
     session.flush()
     zero = dict.fromkeys((
