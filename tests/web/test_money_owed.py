@@ -176,6 +176,8 @@ def test_money_owed_is_set_aside_line_by_line_and_the_surplus_falls_by_exactly_t
     }
     assert "2 shifts (11 hours 30 minutes) from 20 November 2026 to 25 November 2026" in text
     assert "Holiday owed is not worked out yet" in text
+    assert "£143.75 + £980.00 = £1,123.75. It is taken away before the surplus below, and " \
+        "in the forecast, as if paid tomorrow." in _text(str(soup.find(id="workings-owed-total")))
     assert _surplus(before) - _surplus(page) == 112375
     surplus_steps = _text(str(soup.find(id="workings-surplus")))
     assert "Set aside: Wages for work Sally Pope has done but not been paid for: £143.75" \
