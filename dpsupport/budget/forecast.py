@@ -262,7 +262,7 @@ def _outgoing_note(outgoings: Sequence[Outgoing]) -> str:
         by.setdefault(o.description, []).append(o)
     parts = [f"{name}: {len(items)} pay run{'s' if len(items) != 1 else ''} "
              f"{format_pence(sum(i.amount_pence for i in items))}" for name, items in by.items()]
-    return "; ".join(parts) + " (worked out from their contracts)"
+    return "; ".join(parts) + ", worked out from their contracts"
 
 
 def forecast_workings(terms: FundingTerms, proj: Projection) -> tuple[Step, ...]:
@@ -288,8 +288,8 @@ def forecast_workings(terms: FundingTerms, proj: Projection) -> tuple[Step, ...]
             steps.append(Step(f"{label} {span}", sum(p.amount_pence for p in due), note or None))
     planned_note = _planned_note(terms, proj)
     if proj.left_out:
-        planned_note += (f" (without {', '.join(proj.left_out)}: the pay runs below count "
-                         "them)")
+        planned_note += (f"; not counting {', '.join(proj.left_out)}: the pay runs below "
+                         "count them instead")
     steps.append(Step(f"Take away planned spending {span}", proj.planned_pence, planned_note))
     if proj.outgoings:
         steps.append(Step(f"Take away coming pay runs for the people you employ {span}",

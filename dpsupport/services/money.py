@@ -68,6 +68,7 @@ class HolderMoney:
     unsorted_count: int = field(default=0)  # payments with no category yet, of every date
     employer: owed.EmployerMoney | None = None  # None: they employ nobody
     duties: tuple[duty_rules.Duty, ...] = ()  # employer duties to look at now
+    pay_runs: tuple[budget.Outgoing, ...] = ()  # the coming pay runs the forecast counts
 
 
 def terms_for(agreement: FundingAgreement) -> budget.FundingTerms:
@@ -185,7 +186,7 @@ def holder_money(session: Session, holder: Holder, today: date,
                                    earlier=earlier, set_aside=set_aside, outgoings=outgoings,
                                    forecast_plan=forecast_plan)
     return HolderMoney(agreement, terms, plan, txns, picture, None, earlier, unsorted,
-                       employer, duties)
+                       employer, duties, tuple(outgoings))
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,10 @@ def test_money_owed_is_set_aside_line_by_line_and_the_surplus_falls_by_exactly_t
     # the forecast counts Sally's coming pay runs instead of the plan's PA wages line
     forecast = _text(str(soup.find(id="workings-forecast")))
     assert "Take away coming pay runs for the people you employ" in forecast
-    assert "without PA wages" in forecast
+    assert "not counting PA wages: the pay runs below count them instead" in forecast
+    runs = soup.find(id="coming-pay-runs")
+    assert runs is not None and "5 December 2026" in runs.get_text()
+    assert "8 of its 30 days counted" in runs.get_text()
     assert "Take away money you owe now: £1,123.75" in forecast
     nav = soup.find(id="holder-navigation").get_text()
     assert "People you employ" in nav
