@@ -17,11 +17,16 @@ The rule (``project``), for a given ``today``:
    days after ``today``, and a period running past the year end for its days up to it).
 5. Take away the total of known liabilities (money owed now for things already done: wages,
    holiday pay accrued, tax, pension, invoices). We assume they are paid tomorrow.
-6. The result is the forecast balance at the end of the agreement year.
+6. Take away outgoings worked out for the holder on their dates in the horizon (the coming
+   pay runs from their PAs' contracts, ``dpsupport.payroll.owed``); when there are any, the
+   caller leaves the plan's lines they replace (PA wages, employer costs) out of step 4, so
+   nothing is counted twice (``Projection.left_out`` names them).
+7. The result is the forecast balance at the end of the agreement year.
 
 Run-out date: the same sums made day by day. The projected end-of-day balance on day ``d``
 is the balance today − liabilities + payments due from tomorrow to ``d`` − planned spend
-from tomorrow to ``d`` (pro-rated as in 4, rounded half up per period). The run-out date is
+from tomorrow to ``d`` (pro-rated as in 4, rounded half up per period) − outgoings dated
+from tomorrow to ``d``. The run-out date is
 the first day in the horizon on which it is below zero; ``today`` if the balance is already
 below zero; None if neither. On the last day of the horizon the daily sum equals the forecast.
 
@@ -50,7 +55,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..text import format_date, format_pence, times
-from .model import FundingTerms, Liability, Period, PlanLine, ScheduledPayment, Step
+from .model import FundingTerms, Liability, Outgoing, Period, PlanLine, ScheduledPayment, Step
 from .periods import (
     ONE_DAY,
     agreement_year,
@@ -90,6 +95,12 @@ class Projection:
     # after the year end; and the part of one paid after the year end for days before it.
     for_next_year: tuple[tuple[ScheduledPayment, int], ...] = ()
     after_year_end: tuple[tuple[ScheduledPayment, int], ...] = ()
+    outgoings: tuple[Outgoing, ...] = ()  # those dated in the horizon
+    left_out: tuple[str, ...] = ()  # plan lines the outgoings replace (labels)
+
+    @property
+    def outgoings_pence(self) -> int:
+        return sum(o.amount_pence for o in self.outgoings)
 
     @property
     def inflows_pence(self) -> int:
@@ -101,7 +112,8 @@ class Projection:
 
     @property
     def year_end_balance(self) -> int:
-        return self.balance_today + self.inflows_pence - self.planned_pence - self.liabilities_pence
+        return (self.balance_today + self.inflows_pence - self.planned_pence
+                - self.liabilities_pence - self.outgoings_pence)
 
     @property
     def year_money(self) -> int:
@@ -130,11 +142,17 @@ def project(
     balance_today: int,
     liabilities: Sequence[Liability],
     today: dt.date,
+    outgoings: Sequence[Outgoing] = (),
+    left_out: Sequence[str] = (),
 ) -> Projection:
     """Project the balance from tomorrow to the end of the agreement year (module docstring)."""
     year_start, year_end = agreement_year(terms, today)
     first = today + ONE_DAY
     owed = sum(item.amount_pence for item in liabilities)
+    going = tuple(o for o in outgoings if first <= o.date <= year_end)
+    out_by_day: dict[dt.date, int] = {}
+    for o in going:
+        out_by_day[o.date] = out_by_day.get(o.date, 0) + o.amount_pence
     inflows = tuple(payment_schedule(terms, first, year_end)) if first <= year_end else ()
     per_period = planned_per_period(plan_lines)
     parts: list[PlannedPart] = []
@@ -146,6 +164,7 @@ def project(
             in_by_day[p.date] = in_by_day.get(p.date, 0) + p.amount_pence
         base = balance_today - owed
         received = 0
+        paid_out = 0
         spent_before = 0  # planned spend counted in earlier periods of the horizon
         for period in iter_periods(terms, period_index_on(terms, first)):
             if period.start > year_end:
@@ -155,8 +174,9 @@ def project(
             for k in range(1, days + 1):
                 day = lo + dt.timedelta(days=k - 1)
                 received += in_by_day.get(day, 0)
+                paid_out += out_by_day.get(day, 0)
                 spent = spent_before + pro_rata(per_period, k, period.days)
-                balance = base + received - spent
+                balance = base + received - spent - paid_out
                 daily.append((day, balance))
                 if run_out is None and balance < 0:
                     run_out = day
@@ -175,6 +195,8 @@ def project(
         run_out,
         _parts(inflows, year_end, after=True),
         _parts(_paid_after(terms, year_end), year_end, after=False),
+        going,
+        tuple(left_out),
     )
 
 
@@ -233,6 +255,16 @@ def _planned_note(terms: FundingTerms, proj: Projection) -> str:
     return f"{format_pence(per)} per {period_word(terms)}: " + ", ".join(bits)
 
 
+def _outgoing_note(outgoings: Sequence[Outgoing]) -> str:
+    """ "Pay for Sally: 9 pay runs £3,018.20; ..." worked out from the contracts."""
+    by: dict[str, list[Outgoing]] = {}
+    for o in outgoings:
+        by.setdefault(o.description, []).append(o)
+    parts = [f"{name}: {len(items)} pay run{'s' if len(items) != 1 else ''} "
+             f"{format_pence(sum(i.amount_pence for i in items))}" for name, items in by.items()]
+    return "; ".join(parts) + ", worked out from their contracts"
+
+
 def forecast_workings(terms: FundingTerms, proj: Projection) -> tuple[Step, ...]:
     """The "How we worked this out" steps of the year-end forecast."""
     first, end = proj.today + ONE_DAY, proj.year_end
@@ -254,9 +286,14 @@ def forecast_workings(terms: FundingTerms, proj: Projection) -> tuple[Step, ...]
                 )
             )
             steps.append(Step(f"{label} {span}", sum(p.amount_pence for p in due), note or None))
-    steps.append(
-        Step(f"Take away planned spending {span}", proj.planned_pence, _planned_note(terms, proj))
-    )
+    planned_note = _planned_note(terms, proj)
+    if proj.left_out:
+        planned_note += (f"; not counting {', '.join(proj.left_out)}: the pay runs below "
+                         "count them instead")
+    steps.append(Step(f"Take away planned spending {span}", proj.planned_pence, planned_note))
+    if proj.outgoings:
+        steps.append(Step(f"Take away coming pay runs for the people you employ {span}",
+                          proj.outgoings_pence, _outgoing_note(proj.outgoings)))
     if proj.liabilities_pence:
         steps.append(
             Step(

@@ -150,6 +150,20 @@ class Transaction:
 
 
 @dataclass(frozen=True)
+class Outgoing:
+    """A payment out worked out for a day in the forecast (a coming pay run, say), counted
+    on top of the plan's spending."""
+
+    date: dt.date
+    amount_pence: int
+    description: str
+    working: str = ""
+
+    def __post_init__(self) -> None:
+        check_pence(self.amount_pence, "amount_pence")
+
+
+@dataclass(frozen=True)
 class Liability:
     """Money owed but not yet paid (holiday pay accrued, unpaid wages, tax due, invoices)."""
 

@@ -58,6 +58,7 @@ from .model import (
     Figure,
     FundingTerms,
     Liability,
+    Outgoing,
     Period,
     PlanLine,
     ScheduledPayment,
@@ -257,13 +258,19 @@ def _run_out_workings(proj: Projection, run_out: dt.date) -> tuple[Step, ...]:
         return (*steps, Step("The balance is already below zero", None))
     low = dict(proj.daily)[run_out]
     received = sum(p.amount_pence for p in proj.inflows if p.date <= run_out)
-    spent = proj.balance_today - proj.liabilities_pence + received - low
+    paid_out = sum(o.amount_pence for o in proj.outgoings if o.date <= run_out)
+    spent = proj.balance_today - proj.liabilities_pence + received - low - paid_out
     span = f"from {format_date(today + ONE_DAY)} to {format_date(run_out)}"
     if proj.liabilities_pence:
         steps.append(Step("Take away money you owe now", proj.liabilities_pence))
     steps += [
         Step(f"Add payments due {span}", received),
         Step(f"Take away planned spending {span}", spent, "spread evenly over each period"),
+    ]
+    if paid_out:
+        steps.append(Step(f"Take away pay runs for the people you employ {span}", paid_out,
+                          "worked out from their contracts"))
+    steps += [
         Step(
             f"Projected balance at the end of {format_date(run_out)}",
             low,
@@ -444,12 +451,22 @@ def money_picture(
     today: dt.date,
     opening_balance: int = 0,
     earlier: Earlier | None = None,
+    *,
+    set_aside: Sequence[Liability] = (),
+    outgoings: Sequence[Outgoing] = (),
+    forecast_plan: Sequence[PlanLine] | None = None,
 ) -> MoneyPicture:
     """All headline figures for ``today`` (see the module docstrings for every rule).
 
     ``transactions`` may be every transaction; or, with ``earlier`` summing those before
     ``earlier.before`` (at most ``window_start(terms, today)``), only the later ones: the
     figures are the same either way.
+
+    ``set_aside``: money owed that is kept back from the surplus but not paid out in the
+    forecast (holiday earned but not taken is paid as part of later pay runs, which
+    ``outgoings`` count). ``outgoings`` are taken away in the forecast on their dates; when
+    ``forecast_plan`` is given the forecast counts those plan lines instead of all of them
+    (the lines left out are the ones the outgoings replace).
     """
     check_date(today, "today")
     check_pence(opening_balance, "opening_balance")
@@ -464,11 +481,16 @@ def money_picture(
     money_in, money_in_due, money_out, planned_fig = _this_period(
         terms, plan_lines, transactions, period, today
     )
-    proj = project(terms, plan_lines, balance, liabilities, today)
+    if forecast_plan is None:
+        proj = project(terms, plan_lines, balance, liabilities, today, outgoings)
+    else:
+        kept = {id(line) for line in forecast_plan}
+        left_out = [line.label for line in plan_lines if id(line) not in kept]
+        proj = project(terms, forecast_plan, balance, liabilities, today, outgoings, left_out)
     forecast = _forecast(terms, proj, today)
     weekly_fig = weekly_planned_spend(terms, plan_lines)
     assert isinstance(weekly_fig.value, int)
-    surplus_fig = surplus(terms, balance, liabilities, today)
+    surplus_fig = surplus(terms, balance, [*liabilities, *set_aside], today)
     return MoneyPicture(
         today=today,
         period=period,

@@ -6,7 +6,7 @@ Surplus
     regular payment is the weekly equivalent (see ``periods``) of the regular gross amount for
     the period containing the date asked about: the council's payment plus, on the net basis,
     the holder's contribution, so the full amount entering the account each period.
-    Money that is owed is never surplus.
+    Money that is owed is never surplus: each thing owed is set aside on a line of its own.
 
     On the net basis, a surplus is split between the council's share and the holder's own
     contributions in proportion to what each pays per period (the holder's share rounded half
@@ -90,10 +90,12 @@ def surplus(
     allowance = weeks * weekly
     left = balance - owed - terms.contingency_reserve_pence - allowance
     value = max(0, left)
-    owed_note = "; ".join(f"{i.description} {format_pence(i.amount_pence)}" for i in liabilities)
-    steps = [
-        Step(f"Balance on {format_date(day)}", balance),
-        Step("Take away money you owe", owed, owed_note or "nothing recorded"),
+    steps = [Step(f"Balance on {format_date(day)}", balance)]
+    if liabilities:
+        steps += [Step(f"Set aside: {i.description}", i.amount_pence) for i in liabilities]
+    else:
+        steps.append(Step("Take away money you owe", owed, "nothing recorded"))
+    steps += [
         Step("Take away your contingency reserve", terms.contingency_reserve_pence),
         Step(
             f"Take away {weeks} weeks of your regular payment",

@@ -8,33 +8,49 @@ What is read (issue 12.11: the cost grows with the periods shown, not the whole 
     before the agreement started) and passed to the engine as ``budget.Earlier``. The number
     of payments not sorted yet is counted by the database too. The figures are exactly those
     the engine gives from every transaction (tests/test_money_service.py checks it).
+
+Money owed as an employer (docs/money_owed.md; services/owed.py reads the records)
+    For a holder who employs someone, what they owe is set aside before any surplus, each on
+    its own line: wages for work done and not paid, the payments approved pay runs left
+    owing, and holiday earned but not taken. Wages and payments due are also taken away in
+    the forecast (paid straight away); holiday is paid in later pay runs, which the forecast
+    counts from the contracts instead of the plan's PA wages and employer costs lines.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from .. import budget
+from ..errors import UserError
 from ..models import FundingAgreement, Holder, Transaction
 from ..models.funding import CATEGORIES
 from ..models.people import REPRESENTATIVE_TYPES
+from ..payroll import duties as duty_rules
+from ..payroll import owed as owed_rules
 from ..text import long_date
-from . import records
+from . import owed, records
 
 __all__ = [
     "CATEGORIES",
     "REPRESENTATIVE_TYPES",
     "Holder",
     "HolderMoney",
+    "WhatIfResult",
     "budget_reports",
     "holder_money",
     "money_page_balances",
     "terms_for",
+    "what_if",
 ]
+
+# The plan's lines the coming pay runs replace in the forecast (counting both would count
+# the same wages twice).
+PAY_RUN_CATEGORIES = frozenset({"pa_wages", "employer_costs"})
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,9 @@ class HolderMoney:
     problem: str | None = None
     earlier: budget.Earlier | None = None
     unsorted_count: int = field(default=0)  # payments with no category yet, of every date
+    employer: owed.EmployerMoney | None = None  # None: they employ nobody
+    duties: tuple[duty_rules.Duty, ...] = ()  # employer duties to look at now
+    pay_runs: tuple[budget.Outgoing, ...] = ()  # the coming pay runs the forecast counts
 
 
 def terms_for(agreement: FundingAgreement) -> budget.FundingTerms:
@@ -118,7 +137,14 @@ def _unsorted_count(session: Session, holder: Holder) -> int:
     ) or 0
 
 
-def holder_money(session: Session, holder: Holder, today: date) -> HolderMoney:
+def _liability(line: owed_rules.OwedLine) -> budget.Liability:
+    return budget.Liability(line.description, line.amount_pence)
+
+
+def holder_money(session: Session, holder: Holder, today: date,
+                 what_if: owed_rules.WhatIf | None = None) -> HolderMoney:
+    """The holder's money picture for ``today``; ``what_if`` changes one PA's hours in the
+    forecast (see ``what_if``)."""
     agreement = records.current_agreement(session, holder)
     plan = [
         budget.PlanLine(line.id, line.category, line.label, line.planned_pence, line.outcome)
@@ -137,10 +163,85 @@ def holder_money(session: Session, holder: Holder, today: date) -> HolderMoney:
     since = budget.window_start(terms, today)
     earlier = _earlier(session, holder, since, terms.start_date)
     txns = _transactions(session, holder, since)
-    picture = budget.money_picture(terms, plan, txns, [], today,
+    employer = owed.employer_money(session, holder, today)
+    liabilities: list[budget.Liability] = []
+    set_aside: list[budget.Liability] = []
+    outgoings: list[budget.Outgoing] = []
+    forecast_plan = None
+    duties: tuple[duty_rules.Duty, ...] = ()
+    if employer is not None:
+        liabilities = [_liability(line) for line in employer.paid_soon]
+        set_aside = [_liability(line) for line in employer.held_back]
+        _, year_end = budget.agreement_year(terms, today)
+        if terms.end_date is not None:
+            year_end = min(year_end, terms.end_date)
+        outgoings = [budget.Outgoing(c.date, c.amount_pence, c.description, c.working)
+                     for c in employer.pay_runs(today, year_end, what_if)]
+        if outgoings:
+            forecast_plan = [line for line in plan if line.category not in PAY_RUN_CATEGORIES]
+        duties = tuple(duty_rules.things_to_look_at(
+            owed.employer_duties(session, holder, today), today))
+    picture = budget.money_picture(terms, plan, txns, liabilities, today,
                                    opening_balance=agreement.opening_balance_pence,
-                                   earlier=earlier)
-    return HolderMoney(agreement, terms, plan, txns, picture, None, earlier, unsorted)
+                                   earlier=earlier, set_aside=set_aside, outgoings=outgoings,
+                                   forecast_plan=forecast_plan)
+    return HolderMoney(agreement, terms, plan, txns, picture, None, earlier, unsorted,
+                       employer, duties, tuple(outgoings))
+
+
+@dataclass(frozen=True)
+class WhatIfResult:
+    """How long the money lasts now, and with one PA's hours changed from a date."""
+
+    name: str
+    minutes_a_week: int
+    start: date
+    before: budget.Figure
+    after: budget.Figure
+    before_text: str
+    after_text: str
+
+
+def _lasts(pic: budget.MoneyPicture) -> str:
+    """ "your money would last until 12 March 2027" (the day before it runs out)."""
+    run_out = pic.run_out_date.value
+    if isinstance(run_out, date):
+        if run_out <= pic.today:
+            return "your account is already overdrawn"
+        return f"your money would last until {long_date(run_out - timedelta(days=1))}"
+    return ("your money would last to the end of your agreement year, "
+            f"{long_date(pic.year_end)}")
+
+
+def what_if(session: Session, holder: Holder, today: date, employment_id: int,
+            minutes_a_week: int, start: date) -> WhatIfResult:
+    """How long the money lasts if one of the holder's PAs worked ``minutes_a_week`` more
+    (negative: fewer) from ``start``. UserError when it cannot be worked out."""
+    person = owed.employment_of(session, holder, employment_id)
+    if person is None:
+        raise UserError("Select someone you employ", field="employment")
+    if not minutes_a_week:
+        raise UserError("Enter a number of hours more than 0", field="hours")
+    if start <= today:
+        raise UserError(f"Enter a date after today, {long_date(today)}", field="start")
+    now = holder_money(session, holder, today)
+    if now.picture is None:
+        raise UserError(now.problem or "We cannot work out a forecast yet")
+    if start > now.picture.year_end:
+        raise UserError(f"Enter a date on or before {long_date(now.picture.year_end)}, the end "
+                        "of your agreement year: the forecast stops there", field="start")
+    changed = holder_money(session, holder, today,
+                           owed_rules.WhatIf(employment_id, minutes_a_week, start))
+    assert changed.picture is not None
+    return WhatIfResult(person.name, minutes_a_week, start, now.picture.run_out_date,
+                        changed.picture.run_out_date, _lasts(now.picture),
+                        _lasts(changed.picture))
+
+
+def people_for_what_if(session: Session, holder: Holder, today: date) -> list[tuple[int, str]]:
+    """The holder's own PAs who could work more (not left before today), as (id, name)."""
+    return [(p.id, p.name) for p in owed.people(session, holder)
+            if p.contracts and (p.leaving_date is None or p.leaving_date > today)]
 
 
 Balances = list[tuple[date, int]]

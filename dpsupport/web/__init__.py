@@ -61,9 +61,10 @@ def init_app(app: Flask, settings: Settings) -> None:
         ]
     )
     filters.register(app)
-    from .access import can
+    from .access import can, employs
 
     app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["employs"] = employs
 
     app.before_request(_load_user)
     app.after_request(_security_headers)

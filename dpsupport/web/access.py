@@ -9,7 +9,7 @@ from typing import Any, TypeVar, cast
 
 from flask import abort, g, redirect, request, url_for
 
-from ..services import audit
+from ..services import audit, owed
 from ..services.access import User, policy, role_for_holder
 from ..services.uow import transactional
 from .database import db
@@ -60,6 +60,17 @@ def holder_page(view: F) -> F:
     setattr(wrapper, "access_checked", "holder_page")  # noqa: B010 (read by the route tests)
     # The route passes holder_id; the view gets the holder instead.
     return cast(F, wrapper)
+
+
+def employs() -> bool:
+    """For templates: True when the holder of this page employs someone (or has saved their
+    employer details), so payroll links and words apply to them. Asked once a request."""
+    holder = getattr(g, "holder", None)
+    if holder is None:
+        return False
+    if not hasattr(g, "employs"):
+        g.employs = owed.employs(db(), holder)
+    return bool(g.employs)
 
 
 def can(endpoint: str) -> bool:

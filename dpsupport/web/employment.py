@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from ..errors import UserError
 from ..services import employment as service
+from ..services import owed
 from ..services.employment import Holder
 from ..text import hours, percent
 from .access import holder_page
@@ -36,6 +37,7 @@ def index(holder: Holder) -> Page:
     return render_template("employment/index.html", holder=holder, people=people,
                            contracts=contracts, today=today, allowance=_allowance_text(),
                            employer=service.employer_details(session, holder),
+                           duties=owed.employer_duties(session, holder, today),
                            title="People you employ", **LABELS)
 
 

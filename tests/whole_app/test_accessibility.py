@@ -4,7 +4,7 @@ headless browser (Debian's chromium; `.ci/run` installs it when missing)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -98,7 +98,14 @@ def _employment_paths(session, user: User, holder, manages: bool) -> list[str]: 
         employment.add_contract_version(session, holder, pa.id, replace(
             terms, effective_date=date(2025, 10, 1), hours_kind="irregular"))
     base = f"/holders/{holder.id}/employing"
-    paths = [base, f"{base}/{pa.id}"]
+    soon = date.today() + timedelta(days=7)
+    # the money page now shows what is owed and the what-if; the what-if's answer and its
+    # messages (issue 13)
+    what_if = f"/holders/{holder.id}/what-if"
+    paths = [base, f"{base}/{pa.id}", f"/holders/{holder.id}",
+             f"{what_if}?employment={pa.id}&direction=more&hours=4&start-day={soon.day}"
+             f"&start-month={soon.month}&start-year={soon.year}",
+             f"{what_if}?employment={pa.id}&direction=more&hours=lots"]
     if manages:
         paths += [f"{base}/employer", f"submit:{base}/new", f"{base}/{pa.id}/edit",
                   f"submit:{base}/{pa.id}/contract"]
