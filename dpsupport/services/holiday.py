@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from ..errors import UserError
 from ..models import ContractVersion, Employment, Holder, HolidayEntry, Shift
 from ..models.payroll import HOLIDAY_KINDS as HOLIDAY_KINDS
+from ..models.people import NATIONS as NATIONS
 from ..payroll import bank_holidays as bank
 from ..payroll import holiday as rules
 from ..payroll.holiday import CARRY_OVER_REASONS as CARRY_OVER_REASONS
