@@ -242,6 +242,13 @@ class ContractForm(Form):
         what="the holiday year start",
         validators=[InputRequired("Enter the date the holiday year starts")],
     )
+    rolled_up_holiday = RadioField(
+        "Holiday pay (irregular hours only)",
+        what="how their holiday is paid",
+        choices=[("no", "Paid when they take holiday"),
+                 ("yes", "Rolled up: 12.07% extra on each payslip, nothing when they take it")],
+        default="no",
+    )
     pension_scheme = StringField(
         "Workplace pension scheme (optional)",
         validators=[Optional(), too_long(200, "the name of the pension scheme")],

@@ -174,3 +174,23 @@ def test_a_pa_without_a_contract(app, session) -> None:  # type: ignore[no-untyp
     assert page.status_code == 200
     assert "has no contract yet" in page.get_data(as_text=True)
     assert client.get(f"/holders/{holder_id}/employing/999999/holiday").status_code == 404
+
+
+def test_rolled_up_holiday_pay_is_chosen_on_the_contract(app, session) -> None:  # type: ignore[no-untyped-def]
+    client, base = _setup(app, session)
+    terms = {**_d("effective_date", date(2026, 10, 1)), "pay_frequency": "monthly",
+             "pay_day": "last Friday", "day_rate": "13.00", "hours_kind": "regular",
+             "weekly_hours": "16", **_d("holiday_year_start", date(2026, 4, 6)),
+             "rolled_up_holiday": "yes"}
+    bad = post(client, f"{base}/contract", terms)
+    assert bad.status_code == 400
+    assert 'id="rolled_up_holiday-error"' in bad.get_data(as_text=True)
+    done = post(client, f"{base}/contract", {**terms, "hours_kind": "irregular",
+                                             "weekly_hours": ""})
+    assert done.status_code == 302
+    shown = client.get(base).get_data(as_text=True)
+    assert "Rolled-up holiday pay: 12.07% extra on each payslip" in shown
+    again = client.get(f"{base}/contract").get_data(as_text=True)
+    assert re.search(r'name="rolled_up_holiday" type="radio" value="yes" checked', again)
+    page = client.get(f"{base}/holiday").get_data(as_text=True)
+    assert "gets rolled-up holiday pay" in page
