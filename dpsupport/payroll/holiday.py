@@ -6,8 +6,8 @@ The rules are written out, with sources, in docs/holiday_and_sickness.md; in sho
 
 - Leave year: it starts on the contract's "holiday year starts" day and month each year.
 - Regular hours: 5.6 weeks of the contracted weekly hours, capped at 28 days (the cap only
-  matters to someone working more than 5 days a week; we assume 5 days or fewer unless told
-  otherwise). Someone who starts or leaves during the leave year, or whose contracted hours
+  matters to someone working more than 5 days a week; we assume 5 days or fewer when the
+  contract does not say). Someone who starts or leaves during the leave year, or whose contracted hours
   change, gets the share for each part: days in that part / days in the leave year. The
   total is rounded up to the next whole minute (an employer may round up, never down).
 - Irregular hours and part-year workers (leave years from 1 April 2024): 12.07% of the
@@ -86,41 +86,55 @@ def leave_year(year_start: date, on: date) -> tuple[date, date]:
 @dataclass(frozen=True, slots=True)
 class RegularSpan:
     """Part of a leave year on regular hours: ``weekly_minutes`` a week from ``first`` to
-    ``last`` (inclusive; already cut to the employment and the leave year)."""
+    ``last`` (inclusive; already cut to the employment and the leave year), over
+    ``days_per_week`` days when known."""
 
     first: date
     last: date
     weekly_minutes: int
+    days_per_week: int | None = None
 
 
 def regular_entitlement(spans: Iterable[RegularSpan], year_first: date, year_last: date,
                         days_per_week: Decimal = Decimal(5)) -> Working:
-    """Statutory holiday in minutes for the parts of a leave year on regular hours."""
+    """Statutory holiday in minutes for the parts of a leave year on regular hours.
+    ``days_per_week`` is used for a span that does not say (5: the cap does not bite)."""
     year_days = (year_last - year_first).days + 1
     total = Decimal(0)
     lines: list[str] = []
+    capped = False
+    assumed = False
     for span in spans:
         days = (span.last - span.first).days + 1
         fraction = Decimal(days) / Decimal(year_days)
+        per_week = Decimal(span.days_per_week) if span.days_per_week else days_per_week
+        assumed = assumed or not span.days_per_week
         # 5.6 weeks (28-day cap) in days, as a share of the year, then in minutes
-        in_days = holiday_entitlement_days(days_per_week, fraction_of_year=fraction,
+        in_days = holiday_entitlement_days(per_week, fraction_of_year=fraction,
                                            on=year_first)
-        minutes = in_days * Decimal(span.weekly_minutes) / days_per_week
+        minutes = in_days * Decimal(span.weekly_minutes) / per_week
         total += minutes
-        whole_year = days == year_days
-        lines.append(
-            f"{hours(span.weekly_minutes)} a week × 5.6 weeks"
-            + ("" if whole_year else
-               f" × {days} of the {year_days} days in the leave year "
-               f"({format_date(span.first)} to {format_date(span.last)})")
-            + f" = {_hours_text(minutes / 60)} hours.")
+        share = ("" if days == year_days else
+                 f" × {days} of the {year_days} days in the leave year "
+                 f"({format_date(span.first)} to {format_date(span.last)})")
+        if per_week * STATUTORY_WEEKS > 28:
+            capped = True
+            lines.append(f"28 days (the most, for {per_week} days a week) × "
+                         f"{hours(span.weekly_minutes)} a week ÷ {per_week} days{share} = "
+                         f"{_hours_text(minutes / 60)} hours.")
+        else:
+            lines.append(f"{hours(span.weekly_minutes)} a week × 5.6 weeks{share} = "
+                         f"{_hours_text(minutes / 60)} hours.")
     result = _ceil_minutes(total)
     if len(lines) > 1 or (lines and Decimal(result) != total):
         lines.append(f"In all, rounded up to the next minute: {hours(result)}.")
     if lines:
-        lines.append("The legal minimum is 5.6 weeks' holiday a year, at most 28 days: "
-                     "we assume they work 5 days a week or fewer, so the 28-day cap does "
-                     "not lower it.")
+        lines.append("The legal minimum is 5.6 weeks' holiday a year, at most 28 days"
+                     + (": for 6 or 7 days a week the 28 days are the limit." if capped else
+                        "."))
+        if assumed:
+            lines.append("The contract does not say how many days a week they work, so "
+                         "we take it as 5 or fewer (the 28-day limit does not lower it).")
     return Working(result, tuple(lines))
 
 

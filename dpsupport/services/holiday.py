@@ -137,7 +137,8 @@ def earned(session: Session, row: Employment, year_first: date, year_last: date,
     any_irregular = False
     for a, b, version in spans:
         if version.hours_kind == "regular" and version.weekly_minutes:
-            regular.append(rules.RegularSpan(a, b, version.weekly_minutes))
+            regular.append(rules.RegularSpan(a, b, version.weekly_minutes,
+                                              version.days_per_week))
         else:
             any_irregular = True
             irregular_minutes += _worked(session, row, a, b)[0]

@@ -43,9 +43,17 @@ def test_three_days_a_week_is_16_point_8_days() -> None:
 
 def test_the_28_day_cap_for_six_days_a_week() -> None:
     # 6 days of 8 hours: 5.6 × 6 = 33.6 days, capped at 28 days = 224 hours, not 268.8
-    got = h.regular_entitlement([h.RegularSpan(*YEAR, 48 * 60)], *YEAR,
-                                days_per_week=Decimal(6))
+    got = h.regular_entitlement([h.RegularSpan(*YEAR, 48 * 60, days_per_week=6)], *YEAR)
     assert got.minutes == 224 * 60
+    assert got.lines[0].startswith("28 days (the most, for 6 days a week)")
+    assert not any("does not say" in line for line in got.lines)
+    # not knowing the days, we take 5 or fewer: 5.6 × 48 hours
+    unknown = h.regular_entitlement([h.RegularSpan(*YEAR, 48 * 60)], *YEAR)
+    assert unknown.minutes == 268 * 60 + 48
+    assert "does not say how many days" in unknown.lines[-1]
+    # 7 days of 6 hours (42 hours): 28 days of 6 hours = 168 hours
+    seven = h.regular_entitlement([h.RegularSpan(*YEAR, 42 * 60, days_per_week=7)], *YEAR)
+    assert seven.minutes == 168 * 60
 
 
 def test_a_starter_part_way_through_the_year_gets_their_share() -> None:

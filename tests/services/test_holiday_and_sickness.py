@@ -344,3 +344,14 @@ def test_linked_spells_do_not_serve_waiting_days_twice(session: Session) -> None
     got = sickness.spell_pay(session, row, second)
     assert got.days_paid == 4  # linked: the 3 waiting days were served in February
     assert any("Linked to an earlier spell" in line for line in got.lines)
+
+
+def test_six_days_a_week_is_capped_at_28_days(session: Session) -> None:
+    terms = replace(TERMS, weekly_minutes=36 * 60, days_per_week=6)
+    holder, row = _setup(session, terms=terms)
+    year = holiday.holiday_year(session, holder, row.id)
+    assert year.earned.minutes == 28 * 6 * 60  # 28 days of 6 hours, not 5.6 × 36 hours
+    with pytest.raises(UserError) as err:
+        staff.add_contract_version(session, holder, row.id, replace(
+            terms, effective_date=date(2026, 5, 1), days_per_week=8))
+    assert err.value.field == "days_per_week"

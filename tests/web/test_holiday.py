@@ -194,3 +194,21 @@ def test_rolled_up_holiday_pay_is_chosen_on_the_contract(app, session) -> None: 
     assert re.search(r'name="rolled_up_holiday" type="radio" value="yes" checked', again)
     page = client.get(f"{base}/holiday").get_data(as_text=True)
     assert "gets rolled-up holiday pay" in page
+
+
+def test_days_a_week_on_the_contract_caps_holiday_at_28_days(app, session) -> None:  # type: ignore[no-untyped-def]
+    client, base = _setup(app, session)
+    terms = {**_d("effective_date", date(2026, 4, 6)), "pay_frequency": "monthly",
+             "pay_day": "last Friday", "day_rate": "13.00", "hours_kind": "regular",
+             "weekly_hours": "42", **_d("holiday_year_start", date(2026, 4, 6)),
+             "rolled_up_holiday": "no"}
+    bad = post(client, f"{base}/contract", {**terms, "effective_date-day": "7",
+                                            "days_per_week": "9"})
+    assert bad.status_code == 400
+    assert "Enter the days they work a week, from 1 to 7" in bad.get_data(as_text=True)
+    done = post(client, f"{base}/contract", {**terms, "effective_date-day": "7",
+                                             "days_per_week": "7"})
+    assert done.status_code == 302
+    assert "42 hours a week over 7 days" in client.get(base).get_data(as_text=True)
+    page = client.get(f"{base}/holiday").get_data(as_text=True)
+    assert "28 days (the most, for 7 days a week)" in page
