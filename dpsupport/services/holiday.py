@@ -185,6 +185,10 @@ def holiday_year(session: Session, holder: Holder, employment_id: int,
                  on: date | None = None) -> HolidayYear:
     row = _find(session, holder, employment_id)
     day = on or staff.today()
+    # someone who has left: their last leave year; someone starting later: their first
+    if row.leaving_date is not None and day > row.leaving_date:
+        day = row.leaving_date
+    day = max(day, row.start_date)
     first, last = leave_year_for(row, day)
     entries = _entries(session, row, first, last)
     got = earned(session, row, first, last)

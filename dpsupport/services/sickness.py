@@ -106,7 +106,8 @@ def remove_spell(session: Session, holder: Holder, employment_id: int, spell_id:
         raise UserError("We could not find that sickness in your records")
     paid = session.scalar(select(Payslip.id).join(PayRun).where(
         Payslip.employment_id == row.id, PayRun.status == "approved",
-        PayRun.period_end >= spell.first_day, Payslip.sick_pay_pence > 0).limit(1))
+        PayRun.period_end >= spell.first_day, PayRun.period_start <= spell.last_day,
+        Payslip.sick_pay_pence > 0).limit(1))
     if paid is not None:
         raise UserError("Sick pay for this has been paid on an approved payslip, so it "
                         "cannot be removed", next_step="Ask whoever runs your payroll to "

@@ -355,3 +355,31 @@ def test_six_days_a_week_is_capped_at_28_days(session: Session) -> None:
         staff.add_contract_version(session, holder, row.id, replace(
             terms, effective_date=date(2026, 5, 1), days_per_week=8))
     assert err.value.field == "days_per_week"
+
+
+def test_a_leavers_page_shows_their_last_leave_year(session: Session) -> None:
+    holder, row = _setup(session, person=replace(PA, leaving_date=date(2026, 3, 31)))
+    year = holiday.holiday_year(session, holder, row.id)
+    assert (year.first, year.last) == (date(2025, 4, 6), date(2026, 4, 5))
+    assert year.earned.minutes == 5376 * 360 // 365 + 1  # 6 April 2025 to 31 March 2026
+
+
+def test_sickness_paid_on_an_approved_payslip_cannot_be_removed(session: Session) -> None:
+    holder, row = _setup(session)
+    spell = sickness.record_spell(session, holder, row.id, date(2026, 5, 11),
+                                  date(2026, 5, 13), "01234")
+    _payslip(session, holder, row, date(2026, 4, 30), 100_000)
+    session.scalars(select(Payslip)).one().sick_pay_pence = 500  # an earlier period
+    session.commit()
+    _payslip(session, holder, row, date(2026, 5, 29), 100_000)
+    slip = session.scalars(select(Payslip).order_by(Payslip.id.desc())).first()
+    assert slip is not None
+    slip.sick_pay_pence = 7395
+    session.commit()
+    with pytest.raises(UserError) as err:
+        sickness.remove_spell(session, holder, row.id, spell.id)
+    assert "approved payslip" in err.value.message
+    slip.sick_pay_pence = 0
+    session.commit()
+    sickness.remove_spell(session, holder, row.id, spell.id)  # April's payslip is not it
+    assert sickness.spells(session, row) == []
