@@ -154,6 +154,9 @@ class ContractVersion(Audited, Base):
     sleep_in_pence: Mapped[int | None] = mapped_column(BigInteger)
     hours_kind: Mapped[str] = mapped_column(String(10))
     weekly_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Regular hours: the days a week they work, when known (the 28-day holiday cap only
+    # lowers 5.6 weeks for more than 5 days a week).
+    days_per_week: Mapped[int | None] = mapped_column(Integer)
     holiday_year_start: Mapped[date] = mapped_column(Date)
     # Irregular-hours and part-year workers only: holiday pay added to each payslip
     # (12.07%) instead of paid when the holiday is taken.

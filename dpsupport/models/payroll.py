@@ -222,7 +222,8 @@ class HolidayEntry(Audited, Base):
     """Holiday booked (minutes taken from the balance), carried over or adjusted.
 
     ``minutes`` is positive for time added to the balance (carried over, adjustment) and for
-    time booked (taken). ``payslip_id`` is set when booked holiday has been paid.
+    time booked (taken); an adjustment that takes time off the balance is negative.
+    ``payslip_id`` is set when booked holiday has been paid (services.holiday.mark_paid).
     """
 
     __tablename__ = "holiday_entry"

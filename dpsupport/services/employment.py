@@ -356,6 +356,10 @@ class ContractInput:
     written_statement_date: date | None
     right_to_work_date: date | None
     dbs_check_date: date | None
+    # irregular hours only: holiday pay rolled up into each payslip (12.07%)
+    rolled_up_holiday: bool = False
+    # regular hours: days worked a week, when known (for the 28-day holiday cap)
+    days_per_week: int | None = None
 
 
 def contract_in_force(row: Employment, on: date) -> ContractVersion | None:
@@ -395,6 +399,12 @@ def add_contract_version(session: Session, holder: Holder, employment_id: int,
     if terms.hours_kind == "regular" and not terms.weekly_minutes:
         raise UserError("Enter the contracted hours a week, or choose irregular hours",
                         field="weekly_hours")
+    if terms.days_per_week is not None and not 1 <= terms.days_per_week <= 7:
+        raise UserError("Enter the days they work a week, from 1 to 7", field="days_per_week")
+    if terms.rolled_up_holiday and terms.hours_kind == "regular":
+        raise UserError("Rolled-up holiday pay is only for irregular hours or part-year work. "
+                        "Choose 'paid when they take holiday', or irregular hours",
+                        field="rolled_up_holiday")
     has_scheme = bool((terms.pension_scheme or "").strip())
     if not has_scheme and (terms.pension_employer_bp or terms.pension_employee_bp):
         raise UserError("Enter the name of the pension scheme, or leave the pension rates "
@@ -410,7 +420,9 @@ def add_contract_version(session: Session, holder: Holder, employment_id: int,
         bank_holiday_rate_pence=terms.bank_holiday_rate_pence,
         sleep_in_pence=terms.sleep_in_pence, hours_kind=terms.hours_kind,
         weekly_minutes=terms.weekly_minutes if terms.hours_kind == "regular" else None,
+        days_per_week=terms.days_per_week if terms.hours_kind == "regular" else None,
         holiday_year_start=terms.holiday_year_start,
+        rolled_up_holiday=terms.rolled_up_holiday and terms.hours_kind != "regular",
         pension_scheme=(terms.pension_scheme or "").strip() or None,
         pension_employee_bp=terms.pension_employee_bp if has_scheme else None,
         pension_employer_bp=terms.pension_employer_bp if has_scheme else None,

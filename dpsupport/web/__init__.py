@@ -87,6 +87,9 @@ def init_app(app: Flask, settings: Settings) -> None:
     for module in (auth, accounts, main, holder, plan, transactions, imports, agreement,
                    employment):
         app.register_blueprint(module.bp)
+    from . import holiday
+
+    app.register_blueprint(holiday.bp)
     errors.register(app)
 
     from ..cli import register_commands

@@ -165,6 +165,8 @@ def _contract_defaults(person: Any, current: Any) -> dict[str, Any]:
         "hours_kind": current.hours_kind,
         "weekly_hours": None if minutes is None else Decimal(minutes) / 60,
         "holiday_year_start": current.holiday_year_start,
+        "rolled_up_holiday": "yes" if current.rolled_up_holiday else "no",
+        "days_per_week": current.days_per_week,
         "pension_scheme": current.pension_scheme,
         "pension_employer_rate": (None if current.pension_employer_bp is None
                                   else Decimal(current.pension_employer_bp) / 100),
@@ -196,6 +198,8 @@ def new_contract(holder: Holder, employment_id: int) -> Page:
                 sleep_in_pence=form.sleep_in.data, hours_kind=form.hours_kind.data or "regular",
                 weekly_minutes=None if hours is None else int(hours * 60),
                 holiday_year_start=form.holiday_year_start.data,
+                rolled_up_holiday=form.rolled_up_holiday.data == "yes",
+                days_per_week=form.days_per_week.data,
                 pension_scheme=form.pension_scheme.data,
                 pension_employee_bp=_percent_to_bp(form.pension_employee_rate.data),
                 pension_employer_bp=_percent_to_bp(form.pension_employer_rate.data),

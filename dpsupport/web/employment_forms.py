@@ -10,7 +10,13 @@ from typing import Any
 
 from wtforms import Field, StringField, TextAreaField
 from wtforms.utils import unset_value
-from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..errors import UserError
 from ..services.employment import (
@@ -26,7 +32,7 @@ from ..services.employment import (
     check_tax_code,
 )
 from .forms import DateField as _SharedDateField
-from .forms import Form, MoneyField, RadioField, SelectField, too_long
+from .forms import Form, MoneyField, RadioField, SelectField, WholeNumberField, too_long
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 _NUMBER = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
@@ -237,10 +243,22 @@ class ContractForm(Form):
         validators=[InputRequired("Select regular or irregular hours")],
     )
     weekly_hours = DecimalText("Contracted hours a week", what="the hours a week", most=99)
+    days_per_week = WholeNumberField(
+        "Days they work a week (optional)",
+        what="the days they work a week",
+        validators=[Optional(), NumberRange(1, 7, "Enter the days they work a week, from 1 to 7")],
+    )
     holiday_year_start = DateField(
         "Holiday year starts on",
         what="the holiday year start",
         validators=[InputRequired("Enter the date the holiday year starts")],
+    )
+    rolled_up_holiday = RadioField(
+        "Holiday pay (irregular hours only)",
+        what="how their holiday is paid",
+        choices=[("no", "Paid when they take holiday"),
+                 ("yes", "Rolled up: 12.07% extra on each payslip, nothing when they take it")],
+        default="no",
     )
     pension_scheme = StringField(
         "Workplace pension scheme (optional)",

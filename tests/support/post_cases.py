@@ -86,6 +86,16 @@ CASES: dict[str, Case] = {
                                         "day_rate": "13.50", "hours_kind": "regular",
                                         "weekly_hours": "16",
                                         **_date("holiday_year_start", 6, 4, 2026)},
+    "holiday.book": lambda: {**_date("first_day", 7, 9, 2026), **_date("last_day", 8, 9, 2026),
+                             "hours": "7.5", "note": "Seaside"},
+    "holiday.delete_booking": lambda: {},
+    "holiday.change": lambda: {"kind": "add", **_date("on", 1, 10, 2026), "hours": "4",
+                               "reason": "", "note": "Worked on a bank holiday"},
+    "holiday.record_sickness": lambda: {**_date("first_day", 1, 6, 2026),
+                                        **_date("last_day", 3, 6, 2026),
+                                        "qualifying_days": ["0", "1", "2"],
+                                        "fit_note": "no", "note": ""},
+    "holiday.delete_sickness": lambda: {},
 }
 
 # POST routes that are not about a holder's records, and what they change.

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dpsupport.models import Account, Attachment, BudgetLine, Organisation, Transaction, User
-from dpsupport.services import accounts, employment, imports
+from dpsupport.services import accounts, employment, holiday, imports, sickness
 from dpsupport.services.records import add_attachment
 from dpsupport.statements import ColumnMapping
 
@@ -79,7 +79,19 @@ def build_world(session: Session) -> World:
         start_date=date(2026, 4, 6), leaving_date=None, starter_statement="A", tax_code=None,
         ni_category=None, student_loan_plan=None, postgraduate_loan=False,
         close_relative_in_household=False, council_approval_reference=None))
-    world.ids = {"employment_id": pa.id, "transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,
+    employment.add_contract_version(session, holder, pa.id, employment.ContractInput(
+        effective_date=date(2026, 4, 6), pay_frequency="monthly", pay_day="last Friday",
+        day_rate_pence=1300, night_rate_pence=None, weekend_rate_pence=None,
+        bank_holiday_rate_pence=None, sleep_in_pence=None, hours_kind="regular",
+        weekly_minutes=16 * 60, holiday_year_start=date(2026, 4, 6), pension_scheme=None,
+        pension_employee_bp=None, pension_employer_bp=None, written_statement_date=None,
+        right_to_work_date=None, dbs_check_date=None))
+    booked = holiday.book_holiday(session, holder, pa.id, date(2026, 8, 3), date(2026, 8, 4),
+                                  8 * 60).entry
+    spell = sickness.record_spell(session, holder, pa.id, date(2026, 5, 11),
+                                  date(2026, 5, 13), "01234")
+    world.ids = {"employment_id": pa.id, "entry_id": booked.id, "spell_id": spell.id,
+                 "transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,
                  "attachment_id": attachment.id, "import_id": done.import_id}
     session.commit()
     engine, account_id, org_a_id = session.get_bind(), account.id, org_a.id

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from dpsupport.models import Account, BudgetLine, Transaction, User
-from dpsupport.services import audit, employment, imports, sorting
+from dpsupport.services import audit, employment, holiday, imports, sickness, sorting
 from dpsupport.services.access import visible_holders
 from dpsupport.services.demo import DEMO_PASSWORD, load_demo
 
@@ -97,6 +97,10 @@ def _employment_paths(session, user: User, holder, manages: bool) -> list[str]: 
         employment.add_contract_version(session, holder, pa.id, terms)
         employment.add_contract_version(session, holder, pa.id, replace(
             terms, effective_date=date(2025, 10, 1), hours_kind="irregular"))
+        # holiday booked (over a bank holiday) and a spell off sick, so the tables show
+        holiday.book_holiday(session, holder, pa.id, date(2026, 8, 28), date(2026, 9, 1), 960)
+        sickness.record_spell(session, holder, pa.id, date(2026, 9, 7), date(2026, 9, 11), "01234")
+    session.commit()
     base = f"/holders/{holder.id}/employing"
     soon = date.today() + timedelta(days=7)
     # the money page now shows what is owed and the what-if; the what-if's answer and its
@@ -105,10 +109,12 @@ def _employment_paths(session, user: User, holder, manages: bool) -> list[str]: 
     paths = [base, f"{base}/{pa.id}", f"/holders/{holder.id}",
              f"{what_if}?employment={pa.id}&direction=more&hours=4&start-day={soon.day}"
              f"&start-month={soon.month}&start-year={soon.year}",
-             f"{what_if}?employment={pa.id}&direction=more&hours=lots"]
+             f"{what_if}?employment={pa.id}&direction=more&hours=lots",
+             f"{base}/{pa.id}/holiday", f"{base}/{pa.id}/sickness"]
     if manages:
         paths += [f"{base}/employer", f"submit:{base}/new", f"{base}/{pa.id}/edit",
-                  f"submit:{base}/{pa.id}/contract"]
+                  f"submit:{base}/{pa.id}/contract", f"submit:{base}/{pa.id}/holiday/book",
+                  f"submit:{base}/{pa.id}/holiday/change", f"submit:{base}/{pa.id}/sickness/new"]
     return paths
 
 
