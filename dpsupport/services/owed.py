@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -102,24 +101,10 @@ def _unsettled(session: Session, holder: Holder) -> list[rules.Unsettled]:
     return [rules.Unsettled(p.kind, p.payee, p.amount_pence, p.due_date) for p in rows]
 
 
-def holiday_owed(session: Session, holder: Holder, on: date) -> list[rules.HolidayOwed] | None:
-    """The one seam with the holiday service: each PA's holiday earned but not taken, at its
-    pay, from ``holiday.holiday_owed(session, holder, on)``; None while that is not built.
-
-    It is read by the names it is expected to give (``name`` or ``employment.name``,
-    ``minutes``, ``pence``, and ``lines`` or ``working`` for the working in words).
-    """
-    work_out: Any = getattr(holiday, "holiday_owed", None)
-    if work_out is None:
-        return None
-    found = []
-    for item in work_out(session, holder, on):
-        name = getattr(item, "name", None) or getattr(getattr(item, "employment", None),
-                                                      "name", "")
-        lines = getattr(item, "lines", None) or getattr(item, "working", None) or ()
-        found.append(rules.HolidayOwed(str(name), int(item.minutes), int(item.pence),
-                                       tuple(str(line) for line in lines)))
-    return found
+def holiday_owed(session: Session, holder: Holder, on: date) -> list[rules.HolidayOwed]:
+    """Each PA's holiday earned but not taken, at its pay (from the holiday service)."""
+    return [rules.HolidayOwed(item.name, item.minutes, item.pence, tuple(item.lines))
+            for item in holiday.holiday_owed(session, holder, on)]
 
 
 def _employees(people: list[Employment], shifts: list[rules.ShiftWorked],
