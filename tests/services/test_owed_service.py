@@ -57,10 +57,12 @@ def test_another_holders_shifts_and_people_are_not_counted(session) -> None:  # 
                       start_time=time(9), end_time=time(17), break_minutes=0, kind="day"))
     session.commit()
     got = owed.employer_money(session, mine, TODAY)
-    assert got is not None and got.set_aside.lines == ()
+    # only the holiday Sally has earned with Lee: none of Mo's shifts
+    assert got is not None and [x.kind for x in got.set_aside.lines] == ["holiday"]
     assert [e.employment_id for e in got.employees] != [other_pa.id]
     assert owed.employment_of(session, mine, other_pa.id) is None
-    assert len(owed.employer_money(session, theirs, TODAY).set_aside.lines) == 1  # type: ignore[union-attr]
+    kinds = [x.kind for x in owed.employer_money(session, theirs, TODAY).set_aside.lines]  # type: ignore[union-attr]
+    assert sorted(kinds) == ["holiday", "wages"]
 
 
 def test_nobody_employed_means_no_employer_money_and_no_duties(session) -> None:  # type: ignore[no-untyped-def]
