@@ -351,6 +351,10 @@ class AgreementForm(Form):
     opening_balance = MoneyField("Balance in the account on the start date",
                                  what="the opening balance", allow_negative=True, default=0)
     first_review_date = DateField("First review date (optional)", what="the review date")
+    # Shown only once money has moved (services.agreements: the opening balance rule).
+    opening_balance_reason = TextAreaField(
+        "If you are changing the opening balance, why?",
+        validators=[Optional(), too_long(300, "why the opening balance is changing")])
 
     def validate_end_date(self, field: DateField) -> None:
         if field.data and self.start_date.data and field.data <= self.start_date.data:
