@@ -109,7 +109,7 @@ HIDDEN = frozenset({
 # Words for columns that mean the same wherever they are.
 LABELS = {
     "amount_pence": "Amount", "date": "Date", "payee": "Paid to or from",
-    "description": "Description", "note": "Note", "category": "Sorted as",
+    "description": "Description", "note": "Note", "category": "Category",
     "budget_line_id": "Plan line", "account_id": "Bank account", "import_id": "From the statement",
     "source": "How it was added", "transaction_id": "Payment", "employment_id": "Personal assistant",
     "user_id": "Person", "created_by_id": "Added by", "uploaded_by_id": "Uploaded by",
@@ -329,7 +329,7 @@ KINDS: dict[str, Kind] = {
     "money_transaction": Kind(
         "payment", _payment,
         labels={"date": "Date", "amount_pence": "Amount", "payee": "Paid to or from",
-                "category": "Sorted as", "budget_line_id": "Plan line", "note": "Note",
+                "category": "Category", "budget_line_id": "Plan line", "note": "Note",
                 "description": "What the bank's statement says",
                 "account_id": "Bank account", "source": "How it was added",
                 "import_id": "From the statement"}),
