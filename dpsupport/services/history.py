@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, select
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, Time, select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEvent, Holder
@@ -66,6 +66,8 @@ def _column_kind(column: Any) -> str:
         return "moment"
     if isinstance(kind, Date):
         return "date"
+    if isinstance(kind, Time):
+        return "time"
     if isinstance(kind, Boolean):
         return "bool"
     if isinstance(kind, Integer):

@@ -51,15 +51,15 @@ from ..models.funding import (
 )
 from ..models.payroll import HOLIDAY_KINDS, PAY_RUN_STATUSES, PAYMENT_KINDS, SHIFT_KINDS
 from ..models.people import NATIONS, ORGANISATION_KINDS, REPRESENTATIVE_TYPES, ROLES
-from ..text import date_time, format_date, format_pence, hours, percent
+from ..text import date_time, format_date, format_pence, hours, percent, plural
 
 # --- what the writer is given ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Column:
-    """What a column holds, read from the model: ``kind`` is one of money, date, moment,
-    bool, number, text; ``ref`` the table an id points to; ``sensitive`` from its info."""
+    """What a column holds, read from the model: ``kind`` is one of money, date, time,
+    moment, bool, number, text; ``ref`` the table an id points to; ``sensitive`` from its info."""
 
     kind: str = "text"
     ref: str | None = None
@@ -494,11 +494,15 @@ def value_words(table: str, column: str, value: Any, schema: Schema, lookup: Loo
                                and _as_date(value) is not None):
         day = _as_date(value)
         return format_date(day) if day else str(value)
+    if info.kind == "time":  # "09:00:00" as people write it: 09:00
+        return str(value)[:5]
     if info.kind == "moment":
         moment = _as_moment(value)
         return date_time(moment) if moment else str(value)
     if column.endswith("_minutes") or column == "minutes":
-        return hours(value) if isinstance(value, int) else str(value)
+        if not isinstance(value, int):
+            return str(value)
+        return hours(value) if value >= 60 else plural(value, "minute")
     if column.endswith("_bp"):
         return percent(value) if isinstance(value, int) else str(value)
     if column.endswith("_weeks"):

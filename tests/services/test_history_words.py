@@ -255,3 +255,26 @@ def test_every_model_column_has_words_without_its_code_name() -> None:
         for column in columns:
             label = words.words_for_column(column, kind.labels)
             assert "_" not in label and not label.endswith((" id", " pence")), (table, label)
+
+
+def test_access_given_and_a_payroll_record_read_as_sentences() -> None:
+    schema = history.schema()
+    lookup = {"app_user": {4: {"id": 4, "name": "Rita Rep"}, 5: {"id": 5, "name": "Ada Admin"}},
+              "employment": {9: {"id": 9, "name": "Sally Pope"}}}
+    given = words.describe(_event("holder_access", "created", after={
+        "id": 7, "holder_id": 1, "user_id": 4, "role": "representative",
+        "representative_type": "attorney", "granted_by_id": 5,
+        "granted_at": "2026-05-03T09:00:00+00:00"}), schema, lookup)
+    assert given.sentence == ("Sam Worker gave access to Rita Rep as Representative "
+                              "(Attorney).")
+    assert {d.label: d.after for d in given.details}["Given by"] == "Ada Admin"
+    taken = words.describe(_event("holder_access", "deleted", before={
+        "id": 7, "holder_id": 1, "user_id": 4, "role": "representative"}), schema, lookup)
+    assert taken.sentence == "Sam Worker took away access to Rita Rep as Representative."
+    shift = words.describe(_event("shift", "created", after={
+        "id": 7, "employment_id": 9, "work_date": "2026-05-03", "start_time": "09:00:00",
+        "end_time": "17:00:00", "break_minutes": 30, "kind": "day"}), schema, lookup)
+    assert shift.sentence == "Sam Worker added a shift for Sally Pope on 3 May."
+    shown = {d.label: d.after for d in shift.details}
+    assert shown["Break"] == "30 minutes" and shown["Started"] == "09:00"
+    assert shown["Personal assistant"] == "Sally Pope" and shown["Kind"] == "Day"
