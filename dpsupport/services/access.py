@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ..models import Holder, HolderAccess, Membership, User
+from ..models.people import REPRESENTATIVE_TYPES, ROLES
 
 POLICY_FILE = Path(__file__).resolve().parent.parent / "access_policy.toml"
 
@@ -76,3 +78,91 @@ def role_for_holder(session: Session, user: User, holder_id: int) -> tuple[Holde
     if holder.organisation_id in admin_organisation_ids(session, user):
         return holder, "org_admin"
     return None
+
+
+# --- who can see a holder's records (the holder's own page) ---------------------------------
+
+_ORDER = ("holder", "representative", "support_worker", "finance_officer", "org_admin")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """One person who can see a holder's records: who, in what role, since when and why."""
+
+    name: str
+    role: str  # one of ROLES
+    role_words: str
+    representative_type: str | None  # its words, for a representative
+    granted_at: datetime | None  # None for an admin who sees by their organisation role
+    granted_by: str | None
+    why: str
+    may: str  # what the role may do, in words, read from the access policy
+
+
+def what_role_may_do(role: str) -> str:
+    """The access policy for one role, in a sentence (the pages decide; this reads them)."""
+    rules = policy()
+    manage = rules.allows("transactions.new", role)
+    terms = rules.allows("agreement.edit", role)
+    if manage and terms:
+        return ("Can see everything here, change the money records, and change the funding "
+                "agreement's terms")
+    if manage:
+        return ("Can see everything here and change the money records (payments, the plan, "
+                "bank statements, the people employed), but not the funding agreement's terms")
+    if terms:
+        return "Can see everything here; changes only the funding agreement's terms"
+    return "Can see everything here but cannot change anything"
+
+
+def _why(role: str, name: str, holder: Holder, rep_words: str | None,
+         org_name: str, by_grant: bool, named: bool = False) -> str:
+    whose = holder.display_name
+    if role == "holder":
+        return f"This is {whose}'s own direct payment."
+    if role == "representative":
+        kind = (rep_words or "representative").split(" (")[0].lower()
+        return f"{name} is {whose}'s {kind} and manages the direct payment for them."
+    if role == "support_worker":
+        also = f" and is {whose}'s named support worker" if named else ""
+        return f"{name} supports {whose} for {org_name}{also}."
+    if role == "finance_officer":
+        return f"{name} checks the direct payment for the council that pays it."
+    if by_grant:
+        return f"{name} was given access as an admin of {org_name}."
+    return (f"{name} is an admin of {org_name}, which looks after {whose}'s records: an admin "
+            "can see every record the organisation looks after.")
+
+
+def who_can_see(session: Session, holder: Holder) -> list[Viewer]:
+    """Everyone who can open ``holder``'s records, and why: each person given access (a
+    grant), then the admins of the holder's organisation, who see by their role. This is
+    the same rule as `role_for_holder`, read the other way round."""
+    granter = aliased(User)
+    rows = session.execute(
+        select(HolderAccess, User, granter.name)
+        .join(User, User.id == HolderAccess.user_id)
+        .outerjoin(granter, granter.id == HolderAccess.granted_by_id)
+        .where(HolderAccess.holder_id == holder.id)).all()
+    org_name = holder.organisation.name
+    viewers: list[Viewer] = []
+    for grant, user, granted_by in rows:
+        rep = (REPRESENTATIVE_TYPES.get(grant.representative_type or "")
+               if grant.role == "representative" else None)
+        why = _why(grant.role, user.name, holder, rep, org_name, by_grant=True,
+                   named=holder.support_worker_id == user.id)
+        viewers.append(Viewer(user.name, grant.role, ROLES[grant.role], rep, grant.granted_at,
+                              granted_by, why, what_role_may_do(grant.role)))
+    granted = {grant.user_id for grant, _user, _by in rows}
+    admins = session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == holder.organisation_id,
+               Membership.role == "org_admin")
+        .order_by(User.name))
+    for user in admins:
+        if user.id not in granted:
+            viewers.append(Viewer(user.name, "org_admin", ROLES["org_admin"], None, None, None,
+                                  _why("org_admin", user.name, holder, None, org_name,
+                                       by_grant=False),
+                                  what_role_may_do("org_admin")))
+    return sorted(viewers, key=lambda v: (_ORDER.index(v.role), v.name))

@@ -2,20 +2,38 @@
 
 Every change here is one transaction (`@transactional`): the view passes what was typed, the
 service checks it, writes it and commits, or raises `UserError` and nothing changes.
+
+The agreement's terms are the funder's, not the holder's: only the funder's staff (a finance
+officer) or an organisation admin acting for them may change them (access_policy.toml, the
+"funder" group; docs/access.md). Everyone else sees them read-only, with who last changed
+each part (`last_changes`, read from the audit trail).
+
+The opening balance is the one term with a further rule: once money has moved (any payment
+is recorded for the holder), every balance shown is worked out from it, so changing it then
+needs a reason, which is kept in the audit trail beside the change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import UserError
-from ..models import AgreementAmount, FundingAgreement, Holder, OneOffPayment
+from ..models import (
+    AgreementAmount,
+    AuditEvent,
+    FundingAgreement,
+    Holder,
+    OneOffPayment,
+    Transaction,
+)
 from ..models.funding import CONTRIBUTION_BASES, FREQUENCIES, SCHEMES, TIMINGS
 from ..text import long_date
+from . import audit
 from .records import agreement_dates, current_agreement
 from .uow import transactional
 
@@ -46,6 +64,40 @@ class AgreementDetails:
     opening_balance_pence: int
     first_review_date: date | None
     amount_pence: int | None = None
+    # Why the opening balance is changing, asked once money has moved (see the docstring).
+    opening_balance_reason: str = ""
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """Who last changed a part of the agreement, and when (from the audit trail)."""
+
+    actor_name: str
+    at: datetime
+
+
+# The parts of the agreement whose last change is shown, by their audit trail table.
+PARTS = {"terms": "funding_agreement", "amounts": "agreement_amount",
+         "one_offs": "one_off_payment"}
+
+
+def money_has_moved(session: Session, holder: Holder) -> bool:
+    """Whether any payment, in or out, is recorded for the holder."""
+    return session.scalar(
+        select(Transaction.id).where(Transaction.holder_id == holder.id).limit(1)) is not None
+
+
+def last_changes(session: Session, holder: Holder) -> dict[str, LastChange]:
+    """The latest change to each part of the holder's agreement ("terms", "amounts",
+    "one_offs"), by whoever made it. Parts never changed are left out."""
+    latest = (select(func.max(AuditEvent.id))
+              .where(AuditEvent.holder_id == holder.id,
+                     AuditEvent.entity.in_(PARTS.values()),
+                     AuditEvent.action.in_(("created", "changed", "deleted")))
+              .group_by(AuditEvent.entity))
+    found = {e.entity: LastChange(e.actor_name, e.at)
+             for e in session.scalars(select(AuditEvent).where(AuditEvent.id.in_(latest)))}
+    return {part: found[table] for part, table in PARTS.items() if table in found}
 
 
 def reviews(agreement: FundingAgreement | None) -> list[date]:
@@ -82,6 +134,19 @@ def save_agreement(session: Session, holder: Holder,
     agreement.contribution_basis = details.contribution_basis
     agreement.contingency_reserve_pence = details.contingency_reserve_pence
     agreement.surplus_threshold_weeks = details.surplus_threshold_weeks
+    if (agreement.id is not None
+            and details.opening_balance_pence != agreement.opening_balance_pence
+            and money_has_moved(session, holder)):
+        reason = " ".join(details.opening_balance_reason.split())[:300]
+        if not reason:
+            raise UserError(
+                "Say why the opening balance is changing: payments are already recorded, "
+                "and every balance shown is worked out from it",
+                field="opening_balance_reason")
+        audit.record(session, "changed", "funding_agreement", entity_id=str(agreement.id),
+                     holder_id=holder.id,
+                     summary=f"Changed the opening balance after money had moved, because: "
+                             f"{reason}")
     agreement.opening_balance_pence = details.opening_balance_pence
     agreement.first_review_date = (details.first_review_date
                                    or details.start_date + FIRST_REVIEW_AFTER)

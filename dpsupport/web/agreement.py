@@ -26,6 +26,7 @@ def _show(holder: Holder, agreement: FundingAgreement | None, *,
         amount_form=amount_form or AmountChangeForm(prefix="change"),
         one_off_form=one_off_form or OneOffForm(prefix="oneoff"), form=failed,
         reviews=agreements.reviews(agreement), title="Funding agreement",
+        last=agreements.last_changes(db(), holder),
         **agreements.LABELS), status
 
 
@@ -48,7 +49,8 @@ def _details(form: AgreementForm) -> AgreementDetails:
         surplus_threshold_weeks=int(form.surplus_threshold_weeks.data or 0),
         opening_balance_pence=int(form.opening_balance.data or 0),
         first_review_date=form.first_review_date.data,
-        amount_pence=int(form.amount.data) if form.amount.data is not None else None)
+        amount_pence=int(form.amount.data) if form.amount.data is not None else None,
+        opening_balance_reason=form.opening_balance_reason.data or "")
 
 
 @bp.route("/edit", methods=["GET", "POST"])
@@ -72,6 +74,7 @@ def edit(holder: Holder) -> ResponseReturnValue:
             return redirect(url_for("agreement.show", holder_id=holder.id))
     status = status_for(form)
     return render_template("agreement/edit.html", holder=holder, form=form, agreement=agreement,
+                           money_moved=agreements.money_has_moved(db(), holder),
                            title="Funding agreement details"), status
 
 

@@ -337,20 +337,24 @@ class AgreementForm(Form):
     start_date = DateField("Start date", what="the start date",
                            validators=[InputRequired("Enter the start date")])
     end_date = DateField("End date (optional)", what="the end date")
-    client_contribution = MoneyField("Your contribution each payment period",
+    client_contribution = MoneyField("The person's contribution each payment period",
                                      what="the contribution", default=0)
-    contribution_basis = SelectField("How is your contribution paid?",
+    contribution_basis = SelectField("How is the contribution paid?",
                                      choices=_choices(CONTRIBUTION_BASES),
                                      what="how your contribution is paid")
     contingency_reserve = MoneyField("Money to keep for emergencies (contingency)",
                                      what="the contingency amount", default=0)
     surplus_threshold_weeks = WholeNumberField(
-        "How many weeks of payments may you hold before the council asks about it?",
+        "How many weeks of payments may the person hold before the council asks about it?",
         what="the number of weeks", default=8, validators=[InputRequired("Enter a number of weeks, like 8"),
                                NumberRange(0, 52, "Enter a number of weeks from 0 to 52")])
     opening_balance = MoneyField("Balance in the account on the start date",
                                  what="the opening balance", allow_negative=True, default=0)
     first_review_date = DateField("First review date (optional)", what="the review date")
+    # Shown only once money has moved (services.agreements: the opening balance rule).
+    opening_balance_reason = TextAreaField(
+        "If you are changing the opening balance, why?",
+        validators=[Optional(), too_long(300, "why the opening balance is changing")])
 
     def validate_end_date(self, field: DateField) -> None:
         if field.data and self.start_date.data and field.data <= self.start_date.data:

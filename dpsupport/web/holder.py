@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired
 
 from ..charts import balance_chart, month_end_table
 from ..errors import UserError
+from ..services.access import who_can_see
 from ..services.history import holder_history
 from ..services.money import (
     CATEGORIES,
@@ -120,3 +121,12 @@ def history(holder: Holder) -> str:
     found = holder_history(db(), holder, page_number(request.args))
     return render_template("holder/history.html", holder=holder, changes=found.changes,
                            page=found.page, has_next=found.has_next, title="Who changed what")
+
+
+@bp.route("/who-can-see")
+@holder_page
+def who_can_see_page(holder: Holder) -> str:
+    title = ("Who can see your records" if g.role == "holder"
+             else f"Who can see {holder.display_name}'s records")
+    return render_template("holder/who_can_see.html", holder=holder,
+                           viewers=who_can_see(db(), holder), title=title)

@@ -128,9 +128,12 @@ def test_a_plan_line_with_payments_cannot_be_removed(app, session) -> None:  # t
 
 
 def test_agreement_end_must_follow_start_and_nothing_changes(app, session) -> None:  # type: ignore[no-untyped-def]
-    holder, worker = _world(session)
+    holder, _worker = _world(session)
+    officer = create_user(session, holder.organisation, "finance_officer")  # the funder's terms
+    grant(session, holder, officer, "finance_officer")
+    session.commit()
     client = app.test_client()
-    sign_in(client, worker)
+    sign_in(client, officer)
     response = post(client, f"/holders/{holder.id}/agreement/edit", {
         "funder": "", "scheme": "dp_england", "frequency": "monthly", "timing": "advance",
         "start_date-day": "1", "start_date-month": "6", "start_date-year": "2026",

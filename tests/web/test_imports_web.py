@@ -131,8 +131,8 @@ def test_upload_check_and_import_adds_the_rows(app, session) -> None:  # type: i
         AuditEvent.actor_id == worker.id, AuditEvent.holder_id == holder.id)).all()
     assert "uploaded" in actions and "imported" in actions
     history = _text(client.get(f"/holders/{holder.id}/history").get_data(as_text=True))
-    assert "Uploaded statement may.csv for checking" in history
-    assert "Imported may.csv" in history
+    assert "uploaded statement may.csv for checking." in history
+    assert "imported may.csv" in history
 
 
 def test_the_same_file_again_is_already_here(app, session) -> None:  # type: ignore[no-untyped-def]

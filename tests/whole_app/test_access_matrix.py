@@ -34,6 +34,21 @@ def test_every_route_has_an_access_check(app) -> None:  # type: ignore[no-untype
                 f"{route.rule}: <{argument}> must be an int converter")
 
 
+# Written out here, not read from the policy: the funding agreement's terms decide what the
+# council's checks say (the surplus warning), so they are the funder's staff's alone
+# (docs/access.md). Giving them to the holder's side fails here.
+FUNDERS_TERMS = ("agreement.edit", "agreement.add_amount", "agreement.add_one_off")
+
+
+def test_only_the_funders_staff_change_the_agreements_terms() -> None:
+    for endpoint in FUNDERS_TERMS:
+        allowed = {role for role in ROLES if policy().allows(endpoint, role)}
+        assert allowed == {"finance_officer", "org_admin"}, endpoint
+    for role in ROLES:  # ...and everyone reads them, and who can see the record
+        assert policy().allows("agreement.show", role)
+        assert policy().allows("holder.who_can_see_page", role)
+
+
 def test_policy_file_matches_the_routes(app) -> None:  # type: ignore[no-untyped-def]
     endpoints = {r.endpoint for r in holder_routes(app)}
     assert endpoints == set(policy().pages), (

@@ -58,9 +58,12 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
     paths = ["/holders", h, f"{h}/budget", f"{h}/plan", f"{h}/transactions",
              f"{h}/transactions/{tx.id}", f"{h}/agreement", f"{h}/history",
              "/holders/999999"]
-    if "farah" not in email:  # the finance officer changes nothing: no forms
+    paths.append(f"{h}/who-can-see")
+    if "farah" in email:  # the finance officer changes only the funder's terms
+        paths.append(f"{h}/agreement/edit")
+    else:
         paths += [f"{h}/plan/lines/{line.id}/edit", f"{h}/transactions/{tx.id}/edit",
-                  f"{h}/agreement/edit", f"submit:{h}/transactions/new",
+                  f"submit:{h}/transactions/new",
                   f"submit:{h}/plan/lines/new", f"{h}/transactions/sort"]
         if sorting.unsorted_count(session, holder):  # the form, sent with nothing chosen
             paths.append(f"submit:{h}/transactions/sort")

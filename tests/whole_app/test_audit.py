@@ -164,11 +164,14 @@ def test_history_shows_who_changed_what_with_before_and_after(app, session: Sess
     rows = _history_rows(holder_client, world.holder_id)
     newest = rows[0]
     assert newest["who"] == "A support_worker"
-    assert newest["what"].startswith("Changed budget line")
-    # Only what changed is listed, each with its value before and after.
-    assert newest["changes"] == {"category": "other → respite",
-                                 "label": "Spare → Short breaks",
-                                 "planned pence": "1000 → 1550"}
+    assert newest["what"].startswith(
+        "A support_worker changed the plan line “Short breaks” (£15.50 a payment period): "
+        "name, category and planned each payment period.")
+    # Only what changed is listed, each with its value before and after, in words.
+    assert newest["changes"] == {
+        "Category": "Other → changed to Respite and short breaks",
+        "Name": "Spare → changed to Short breaks",
+        "Planned each payment period": "£10.00 → changed to £15.50"}
     # Nobody is named for what they did not do: the worker for this change only, and the
     # holder, who only read the page, not at all.
     others = [(r["who"], r["what"]) for r in rows[1:]]
@@ -186,9 +189,9 @@ def test_history_shows_a_removed_record_with_its_old_values(app, session: Sessio
     assert session.get(BudgetLine, world.ids["line_id"]) is None
     newest = _history_rows(client, world.holder_id)[0]
     assert newest["who"] == "A org_admin"
-    assert newest["what"].startswith("Deleted budget line")
-    assert newest["changes"]["label"] == "Spare"
-    assert newest["changes"]["planned pence"] == "1000"
+    assert newest["what"].startswith("A org_admin removed the plan line “Spare”")
+    assert newest["changes"]["Name"] == "Spare"
+    assert newest["changes"]["Planned each payment period"] == "£10.00"
     assert not any("→" in v for v in newest["changes"].values())
 
 
@@ -218,10 +221,12 @@ def test_a_representative_is_recorded_under_their_own_name(app, session: Session
     sign_in(holder_client, holder)
     newest = _history_rows(holder_client, world.holder_id)[0]
     assert newest["who"] == "A representative"
-    assert newest["what"].startswith("Created payment")
-    assert newest["changes"]["payee"] == "Chemist"
-    assert newest["changes"]["amount pence"] == "-1234"
-    assert newest["changes"]["id"] == str(tx.id)
+    assert newest["what"].startswith("A representative added a payment of £12.34 to Chemist")
+    assert newest["changes"]["Paid to or from"] == "Chemist"
+    assert newest["changes"]["Amount"] == "\u2212£12.34"
+    assert newest["changes"]["Added by"] == "A representative"
+    # The stored record keeps every column as it was, the id too.
+    assert created[0].after is not None and f'"id": {tx.id}' in created[0].after
 
 
 # --- which records are audited, and under whom ------------------------------------------------
