@@ -30,8 +30,11 @@ from .people import (
     User,
     UserSession,
 )
+from .reconcile import Match, SortingRule
 
 __all__ = [
+    "Match",
+    "SortingRule",
     "TimesheetApproval",
     "SicknessSpell",
     "Shift",
