@@ -74,6 +74,18 @@ CASES: dict[str, Case] = {
                                         "day_rate": "13.50", "hours_kind": "regular",
                                         "weekly_hours": "16",
                                         **_date("holiday_year_start", 6, 4, 2026)},
+    # the world's payment of £100 to HMRC on 30 April, and its PAYE owed for tax month 1
+    "reconcile.change": lambda: {"choice": "none"},
+    "reconcile.confirm": lambda: {"expectation": "hmrc:2026:1"},
+    "reconcile.undo": lambda: {},
+    # April: the council's payment on 6 April is a suggested match
+    "reconcile.confirm_all": lambda: {},
+    "rules.new": lambda: {"pattern": "HMRC", "direction": "out", "category": "employer_costs",
+                          "budget_line": "", "scope": "holder", "action": "save"},
+    "rules.edit": lambda: {"pattern": "NEST PENSIONS", "direction": "out",
+                           "category": "employer_costs", "budget_line": "", "scope": "holder",
+                           "action": "save"},
+    "rules.delete": lambda: {},
 }
 
 # POST routes that are not about a holder's records, and what they change.
