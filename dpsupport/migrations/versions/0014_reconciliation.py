@@ -11,7 +11,6 @@ sorting rules for a holder or a whole organisation.
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0014'
 down_revision = '0007'
 branch_labels = None
