@@ -33,6 +33,7 @@ Names
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -100,17 +101,19 @@ def _candidates(expectations: Sequence[Expectation], lines: Sequence[BankLine],
     by_amount: dict[int, list[BankLine]] = {}
     for line in lines:
         by_amount.setdefault(line.amount_pence, []).append(line)
-    ranged = sorted((ln for ln in lines), key=lambda ln: (ln.date, ln.id))
+    ranged = sorted(lines, key=lambda ln: (ln.date, ln.id))
+    dates = [ln.date for ln in ranged]
     found: dict[str, list[tuple[Score, BankLine]]] = {}
     for e in expectations:
+        first, last = e.first_day, e.last_day
         pool: Iterable[BankLine]
         if e.amount_max_pence is None:
             pool = by_amount.get(e.amount_pence, ())
         else:
-            pool = (ln for ln in ranged if e.first_day <= ln.date <= e.last_day)
+            pool = ranged[bisect_left(dates, first):bisect_right(dates, last)]
         options = []
         for line in pool:
-            if not (e.first_day <= line.date <= e.last_day and e.takes_amount(line.amount_pence)):
+            if not (first <= line.date <= last and e.takes_amount(line.amount_pence)):
                 continue
             name = names.score(e, line)
             if e.payee_required and name < NAME_THRESHOLD:

@@ -1,7 +1,7 @@
 """Reconciliation for a holder: what was expected, what the bank shows, and what matched.
 
-What is expected (``expectations``), up to the horizon (the end of the month of the latest
-bank line, or today if sooner):
+What is expected (``expectations``), up to the horizon (the date of the latest bank line:
+what is due after it is not missing yet):
 
 - the council's regular payment for each period and, on a net basis, the holder's
   contribution (the funding agreement's schedule, ``budget.payment_schedule``), within 5
@@ -62,10 +62,6 @@ PENSION_BEFORE, PENSION_AFTER = 14, 31
 HMRC_BEFORE, HMRC_AFTER = 31, 31
 REGULAR_MONTHS = 3
 LOW_PERCENT, HIGH_PERCENT = 80, 120
-
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -238,9 +234,10 @@ class Worked:
 
 
 def _horizon(session: Session, holder: Holder) -> dt.date | None:
-    last = session.scalar(select(Transaction.date).where(Transaction.holder_id == holder.id)
+    """The day up to which the bank has been seen: the latest bank line's date. What is due
+    after it is not missing yet (it may be on the next statement)."""
+    return session.scalar(select(Transaction.date).where(Transaction.holder_id == holder.id)
                           .order_by(Transaction.date.desc()).limit(1))
-    return None if last is None else min(month_end(last), max(today(), last))
 
 
 def work_out(session: Session, holder: Holder) -> Worked:
@@ -359,7 +356,7 @@ def _rows(worked: Worked, account_id: int, first: dt.date, last: dt.date) -> lis
 def _view(worked: Worked, account: Account, month: dt.date) -> PeriodView:
     first, last = month_start(month), month_end(month)
     horizon = worked.horizon or last
-    # Not due yet (after the latest bank line, or after today): not missing.
+    # Due after the latest bank line: not missing yet (it may be on the next statement).
     not_seen = tuple(e for e in worked.result.not_seen if first <= e.due <= min(last, horizon))
     unexpected = []
     for line in worked.result.not_expected:
@@ -586,6 +583,23 @@ def confirm_suggestions(session: Session, holder: Holder, acct: Account, year: i
             if pair is None or tx is None:
                 continue
             _decide(session, holder, tx, "confirmed", pair.expectation, pair.reason)
+            done += 1
+    return done
+
+
+@transactional
+def check_the_rest(session: Session, holder: Holder, acct: Account, year: int,
+                   month: int) -> int:
+    """Every bank line of this account in the month that nothing expected, checked by a
+    person as nothing expected (one decision a line, each in the audit trail)."""
+    view = period(session, holder, acct, year, month)
+    if view is None:
+        raise UserError("That month could not be found.")
+    done = 0
+    for line in view.not_expected_open:
+        tx = records.transaction(session, holder, line.id)
+        if tx is not None:
+            mark_not_expected(session, holder, tx.id)
             done += 1
     return done
 

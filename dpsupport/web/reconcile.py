@@ -92,6 +92,22 @@ def confirm_all(holder: Holder, account_id: int, year: int, month: int) -> Respo
                             year=year, month=month))
 
 
+@bp.route("/accounts/<int:account_id>/<int:year>/<int:month>/check", methods=["POST"])
+@holder_page
+def check_rest(holder: Holder, account_id: int, year: int, month: int) -> ResponseReturnValue:
+    session = db()
+    account = service.account(session, holder, account_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        done = service.check_the_rest(session, holder, account, year, month)
+    except UserError:
+        abort(404)
+    flash(f"Checked {plural(done, 'payment')} as nothing expected")
+    return redirect(url_for("reconcile.period", holder_id=holder.id, account_id=account_id,
+                            year=year, month=month))
+
+
 @bp.route("/payments/<int:payment_id>/change", methods=["GET", "POST"])
 @holder_page
 def change(holder: Holder, payment_id: int) -> ResponseReturnValue:

@@ -30,11 +30,6 @@ from dpsupport.services.imports import import_statement, undo_import
 from ..support.factories import holder_with_account
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service, "today", lambda: date(2026, 11, 27))
-
-
 def _tx(session: Session, account: Account, day: date, pence: int, payee: str,
         **kwargs: object) -> Transaction:
     tx = Transaction(holder_id=account.holder_id, account_id=account.id, date=day,
@@ -234,7 +229,13 @@ def test_a_month_with_everything_matched_is_reconciled(session: Session) -> None
     periods = service.periods(session, w.holder, w.account)
     assert [(p.first, p.reconciled) for p in periods] == [(date(2026, 4, 1), True)]
     assert service.confirm_suggestions(session, w.holder, w.account, 2026, 4) == 1
-    assert session.scalar(select(func.count()).select_from(Match)) == 2
+    session.add(Transaction(holder_id=w.holder.id, account_id=w.account.id,
+                            date=date(2026, 4, 9), amount_pence=-1250, payee="TESCO"))
+    session.commit()
+    assert not service.period(session, w.holder, w.account, 2026, 4).reconciled
+    assert service.check_the_rest(session, w.holder, w.account, 2026, 4) == 1
+    assert service.period(session, w.holder, w.account, 2026, 4).reconciled
+    assert session.scalar(select(func.count()).select_from(Match)) == 3
 
 
 def test_removing_a_matched_payment_or_undoing_its_import_forgets_the_match(

@@ -80,6 +80,8 @@ CASES: dict[str, Case] = {
     "reconcile.undo": lambda: {},
     # April: the council's payment on 6 April is a suggested match
     "reconcile.confirm_all": lambda: {},
+    # April: A Patel's wages and the corner shop were not expected
+    "reconcile.check_rest": lambda: {},
     "rules.new": lambda: {"pattern": "HMRC", "direction": "out", "category": "employer_costs",
                           "budget_line": "", "scope": "holder", "action": "save"},
     "rules.edit": lambda: {"pattern": "NEST PENSIONS", "direction": "out",
