@@ -19,7 +19,8 @@ The rule
     first; then, if a choice made that way left an expectation unpaid that could have been
     paid by moving another pair to its second-best line, the pairs are moved (the largest
     number of pairs wins over the best-looking few). Pairs a person confirmed are taken
-    before anything else and never moved.
+    before anything else and never moved. A "soft" expectation (a habit, not a debt) left
+    unpaid because the one line it could take pays another expectation is not missing.
 
 Names
     Names are compared after taking the bank's codes off (``statements.clean_payee``) and
@@ -204,11 +205,25 @@ def match(expectations: Sequence[Expectation], lines: Sequence[BankLine],
     pairings = [pairing(by_key[key], by_id[line_id], names, fixed=key in fixed_keys)
                 for key, line_id in taken.items()]
     pairings.sort(key=lambda p: (p.line.date, p.line.id))
-    not_seen = sorted((e for e in by_key.values() if e.key not in taken),
+    not_seen = sorted((e for e in by_key.values()
+                       if e.key not in taken and not _paid_elsewhere(e, by_id, owner, names)),
                       key=lambda e: (e.due, e.key))
     unexpected = sorted((ln for ln in by_id.values() if ln.id not in owner),
                         key=lambda ln: (ln.date, ln.id))
     return Result(tuple(pairings), tuple(not_seen), tuple(unexpected), tuple(problems))
+
+
+def _paid_elsewhere(e: Expectation, by_id: Mapping[int, BankLine], owner: Mapping[int, str],
+                    names: _Names) -> bool:
+    """A soft expectation whose line is there but pays another expectation."""
+    if not e.soft:
+        return False
+    for line_id in owner:
+        line = by_id[line_id]
+        if (e.first_day <= line.date <= e.last_day and e.takes_amount(line.amount_pence)
+                and (not e.payee_required or names.score(e, line) >= NAME_THRESHOLD)):
+            return True
+    return False
 
 
 def _days(n: int) -> str:

@@ -43,6 +43,9 @@ class Expectation:
     - ``payee_required``: only a bank line with a matching payee will do (for amounts in a
       range, which say little on their own).
     - ``words``: what it is, finishing a sentence: "net pay for 25 February to 24 March".
+    - ``soft``: a guess from habit (a plan line's regular payee), not something owed: when
+      it is left unpaid only because the line it would take pays another expectation (a
+      PA's wages sorted to the plan's wages line are their net pay), it is not missing.
     """
 
     key: str
@@ -56,6 +59,7 @@ class Expectation:
     payees: tuple[str, ...] = ()
     recognised_as: str | None = None
     payee_required: bool = False
+    soft: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

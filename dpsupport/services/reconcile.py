@@ -54,7 +54,7 @@ from .audit import current_actor
 from .money import terms_for
 from .uow import transactional
 
-__all__ = ["MATCH_STATUSES", "Account", "Holder"]
+__all__ = ["MATCH_STATUSES", "Account", "Holder", "Transaction"]
 
 REGULAR_DAYS = 5  # the budget engine's PAYMENT_WINDOW_DAYS
 NET_PAY_DAYS = 7
@@ -209,7 +209,7 @@ def _regular_payees(session: Session, holder: Holder, horizon: dt.date) -> list[
                     f"(paid every month since {month_name(first)})",
                     days_before=0, days_after=(last_day - month).days,
                     amount_max_pence=-max(high, low, 1), payees=(spelling[(line_id, name)],),
-                    payee_required=True))
+                    payee_required=True, soft=True))
     return found
 
 
@@ -390,7 +390,7 @@ def period(session: Session, holder: Holder, acct: Account, year: int, month: in
            ) -> PeriodView | None:
     try:
         first = dt.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return _view(work_out(session, holder), acct, first)
 

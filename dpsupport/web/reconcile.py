@@ -11,7 +11,7 @@ from ..errors import UserError
 from ..services import reconcile as service
 from ..services import records
 from ..services import sorting_rules as rules_service
-from ..services.reconcile import Holder
+from ..services.reconcile import Holder, Transaction
 from ..text import plural
 from .access import holder_page
 from .database import db
@@ -56,9 +56,9 @@ def confirm(holder: Holder, payment_id: int) -> ResponseReturnValue:
     try:
         service.confirm(db(), holder, payment_id, form.expectation.data or "")
     except UserError as err:
-        flash(str(err))
-    else:
-        flash("The match is confirmed")
+        # shown where the person can choose again
+        return _change_page(holder, payment_id, err)
+    flash("The match is confirmed")
     return _back(holder, payment_id)
 
 
@@ -108,17 +108,31 @@ def check_rest(holder: Holder, account_id: int, year: int, month: int) -> Respon
                             year=year, month=month))
 
 
-@bp.route("/payments/<int:payment_id>/change", methods=["GET", "POST"])
-@holder_page
-def change(holder: Holder, payment_id: int) -> ResponseReturnValue:
-    session = db()
-    found = service.choices_for(session, holder, payment_id) or abort(404)
+def _change_form(holder: Holder, payment_id: int) -> tuple[Transaction, ChangeMatchForm]:
+    found = service.choices_for(db(), holder, payment_id) or abort(404)
     tx, choices, current = found
     form = ChangeMatchForm()
     form.choice.choices = [(c.key, f"{c.label} ({c.hint})") for c in choices] + [
         (NONE, "Nothing we expected: it is fine as it is")]
     if not form.is_submitted():
         form.choice.data = current
+    return tx, form
+
+
+def _change_page(holder: Holder, payment_id: int, err: UserError) -> ResponseReturnValue:
+    """The change page showing why a confirmation could not be saved."""
+    tx, form = _change_form(holder, payment_id)
+    form.choice.data = None
+    show_error(form, err)
+    return render_template("reconcile/change.html", holder=holder, tx=tx, form=form,
+                           title="What was this payment?"), status_for(form)
+
+
+@bp.route("/payments/<int:payment_id>/change", methods=["GET", "POST"])
+@holder_page
+def change(holder: Holder, payment_id: int) -> ResponseReturnValue:
+    session = db()
+    tx, form = _change_form(holder, payment_id)
     if form.validate_on_submit():
         try:
             if form.choice.data == NONE:

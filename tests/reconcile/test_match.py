@@ -168,3 +168,23 @@ def test_properties_exact_one_to_one_and_the_same_whatever_the_order(
     shuffle.shuffle(shuffled_e)
     shuffle.shuffle(shuffled_l)
     assert match(shuffled_e, shuffled_l) == result
+
+
+def test_a_habit_is_not_missing_when_its_payment_pays_what_is_owed() -> None:
+    habit = Expectation("line:1:2026-03:0:SALLY JONES", "regular_payee", date(2026, 3, 1),
+                        -100000, "a regular payment from the plan line “PA wages”",
+                        days_before=0, days_after=30, amount_max_pence=-150000,
+                        payees=("SALLY JONES",), payee_required=True, soft=True)
+    paid = BankLine(1, D, -122156, "SALLY JONES")
+    result = match([habit, net_pay()], [paid])
+    assert [p.expectation.key for p in result.pairings] == ["due:1"]
+    assert result.left_over == 0
+    # confirmed by a person, the same
+    assert match([habit, net_pay()], [paid], fixed={"due:1": 1}).left_over == 0
+    # a habit with nothing there at all is missing
+    assert [e.key for e in match([habit], []).not_seen] == [habit.key]
+    # and one that is not soft is missing even when its line pays another
+    hard = Expectation(habit.key, "regular_payee", habit.due, -100000, "x", days_before=0,
+                       days_after=30, amount_max_pence=-150000, payees=("SALLY JONES",),
+                       payee_required=True)
+    assert [e.key for e in match([hard, net_pay()], [paid]).not_seen] == [hard.key]

@@ -277,3 +277,22 @@ def test_another_holders_payment_is_not_found(session: Session) -> None:
         service.confirm(session, w.holder, tx.id, "regular:0")
     assert service.choices_for(session, w.holder, tx.id) is None
     assert service.account(session, w.holder, other.account.id) is None
+
+
+def test_wages_sorted_to_the_plan_line_are_net_pay_not_a_missing_habit(
+        session: Session) -> None:
+    w = holder_with_account(session)
+    line = session.scalar(select(BudgetLine).where(BudgetLine.holder_id == w.holder.id))
+    assert line is not None
+    for month in (2, 3, 4):
+        _tx(session, w.account, date(2026, month, 28), -50000, "SALLY JONES",
+            budget_line_id=line.id, category="pa_wages")
+    run = _pay_run(session, w.holder)
+    _due(session, run, "net_pay", "Sally Jones", 50000, date(2026, 5, 28))
+    paid = _tx(session, w.account, date(2026, 5, 28), -50000, "SALLY JONES",
+               budget_line_id=line.id, category="pa_wages")
+    session.commit()
+    view = _may(session, w.holder, w.account)
+    assert [r.transaction_id for r in view.matched] == [paid.id]
+    assert view.matched[0].expectation_key.startswith("payment_due:")
+    assert view.reconciled

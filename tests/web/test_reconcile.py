@@ -87,6 +87,10 @@ def test_change_page_offers_what_fits_and_refuses_nothing_chosen(
     refused = post(client, url, {})
     assert refused.status_code == 400
     assert "Select what this payment was" in refused.get_data(as_text=True)
+    stale = post(client, f"/holders/{w.holder.id}/reconcile/payments/{tx.id}/confirm",
+                 {"expectation": "payment_due:999999"})
+    assert stale.status_code == 400
+    assert "What you chose is no longer expected" in stale.get_data(as_text=True)
     assert post(client, url, {"choice": "none"}).status_code == 302
     assert session.scalar(select(Match.status).where(Match.transaction_id == tx.id)) == \
         "not_expected"
