@@ -485,6 +485,12 @@ def forget_import(session: Session, import_id: int) -> None:
     session.flush()
 
 
+def decision(session: Session, holder: Holder, transaction_id: int) -> Match | None:
+    """What a person decided about this bank line in reconciliation, if anything."""
+    return session.scalar(select(Match).where(Match.holder_id == holder.id,
+                                              Match.transaction_id == transaction_id))
+
+
 def _stored(session: Session, tx: Transaction) -> Match | None:
     return session.scalar(select(Match).where(Match.transaction_id == tx.id))
 

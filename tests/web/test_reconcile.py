@@ -66,6 +66,9 @@ def test_a_month_shows_the_match_and_its_reason_and_it_can_be_confirmed_and_undo
     assert _settled_by(session, due_id) == tx_id
     month = client.get(f"{h}/accounts/{w.account.id}/2026/3").get_data(as_text=True)
     assert "Confirmed" in month and "by Sam Worker on" in month
+    shown = client.get(f"/holders/{w.holder.id}/transactions/{tx_id}").get_data(as_text=True)
+    assert "net pay for 25 February to 24 March 2026. Confirmed by Sam Worker" in shown
+    assert "See it in the reconciliation for March 2026" in shown
     assert post(client, f"{h}/payments/{tx.id}/undo").status_code == 302
     assert _settled_by(session, due_id) is None
     history = client.get(f"/holders/{w.holder.id}/history").get_data(as_text=True)
