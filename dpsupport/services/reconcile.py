@@ -610,16 +610,19 @@ def check_the_rest(session: Session, holder: Holder, acct: Account, year: int,
     return done
 
 
-def summary(view: PeriodView) -> str:
-    """"Reconciled: 12 payments matched" or what is left over, in words."""
+def summary(view: PeriodView, status: bool = True) -> str:
+    """"Reconciled: 12 payments matched" or what is left over, in words (without the
+    "Reconciled: " or "Not reconciled: " when ``status`` is False)."""
     if view.reconciled:
-        return f"Reconciled: {plural(len(view.matched), 'payment')} matched"
+        words = f"{plural(len(view.matched), 'payment')} matched"
+        return f"Reconciled: {words}" if status else words
     parts = []
     if view.not_seen:
         parts.append(f"{plural(len(view.not_seen), 'payment')} expected but not seen")
     if view.not_expected_open:
         parts.append(f"{plural(len(view.not_expected_open), 'payment')} not expected")
-    return "Not reconciled: " + " and ".join(parts)
+    words = " and ".join(parts)
+    return f"Not reconciled: {words}" if status else words[0].upper() + words[1:]
 
 
 def line_for(session: Session, holder: Holder, line_id: int) -> BudgetLine | None:

@@ -37,7 +37,7 @@ def period(holder: Holder, account_id: int, year: int, month: int) -> ResponseRe
     account = service.account(session, holder, account_id) or abort(404)
     view = service.period(session, holder, account, year, month) or abort(404)
     return render_template("reconcile/period.html", holder=holder, view=view,
-                           summary=service.summary(view), kinds=service.reconcile.KINDS,
+                           summary=service.summary(view, status=False), kinds=service.reconcile.KINDS,
                            form=ConfirmForm(), title=f"{view.title}: {account.name}")
 
 
