@@ -31,6 +31,7 @@ from .people import (
     User,
     UserSession,
 )
+from .reconcile import Match, SortingRule
 from .summary import HolderSummary
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "HolderAccess",
     "HolderSummary",
     "HolidayEntry",
+    "Match",
     "Membership",
     "OneOffPayment",
     "OneTimeLink",
@@ -60,6 +62,7 @@ __all__ = [
     "Shift",
     "SicknessSpell",
     "SignInThrottle",
+    "SortingRule",
     "StatementImport",
     "TimesheetApproval",
     "Transaction",

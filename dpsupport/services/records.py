@@ -277,6 +277,11 @@ def save_transaction(session: Session, holder: Holder, tx: Transaction | None, *
         tx = Transaction(holder_id=holder.id, account_id=main_account(session, holder).id,
                          source="manual", created_by_id=current_actor().user_id)
         session.add(tx)
+    elif tx.id is not None and (tx.date != when or tx.amount_pence != amount_pence):
+        # what was matched to this payment in reconciliation no longer holds
+        from .reconcile import forget_transactions
+
+        forget_transactions(session, [tx.id])
     tx.date = when
     tx.amount_pence = amount_pence
     tx.category = category
@@ -294,6 +299,9 @@ def delete_transaction(session: Session, tx: Transaction) -> None:
         raise RecordError(
             "This payment came from a bank statement, so it cannot be removed on its own. "
             "You can undo the whole statement import instead.")
+    from .reconcile import forget_transactions
+
+    forget_transactions(session, [tx.id])
     for attachment in tx.attachments:
         if attachment.blob is not None:
             session.delete(attachment.blob)

@@ -64,6 +64,34 @@ def sorted_before(session: Session, account_id: int) -> dict[tuple[str, bool], S
     return {key: sorting for key, (_day, _id, sorting) in latest.items()}
 
 
+class Sorter:
+    """How a new payment in an account is sorted: by the first sorting rule that takes its
+    payee (services/sorting_rules.py), else the way the latest payment to or from the same
+    payee was (:func:`sorted_before`). Looked up by :func:`payee_key`, like a dict."""
+
+    def __init__(self, learned: dict[tuple[str, bool], Sorting], rules: Any) -> None:
+        self.learned = learned
+        self.rules = rules
+
+    def __bool__(self) -> bool:
+        return bool(self.learned) or bool(self.rules)
+
+    def get(self, key: tuple[str, bool], default: Any = None) -> Any:
+        name, money_in = key
+        if self.rules and name != NO_NAME:
+            rule = self.rules.rule_for(name, money_in)
+            if rule is not None:
+                return (rule.category, rule.budget_line_id)
+        return self.learned.get(key, default)
+
+
+def sorter(session: Session, account_id: int, holder_id: int) -> Sorter:
+    """Rules, then learning, for new payments in this account (see :class:`Sorter`)."""
+    from .sorting_rules import rules_of_holder
+
+    return Sorter(sorted_before(session, account_id), rules_of_holder(session, holder_id))
+
+
 @dataclass
 class Group:
     """Unsorted payments to or from one payee, in one direction."""

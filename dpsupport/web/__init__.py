@@ -81,6 +81,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         imports,
         main,
         plan,
+        reconcile,
         transactions,
     )
 
@@ -90,6 +91,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     from . import holiday
 
     app.register_blueprint(holiday.bp)
+    app.register_blueprint(reconcile.bp)
+    app.register_blueprint(reconcile.rules_bp)
     errors.register(app)
 
     from ..cli import register_commands

@@ -17,7 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from ..errors import UserError
-from ..services import records, sorting
+from ..services import reconcile, records, sorting
 from ..services.records import (
     ALL_CATEGORIES,
     CATEGORIES,
@@ -213,6 +213,7 @@ def _show(holder: Holder, tx: Transaction, upload_form: AttachmentForm | None = 
         upload_form=upload_form or AttachmentForm(formdata=None),
         attachment_types=records.attachment_types_text(),
         max_attachment_bytes=records.MAX_ATTACHMENT_BYTES,
+        decision=reconcile.decision(db(), holder, tx.id),
         title="Payment details"), status
 
 

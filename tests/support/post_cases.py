@@ -96,6 +96,20 @@ CASES: dict[str, Case] = {
                                         "qualifying_days": ["0", "1", "2"],
                                         "fit_note": "no", "note": ""},
     "holiday.delete_sickness": lambda: {},
+    # the world's payment of £100 to HMRC on 30 April, and its PAYE owed for tax month 1
+    "reconcile.change": lambda: {"choice": "none"},
+    "reconcile.confirm": lambda: {"expectation": "hmrc:2026:1"},
+    "reconcile.undo": lambda: {},
+    # April: the council's payment on 6 April is a suggested match
+    "reconcile.confirm_all": lambda: {},
+    # April: A Patel's wages and the corner shop were not expected
+    "reconcile.check_rest": lambda: {},
+    "rules.new": lambda: {"pattern": "HMRC", "direction": "out", "category": "employer_costs",
+                          "budget_line": "", "scope": "holder", "action": "save"},
+    "rules.edit": lambda: {"pattern": "NEST PENSIONS", "direction": "out",
+                           "category": "employer_costs", "budget_line": "", "scope": "holder",
+                           "action": "save"},
+    "rules.delete": lambda: {},
 }
 
 # POST routes that are not about a holder's records, and what they change.

@@ -10,7 +10,17 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dpsupport.models import Account, Attachment, BudgetLine, Organisation, Transaction, User
+from dpsupport.models import (
+    Account,
+    Attachment,
+    BudgetLine,
+    Organisation,
+    PaymentDue,
+    PayRun,
+    SortingRule,
+    Transaction,
+    User,
+)
 from dpsupport.services import accounts, employment, holiday, imports, sickness
 from dpsupport.services.records import add_attachment
 from dpsupport.statements import ColumnMapping
@@ -90,8 +100,26 @@ def build_world(session: Session) -> World:
                                   8 * 60).entry
     spell = sickness.record_spell(session, holder, pa.id, date(2026, 5, 11),
                                   date(2026, 5, 13), "01234")
-    world.ids = {"employment_id": pa.id, "entry_id": booked.id, "spell_id": spell.id,
-                 "transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,
+    # Reconciliation: PAYE owed for tax month 1 of 2026, paid from the account in April
+    # ("hmrc:2026:1"), and a sorting rule of the holder's own.
+    run = PayRun(holder_id=holder.id, frequency="monthly", period_start=date(2026, 4, 6),
+                 period_end=date(2026, 5, 5), pay_date=date(2026, 4, 30), tax_period=1,
+                 status="approved")
+    session.add(run)
+    session.flush()
+    session.add(PaymentDue(holder_id=holder.id, pay_run_id=run.id, kind="hmrc", payee="HMRC",
+                           amount_pence=10000, due_date=date(2026, 5, 22), tax_year=2026,
+                           tax_month=1))
+    paye = Transaction(holder_id=holder.id, account_id=account.id, date=date(2026, 4, 30),
+                       amount_pence=-10000, payee="HMRC NDDS")
+    rule = SortingRule(holder_id=holder.id, pattern="NEST", direction="out",
+                       category="employer_costs")
+    session.add_all([paye, rule])
+    session.flush()
+    world.ids = {"payment_id": paye.id, "account_id": account.id, "year": 2026, "month": 4,
+                 "rule_id": rule.id, "employment_id": pa.id, "entry_id": booked.id,
+                 "spell_id": spell.id, "transaction_id": tx.id, "line_id": spare_line.id,
+                 "used_line_id": line.id,
                  "attachment_id": attachment.id, "import_id": done.import_id}
     session.commit()
     engine, account_id, org_a_id = session.get_bind(), account.id, org_a.id

@@ -10,7 +10,16 @@ import pytest
 from sqlalchemy import select
 
 from dpsupport.models import Account, BudgetLine, Transaction, User
-from dpsupport.services import audit, employment, holiday, imports, sickness, sorting
+from dpsupport.services import (
+    audit,
+    employment,
+    holiday,
+    imports,
+    reconcile,
+    sickness,
+    sorting,
+    sorting_rules,
+)
 from dpsupport.services.access import visible_holders
 from dpsupport.services.demo import DEMO_PASSWORD, load_demo
 
@@ -76,7 +85,28 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
     if any(m.role == "org_admin" for m in user.memberships):
         paths += ["/organisation/staff/invite", "submit:/organisation/staff/invite"]
     return (paths + _statement_paths(session, user, holder.id, "farah" not in email)
-            + _employment_paths(session, user, holder, "farah" not in email))
+            + _employment_paths(session, user, holder, "farah" not in email)
+            + _reconcile_paths(session, user, holder, "farah" not in email))
+
+
+def _reconcile_paths(session, user: User, holder, manages: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    """Reconciliation: the months, the latest month (a match confirmed, so both kinds of
+    button show), the change page, and sorting rules with one rule of the holder's."""
+    tx = session.scalar(select(Transaction).where(Transaction.holder_id == holder.id)
+                        .order_by(Transaction.date.desc(), Transaction.id.desc()).limit(1))
+    with audit.acting_as(audit.Actor(user.id, user.name)):
+        reconcile.mark_not_expected(session, holder, tx.id)
+        rule = sorting_rules.add_rule(session, holder, "holder", sorting_rules.RuleInput(
+            "NEST", "out", "employer_costs", None))
+    session.commit()
+    h = f"/holders/{holder.id}"
+    base = f"{h}/reconcile"
+    paths = [base, f"{base}/accounts/{tx.account_id}/{tx.date.year}/{tx.date.month}",
+             f"{h}/sorting-rules"]
+    if manages:
+        paths += [f"{base}/payments/{tx.id}/change", f"submit:{h}/sorting-rules/new",
+                  f"{h}/sorting-rules/{rule.id}/edit"]
+    return paths
 
 
 def _employment_paths(session, user: User, holder, manages: bool) -> list[str]:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from ...statements import BalanceCheck, Statement
 from ...statements import Transaction as Line
 from ...statements.balances import BalanceTracker
 from ...statements.dedupe import KeyStream, id_key, normalise_description
-from ..sorting import payee_key, sorted_before
+from ..sorting import payee_key, sorter
 from .errors import ImportRefused
 from .summary import PREVIEW_ROWS, ImportSummary, PreviewRow
 from .writer import Writer
@@ -189,7 +189,7 @@ def _run(p: _Pass, records: Iterator[Line]) -> None:
     p.known_range = _known_range(session, p.account.id)
     matches = p.matches = MatchKeys(p.account.id)
     check_hand = _has_hand_entries(session, p.account.id)
-    sorted_like = sorted_before(session, p.account.id)
+    sorted_like = sorter(session, p.account.id, p.account.holder_id)
     no_sorting: tuple[str | None, int | None] = (None, None)
     writer = Writer(session) if p.write else None
     holder_id, account_id = p.account.holder_id, p.account.id

@@ -40,6 +40,9 @@ def undo_import(session: Session, record: StatementImport) -> int:
         select(func.count(), *exact_sum(Transaction.amount_pence))
         .where(Transaction.import_id == record.id)).one()
     total = joined(high, low)
+    from ..reconcile import forget_import
+
+    forget_import(session, record.id)
     session.execute(delete(Transaction).where(Transaction.import_id == record.id),
                     execution_options={"synchronize_session": False})
     actor = audit.current_actor()

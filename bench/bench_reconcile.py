@@ -1,0 +1,228 @@
+"""Working out every match for a holder with 5 years of statements, against importing them.
+
+One holder whose four-weekly agreement started five years ago, two PAs paid monthly (net
+pay, HMRC by tax month and NEST owed by an approved pay run every month), an agency paid
+from a plan line every month, and card spending most days: about 4,000 bank lines in one
+CSV statement. In a freshly migrated SQLite database (and PostgreSQL too when
+DPSUPPORT_TEST_POSTGRES_URL is set), in the same run:
+
+* the import of that statement (read, de-duplicate, sort, write), in a fresh database each
+  time;
+* working out every match (``services.reconcile.work_out``: every expectation, every line,
+  the matching) and every month's status of the account (``periods``), as the months page
+  does.
+
+Reports the best of a few interleaved runs, in seconds, and the ratio the issue asks for:
+reconciling everything / importing the same statements. Matching reads the rows once and
+pairs them by exact amount, so it should cost about as much as the import, not many times
+more.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import date, timedelta
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+YEARS = 5
+RUNS = 3
+START = date(2021, 4, 6)
+SHOPS = ["TESCO STORES 3297", "BOOTS", "SAINSBURYS", "ARGOS", "CO-OP FOOD", "TAXI CO"]
+
+
+def _statement() -> tuple[bytes, list[tuple[str, int, date, int | None]]]:
+    """The CSV, and the payments owed: (kind, pence, due date, tax month)."""
+    rnd = random.Random(7)
+    rows: list[tuple[date, str, int]] = []
+    owed: list[tuple[str, int, date, int | None]] = []
+    end = START + relativedelta(years=YEARS) - timedelta(days=1)
+    day = START
+    while day <= end:  # the council, every 4 weeks
+        rows.append((day, "NORTHSHIRE COUNCIL DP", 400000))
+        day += timedelta(days=28)
+    month = date(START.year, START.month, 1) + relativedelta(months=1)
+    tax_month = 1
+    while month <= end:
+        pay_day = month + timedelta(days=27)
+        for name, net in (("SALLY JONES", 122156), ("TOM REED", 98040)):
+            rows.append((pay_day, name, -net))
+            owed.append(("net_pay:" + name.title(), net, pay_day, None))
+        hmrc_due = month + relativedelta(months=1) + timedelta(days=21)
+        if hmrc_due <= end:
+            rows.append((hmrc_due - timedelta(days=2), "HMRC NDDS", -31240))
+        owed.append(("hmrc", 31240, hmrc_due, tax_month))
+        rows.append((pay_day + timedelta(days=3), "NEST PENSIONS DD", -9600))
+        owed.append(("pension:NEST", 9600, pay_day + timedelta(days=3), None))
+        rows.append((month + timedelta(days=9), "BRIGHTSIDE CARE LTD BCC",
+                     -rnd.randint(40000, 44000)))
+        month += relativedelta(months=1)
+        tax_month = tax_month % 12 + 1
+    day = START
+    while day <= end:
+        if rnd.random() < 0.8:
+            rows.append((day, rnd.choice(SHOPS), -rnd.randint(150, 6000)))
+        day += timedelta(days=1)
+    rows.sort()
+    lines = ["Date,Description,Amount"]
+    lines += [f"{d:%d/%m/%Y},{name},{pence / 100:.2f}" for d, name, pence in rows]
+    return ("\n".join(lines) + "\n").encode(), owed
+
+
+def _fresh(url: str, owed: list[tuple[str, int, date, int | None]]):  # type: ignore[no-untyped-def]
+    from dpsupport.db import make_engine, make_sessionmaker, unit_of_work
+    from dpsupport.migrate import upgrade
+    from dpsupport.models import (
+        Account,
+        AgreementAmount,
+        BudgetLine,
+        FundingAgreement,
+        Holder,
+        Organisation,
+        PaymentDue,
+        PayRun,
+    )
+
+    upgrade(url)
+    engine = make_engine(url)
+    factory = make_sessionmaker(engine)
+    with unit_of_work(factory) as session:
+        org = Organisation(name="Bench ULO", kind="ulo")
+        session.add(org)
+        session.flush()
+        holder = Holder(organisation_id=org.id, name="Bench Holder")
+        session.add(holder)
+        session.flush()
+        agreement = FundingAgreement(holder_id=holder.id, funder="Northshire Council",
+                                     scheme="dp_england", frequency="four_weekly",
+                                     timing="advance", start_date=START,
+                                     first_review_date=START + timedelta(days=180))
+        session.add(agreement)
+        session.flush()
+        session.add(AgreementAmount(agreement_id=agreement.id, effective_date=START,
+                                    amount_pence=400000))
+        account = Account(holder_id=holder.id, name="Bench account")
+        session.add_all([account, BudgetLine(holder_id=holder.id, category="agency_care",
+                                             label="Agency", planned_pence=40000)])
+        session.flush()
+        runs: dict[date, int] = {}
+        for kind, pence, due, tax_month in owed:
+            key = due.replace(day=1)
+            if key not in runs and not kind.startswith("hmrc"):
+                run = PayRun(holder_id=holder.id, frequency="monthly", period_start=key,
+                             period_end=key + relativedelta(months=1) - timedelta(days=1),
+                             pay_date=due, tax_period=1, status="approved")
+                session.add(run)
+                session.flush()
+                runs[key] = run.id
+            run_id = runs.get(key) or runs[max(k for k in runs if k <= key)]
+            base, _, payee = kind.partition(":")
+            session.add(PaymentDue(holder_id=holder.id, pay_run_id=run_id, kind=base,
+                                   payee=payee or "HMRC", amount_pence=pence, due_date=due,
+                                   tax_year=due.year if tax_month else None,
+                                   tax_month=tax_month))
+        session.flush()
+        return engine, factory, account.id, holder.id
+
+
+def _sort_agency(factory, holder_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Put the agency's payments on the plan line, as a person would have."""
+    from sqlalchemy import update
+
+    from dpsupport.db import unit_of_work
+    from dpsupport.models import BudgetLine, Transaction
+
+    with unit_of_work(factory) as session:
+        line_id = session.query(BudgetLine.id).filter_by(holder_id=holder_id).scalar()
+        session.execute(update(Transaction).where(
+            Transaction.payee.like("BRIGHTSIDE%")).values(budget_line_id=line_id,
+                                                          category="agency_care"))
+
+
+def _one(url: str, csv: bytes, owed: list[tuple[str, int, date, int | None]]
+         ) -> tuple[float, float, dict[str, int]]:
+    from dpsupport.db import unit_of_work
+    from dpsupport.models import Account, Holder
+    from dpsupport.services import imports, reconcile
+
+    engine, factory, account_id, holder_id = _fresh(url, owed)
+    with unit_of_work(factory) as session:
+        account = session.get(Account, account_id)
+        start = time.perf_counter()
+        imports.import_statement(session, account, csv, "five-years.csv")
+        session.commit()
+        import_seconds = time.perf_counter() - start
+    _sort_agency(factory, holder_id)
+    with factory() as session:
+        holder = session.get(Holder, holder_id)
+        start = time.perf_counter()
+        worked = reconcile.work_out(session, holder)  # as the months page does it
+        months = [(a, reconcile.periods(session, holder, a, worked))
+                  for a in reconcile.accounts(session, holder)]
+        match_seconds = time.perf_counter() - start
+        counts = {"lines": len(worked.lines), "expected": len(worked.expectations),
+                  "matched": len(worked.result.pairings),
+                  "not seen": len(worked.result.not_seen),
+                  "not expected": len(worked.result.not_expected),
+                  "months": len(months[0][1]),
+                  "reconciled months": sum(v.reconciled for v in months[0][1])}
+    engine.dispose()
+    return import_seconds, match_seconds, counts
+
+
+@contextmanager
+def _postgres(base: str) -> Iterator[str]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"dpsupport_bench_reconcile_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def bench(name: str, fresh_url: Callable[[], AbstractContextManager[str]], csv: bytes,
+          owed: list[tuple[str, int, date, int | None]]) -> None:
+    best_import = best_match = float("inf")
+    counts: dict[str, int] = {}
+    for _ in range(RUNS):
+        with fresh_url() as url:
+            seconds_import, seconds_match, counts = _one(url, csv, owed)
+        best_import, best_match = min(best_import, seconds_import), min(best_match, seconds_match)
+    print(f"{name}: import {best_import:.2f} s, every match and month {best_match:.2f} s, "
+          f"ratio {best_match / best_import:.2f}")
+    print("  " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+
+
+def main() -> None:
+    csv, owed = _statement()
+    lines = csv.count(b"\n") - 1
+    print(f"{YEARS} years: {lines:,} bank lines, {len(owed):,} payments owed")
+    with tempfile.TemporaryDirectory() as tmp:
+        bench("SQLite", lambda: nullcontext(f"sqlite:///{tmp}/{uuid.uuid4().hex}.db"), csv, owed)
+    pg = os.environ.get("DPSUPPORT_TEST_POSTGRES_URL")
+    if not pg:
+        print("PostgreSQL: skipped (set DPSUPPORT_TEST_POSTGRES_URL to include it)")
+        return
+    bench("PostgreSQL", lambda: _postgres(pg), csv, owed)
+
+
+if __name__ == "__main__":
+    main()
