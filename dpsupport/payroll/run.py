@@ -201,7 +201,9 @@ def work_out(pas: Sequence[PAInput], frequency: str, pay_date: date) -> list[PAR
             raise RunProblem(pa.key, str(exc)) from exc
         full = figures_of(result, pa.lines)
         figures = full - pa.already
-        if figures.gross < 0 or figures.net < 0:
+        # Net pay can still come out below nothing: a few pence more pay can bring a whole
+        # pound more taxable pay, and so more tax (docs/payroll.md, "Corrections").
+        if figures.gross < 0:
             raise RunProblem(pa.key, "The correction would take back pay already paid "
                                      "(taking back an overpayment is not built yet)")
         status = None

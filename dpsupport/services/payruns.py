@@ -104,13 +104,19 @@ def _period(rows: Sequence[Employment], frequency: str, day: date) -> PayPeriod:
 
 
 def frequencies_on(session: Session, holder: Holder, on: date) -> list[str]:
-    """The pay frequencies of the holder's contracts in force on ``on``."""
-    found = set()
-    for row in _employments(session, holder):
-        version = contract_in_force(row, on)
-        if version is not None and _last_day_in(row, on, on) is not None:
-            found.add(version.pay_frequency)
-    return [f for f in PAY_FREQUENCIES if f in found]
+    """The pay frequencies at which someone is paid for the pay period holding ``on`` (by the
+    contract in force on the last day they were employed in that period)."""
+    rows = _employments(session, holder)
+    found = []
+    for frequency in PAY_FREQUENCIES:
+        span = periods.period_containing(frequency, on, _anchor(rows, frequency))
+        for row in rows:
+            last = _last_day_in(row, span.start, span.end)
+            version = contract_in_force(row, last) if last else None
+            if version is not None and version.pay_frequency == frequency:
+                found.append(frequency)
+                break
+    return found
 
 
 def period_for(session: Session, holder: Holder, frequency: str, day: date) -> PayPeriod:
