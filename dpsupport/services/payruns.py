@@ -384,6 +384,11 @@ def draft_pay_run(session: Session, holder: Holder, frequency: str, period_start
     """Work out (or work out again) the draft pay run for the period starting
     ``period_start``. Refuses, naming the PA and the fix, when a shift is not approved, a
     tax code is missing or no contract is in force; refuses once the period is approved."""
+    return _draft(session, holder, frequency, period_start)[0]
+
+
+def _draft(session: Session, holder: Holder, frequency: str, period_start: date
+           ) -> tuple[PayRun, _Worked]:
     if frequency not in PAY_FREQUENCIES:
         raise UserError(f"'{frequency}' is not a pay frequency")
     runs = _runs_of_period(session, holder, frequency, period_start)
@@ -411,7 +416,7 @@ def draft_pay_run(session: Session, holder: Holder, frequency: str, period_start
         session.add(run)
         session.flush()
     _save(session, run, worked)
-    return run
+    return run, worked
 
 
 @transactional
@@ -452,6 +457,13 @@ def approve_pay_run(session: Session, holder: Holder, pay_run_id: int,
                     user: User | None) -> PayRun:
     """Approve a draft: it is fixed from then on, and the payments it leaves due are
     recorded. All or nothing; of two approvals at once exactly one succeeds."""
+    return _approve(session, holder, pay_run_id, user, None)
+
+
+def _approve(session: Session, holder: Holder, pay_run_id: int, user: User | None,
+             worked: _Worked | None) -> PayRun:
+    """``worked``: the draft's figures worked out in this same transaction (nothing can
+    have changed since), so they need not be worked out again."""
     # One approval at a time per holder (the Employment Allowance and the quarterly rule
     # read the holder's earlier approvals); SQLite already allows one writer.
     session.execute(select(Holder.id).where(Holder.id == holder.id).with_for_update())
@@ -470,9 +482,10 @@ def approve_pay_run(session: Session, holder: Holder, pay_run_id: int,
                         next_step="Make a correcting run if something was wrong")
     run = session.get(PayRun, pay_run_id, populate_existing=True)
     assert run is not None
-    worked = _work_out(session, holder, run.frequency, run.period_start,
-                       correcting=run if run.corrects_id is not None else None,
-                       exclude_run=run.id)
+    if worked is None:
+        worked = _work_out(session, holder, run.frequency, run.period_start,
+                           correcting=run if run.corrects_id is not None else None,
+                           exclude_run=run.id)
     stored = {(s.employment_id, s.inputs_json, _figures_of(s)) for s in run.payslips}
     fresh = {(r.key, worked.inputs[r.key], r.figures) for r in worked.results}
     if stored != fresh or run.pay_date != worked.period.pay_date:
@@ -550,9 +563,9 @@ def run_payroll(session: Session, holder: Holder, frequency: str, period_start: 
                 approve: bool = False, user: User | None = None) -> PayRun:
     """Draft the period's pay run and, if asked, approve it: one transaction, so nothing is
     written unless all of it succeeds (the command line's ``dpsupport payroll run``)."""
-    run = draft_pay_run(session, holder, frequency, period_start)
+    run, worked = _draft(session, holder, frequency, period_start)
     if approve:
-        run = approve_pay_run(session, holder, run.id, user)
+        run = _approve(session, holder, run.id, user, worked)
     return run
 
 
