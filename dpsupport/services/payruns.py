@@ -347,6 +347,9 @@ def _work_out(session: Session, holder: Holder, frequency: str, start: date, *,
 
 
 def _save(session: Session, run: PayRun, worked: _Worked) -> None:
+    if run.status != "draft":  # an approved run is never changed
+        raise UserError("This pay run is approved and cannot be changed",
+                        next_step="Make a correcting run if something was wrong")
     for slip in list(run.payslips):
         session.delete(slip)
     session.flush()
