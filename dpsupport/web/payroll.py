@@ -124,10 +124,12 @@ def show(holder: Holder, pay_run_id: int) -> Page:
     return _show(holder, _run(holder, pay_run_id), ApproveForm())
 
 
-@bp.route("/<int:pay_run_id>/approve", methods=["POST"])
+@bp.route("/<int:draft_id>/approve", methods=["POST"])
 @holder_page
-def approve(holder: Holder, pay_run_id: int) -> Page:
-    run = _run(holder, pay_run_id)
+def approve(holder: Holder, draft_id: int) -> Page:
+    """Approve a draft pay run (the route names it ``draft_id``: approving is for drafts,
+    correcting for approved runs)."""
+    run = _run(holder, draft_id)
     form = ApproveForm()
     if form.validate_on_submit():
         engine = _engine()
@@ -135,13 +137,13 @@ def approve(holder: Holder, pay_run_id: int) -> Page:
             show_error(form, UserError(NOT_BUILT))
         else:
             try:
-                engine.approve_pay_run(db(), holder, pay_run_id, current_user())
+                engine.approve_pay_run(db(), holder, draft_id, current_user())
             except UserError as err:
                 show_error(form, err)
             else:
                 flash("The pay run is approved. What you must pay, and when, is below")
                 return redirect(url_for("payroll.show", holder_id=holder.id,
-                                        pay_run_id=pay_run_id))
+                                        pay_run_id=draft_id))
     return _show(holder, run, form, status_for(form))
 
 

@@ -74,6 +74,12 @@ CASES: dict[str, Case] = {
                                         "day_rate": "13.50", "hours_kind": "regular",
                                         "weekly_hours": "16",
                                         **_date("holiday_year_start", 6, 4, 2026)},
+    # payroll: run June's pay, approve May's draft, correct April (the world's pay runs),
+    # and mark April's net pay as paid
+    "payroll.draft": lambda: {"frequency": "monthly", "period_start": "2026-06-01"},
+    "payroll.approve": lambda: {"confirm": "y"},
+    "payroll.correct": lambda: {},
+    "payroll.mark_paid": lambda: {},
 }
 
 # POST routes that are not about a holder's records, and what they change.
