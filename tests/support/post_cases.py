@@ -66,7 +66,9 @@ CASES: dict[str, Case] = {
                                 "ni_number": "", "address": "2 Low Road",
                                 **_date("start_date", 6, 4, 2026), "starter_statement": "p45",
                                 "tax_code": "1257L", "ni_category": "A",
-                                "student_loan_plan": "", "postgraduate_loan": "yes",
+                                # her loans are as they were: the world's draft pay run
+                                # (payroll.approve) is still right after this change
+                                "student_loan_plan": "", "postgraduate_loan": "no",
                                 "close_relative_in_household": "no",
                                 "council_approval_reference": ""},
     "employment.new_contract": lambda: {**_date("effective_date", 1, 10, 2026),

@@ -100,7 +100,7 @@ def build_world(session: Session) -> World:
 
 def _payroll(session: Session, holder, pa_id: int, approver: User) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Sally's pay: her contract, April 2026 paid in an approved pay run (its payslip and
-    payments due), approved shifts in May and June, and May's pay run as a draft (worked out
+    payments due), approved shifts in April, May and June, and May's pay run as a draft (worked out
     by the pay run engine when it is here, so approving it works). June is left for "Run
     the pay" (post_cases: payroll.draft); April for "Correct this pay run"."""
     employment.add_contract_version(session, holder, pa_id, employment.ContractInput(
@@ -112,8 +112,10 @@ def _payroll(session: Session, holder, pa_id: int, approver: User) -> dict[str, 
         right_to_work_date=None, dbs_check_date=None))
     pa = employment.employment(session, holder, pa_id)
     assert pa is not None
-    april = pay_run(session, holder, [Pay(pa, 40 * 60)], month=4)
-    for day, first, last in ((date(2026, 5, 11), date(2026, 5, 1), date(2026, 5, 31)),
+    # April was paid for 7 hours; her approved timesheet says 8, so April can be corrected
+    april = pay_run(session, holder, [Pay(pa, 7 * 60)], month=4)
+    for day, first, last in ((date(2026, 4, 20), date(2026, 4, 1), date(2026, 4, 30)),
+                             (date(2026, 5, 11), date(2026, 5, 1), date(2026, 5, 31)),
                              (date(2026, 6, 10), date(2026, 6, 1), date(2026, 6, 30))):
         # written directly: the world's set-up needs no audit rows (and main's audit trail
         # learns to write a time of day with the pay run engine)

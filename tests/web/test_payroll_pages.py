@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from dpsupport.text import format_pence
 from payroll_rules import PayInput
 
 from ..support.factories import create_holder, create_org, create_user, grant, post, sign_in
-from ..support.payroll_factories import NEST, Pay, add_pa, pay_run
+from ..support.payroll_factories import NEST, Pay, add_pa, monthly_period, pay_run
 
 ON = date(2026, 11, 27)
 ROOT = Path(__file__).resolve().parents[2]
@@ -361,15 +361,90 @@ def test_print_styles_leave_off_the_screen_only_parts() -> None:
         assert ".dp-no-print" in built.read_text(encoding="utf-8")
 
 
-# --- the engine's buttons (completed when the pay run engine is merged) -------------------------
+# --- the engine's buttons ---------------------------------------------------------------------
+# These need the pay run engine (services/payruns.py, merged from its own branch); until it is
+# here they are skipped, and the page says plainly that pay runs cannot be worked out yet.
+
+def _engine():  # type: ignore[no-untyped-def]
+    try:
+        from dpsupport.services import payruns  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return payruns
+
+
+needs_engine = pytest.mark.skipif(_engine() is None,
+                                  reason="completed at merge: needs the pay run engine")
+
+
+def _shifts(session: Session, pa, days: list[date], approver) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import insert
+
+    from dpsupport.models.payroll import Shift, TimesheetApproval
+
+    for day in days:
+        session.execute(insert(Shift).values(employment_id=pa.id, work_date=day,
+                                             start_time=time(9), end_time=time(17),
+                                             break_minutes=0, kind="day"))
+    first, last = days[0].replace(day=1), monthly_period(days[0].year, days[0].month)[1]
+    session.add(TimesheetApproval(employment_id=pa.id, period_start=first, period_end=last,
+                                  approved_by_id=approver.id))
+    session.commit()
+
+
+@needs_engine
+def test_a_new_user_runs_the_pay_approves_it_and_prints_a_payslip(client, session: Session) -> None:  # type: ignore[no-untyped-def]
+    org = create_org(session, "Riverside")
+    holder = create_holder(session, org, "Pat Jones")
+    worker = create_user(session, org, "support_worker", name="Sam Worker")
+    grant(session, holder, worker, "support_worker")
+    pa = add_pa(session, holder, "Sally Pope")
+    _shifts(session, pa, [date(2026, 10, 5), date(2026, 10, 12)], worker)
+    sign_in(client, worker)
+    base = f"/holders/{holder.id}/pay"
+    index = _page(client, base)
+    assert "Run the pay for 1 October 2026 to 31 October 2026" in index
+    response = post(client, f"{base}/run", {"frequency": "monthly",
+                                            "period_start": "2026-10-01"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    draft_url = response.headers["Location"]
+    draft = _page(client, draft_url)
+    assert "This pay run is a draft" in draft and "£208.00" in draft  # 16 hours at £13
+    run_id = int(draft_url.rstrip("/").rsplit("/", 1)[1])
+    response = post(client, f"{base}/{run_id}/approve", {"confirm": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    approved = _page(client, f"{base}/{run_id}")
+    assert "Approved" in approved and "Net pay to a PA: Sally Pope" in approved
+    slip_id = int(re.search(rf"{base}/payslips/(\d+)", approved).group(1))
+    payslip = _page(client, f"{base}/payslips/{slip_id}")
+    assert "Payslip for Sally Pope, 1 October 2026 to 31 October 2026" in payslip
+    assert "Draft" not in payslip.split("<h1")[1]
+    assert "use your browser's Print command" in payslip
+
+
+@needs_engine
+def test_marking_a_payment_as_paid_moves_it_to_paid(client, book: Book) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, book.worker)
+    page = _page(client, f"/holders/{book.holder.id}/pay/payments")
+    first = int(re.search(r"/pay/payments/(\d+)/paid", page).group(1))
+    response = post(client, f"/holders/{book.holder.id}/pay/payments/{first}/paid", {})
+    assert response.status_code == 302
+    page = _page(client, f"/holders/{book.holder.id}/pay/payments")
+    assert f"/pay/payments/{first}/paid" not in page
+    assert ", paid on 27 November 2026." in page.split(">Paid</h2>")[1]
+
+
+@needs_engine
+def test_correcting_an_approved_run_with_nothing_changed_says_so(client, session, book: Book) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, book.worker)
+    response = post(client, f"/holders/{book.holder.id}/pay/{book.may.id}/correct", {})
+    assert response.status_code == 400
+    assert "There is a problem" in response.get_data(as_text=True)
+
 
 def test_run_the_pay_without_the_engine_says_so(client, book: Book) -> None:  # type: ignore[no-untyped-def]
-    try:
-        from dpsupport.services import payruns  # type: ignore[attr-defined]  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        pytest.skip("the pay run engine is here: see the tests that use it")
+    if _engine() is not None:
+        pytest.skip("the pay run engine is here: the tests above use it")
     sign_in(client, book.worker)
     page = _page(client, f"/holders/{book.holder.id}/pay")
     assert "Working out pay runs is not available in this version of dpsupport yet" in page
