@@ -3,7 +3,7 @@ PayRun with a Payslip per PA (its inputs kept with ``record.dumps``) and, when a
 PaymentDue rows it leaves (net pay, HMRC, pension).
 
 This stands in for the pay run engine (services/payruns.py) in tests of the pages that read
-pay runs; the rules it follows for the payments are the engine's (docs/payroll.md): HMRC gets
+pay runs; the rules it follows for the payments are the engine's (docs/payroll_pages.md): HMRC gets
 tax, both NIs and loans less the Employment Allowance used, by the 22nd after the tax month
 (or the quarter); the pension scheme gets both contributions by the 22nd of the next month.
 """
