@@ -286,8 +286,10 @@ def payslip_page(session: Session, holder: Holder, slip: Payslip) -> PayslipPage
     run = slip.pay_run
     person = slip.employment
     pay, lines, extra = record.loads(slip.inputs_json)
-    result = payroll_rules.calculate(pay)
-    explain = result.explain()
+    try:
+        explain = payroll_rules.calculate(pay).explain()
+    except payroll_rules.PayrollInputError as exc:  # the rules no longer cover that date
+        explain = [f"The working cannot be shown again: {exc}"]
     parts = explain_sections(explain)
     details = employer_details(session, holder)
     already = _already_paid(extra)
