@@ -325,13 +325,11 @@ def payslip_page(session: Session, holder: Holder, slip: Payslip) -> PayslipPage
                        parts.get("employer_ni", [])),
                 Figure("employer_pension", "Employer pension contribution",
                        slip.employer_pension_pence, pension_lines)]
-    before = extra.get("before") if isinstance(extra.get("before"), dict) else None
-
-    def ytd(key: str, label: str, pence: int, name: str) -> Figure:
-        earlier = int(before.get(name, 0)) if before else pence - getattr(slip, key)
+    def ytd(key: str, label: str, pence: int, _name: str) -> Figure:
+        own = getattr(slip, key)
         return Figure(key, label, pence, [
-            f"Earlier pay this tax year in this job: {format_pence(earlier)}; this payslip: "
-            f"{format_pence(pence - earlier)}; so far: {format_pence(pence)}."])
+            f"Earlier payslips this tax year in this job: {format_pence(pence - own)}; this "
+            f"payslip: {format_pence(own)}; so far: {format_pence(pence)}."])
 
     to_date = [
         ytd("gross_pence", "Gross pay", slip.gross_to_date_pence, "gross_pence"),

@@ -135,7 +135,7 @@ def test_payslip_year_to_date_adds_the_earlier_payslip(client, book: Book) -> No
     assert re.search(r"Income tax</th>\s*<td[^>]*>" + re.escape(format_pence(tax_to_date)),
                      section)
     assert format_pence(april.gross_pence + may.gross_pence) in section
-    assert (f"Earlier pay this tax year in this job: {format_pence(april.tax_pence)}; "
+    assert (f"Earlier payslips this tax year in this job: {format_pence(april.tax_pence)}; "
             f"this payslip: {format_pence(may.tax_pence)}") in section
 
 
