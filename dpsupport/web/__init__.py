@@ -80,13 +80,14 @@ def init_app(app: Flask, settings: Settings) -> None:
         holder,
         imports,
         main,
+        payroll,
         plan,
         reconcile,
         transactions,
     )
 
     for module in (auth, accounts, main, holder, plan, transactions, imports, agreement,
-                   employment):
+                   employment, payroll):
         app.register_blueprint(module.bp)
     from . import holiday
 

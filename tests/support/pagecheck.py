@@ -14,8 +14,10 @@ from typing import Any
 import html5lib
 from flask.testing import FlaskClient
 
-BRANDING = re.compile(r"GOV\.UK(?! Frontend)|govuk-logo|govuk-crest|GDS Transport|crown",
-                      re.IGNORECASE)
+# A web address on gov.uk (a source named in "how we worked this out": www.gov.uk/...,
+# https://gov.uk/...) is not branding; the name GOV.UK on its own is.
+BRANDING = re.compile(r"(?<![./])GOV\.UK(?! Frontend)(?!/)|govuk-logo|govuk-crest|GDS Transport"
+                      r"|crown", re.IGNORECASE)
 NS = "{http://www.w3.org/1999/xhtml}"
 checked_pages: list[str] = []
 

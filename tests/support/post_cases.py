@@ -78,7 +78,9 @@ CASES: dict[str, Case] = {
                                 "ni_number": "", "address": "2 Low Road",
                                 **_date("start_date", 6, 4, 2026), "starter_statement": "p45",
                                 "tax_code": "1257L", "ni_category": "A",
-                                "student_loan_plan": "", "postgraduate_loan": "yes",
+                                # her loans are as they were: the world's draft pay run
+                                # (payroll.approve) is still right after this change
+                                "student_loan_plan": "", "postgraduate_loan": "no",
                                 "close_relative_in_household": "no",
                                 "council_approval_reference": ""},
     "employment.new_contract": lambda: {**_date("effective_date", 1, 10, 2026),
@@ -110,6 +112,12 @@ CASES: dict[str, Case] = {
                            "category": "employer_costs", "budget_line": "", "scope": "holder",
                            "action": "save"},
     "rules.delete": lambda: {},
+    # payroll: run June's pay, approve May's draft, correct April (the world's pay runs),
+    # and mark April's net pay as paid
+    "payroll.draft": lambda: {"frequency": "monthly", "period_start": "2026-06-01"},
+    "payroll.approve": lambda: {"confirm": "y"},
+    "payroll.correct": lambda: {},
+    "payroll.mark_paid": lambda: {},
 }
 
 # POST routes that are not about a holder's records, and what they change.

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from dpsupport.models import (
@@ -21,11 +21,13 @@ from dpsupport.models import (
     Transaction,
     User,
 )
-from dpsupport.services import accounts, employment, holiday, imports, sickness
+from dpsupport.models.payroll import Shift, TimesheetApproval
+from dpsupport.services import accounts, employment, holiday, imports, payruns, sickness
 from dpsupport.services.records import add_attachment
 from dpsupport.statements import ColumnMapping
 
 from .factories import create_holder, create_org, create_user, grant
+from .payroll_factories import Pay, pay_run
 
 ROLES = ("holder", "representative", "support_worker", "finance_officer", "org_admin")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -116,7 +118,8 @@ def build_world(session: Session) -> World:
                        category="employer_costs")
     session.add_all([paye, rule])
     session.flush()
-    world.ids = {"payment_id": paye.id, "account_id": account.id, "year": 2026, "month": 4,
+    payroll = _payroll(session, holder, pa.id, world.users["holder"])
+    world.ids = {**payroll, "payment_id": paye.id, "account_id": account.id, "year": 2026, "month": 4,
                  "rule_id": rule.id, "employment_id": pa.id, "entry_id": booked.id,
                  "spell_id": spell.id, "transaction_id": tx.id, "line_id": spare_line.id,
                  "used_line_id": line.id,
@@ -148,6 +151,33 @@ def build_world(session: Session) -> World:
 
     world.new_link = new_link
     return world
+
+
+def _payroll(session: Session, holder, pa_id: int, approver: User) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Sally's pay (her contract is added by build_world first): April 2026 paid in an approved pay run (its payslip and
+    payments due), approved shifts in April, May and June, and May's pay run as a draft (worked out
+    by the pay run engine when it is here, so approving it works). June is left for "Run
+    the pay" (post_cases: payroll.draft); April for "Correct this pay run"."""
+    pa = employment.employment(session, holder, pa_id)
+    assert pa is not None
+    # April was paid for 7 hours; her approved timesheet says 8, so April can be corrected
+    april = pay_run(session, holder, [Pay(pa, 7 * 60)], month=4)
+    for day, first, last in ((date(2026, 4, 20), date(2026, 4, 1), date(2026, 4, 30)),
+                             (date(2026, 5, 11), date(2026, 5, 1), date(2026, 5, 31)),
+                             (date(2026, 6, 10), date(2026, 6, 1), date(2026, 6, 30))):
+        # written directly: the world's set-up needs no audit rows
+        session.execute(insert(Shift).values(employment_id=pa_id, work_date=day,
+                                             start_time=time(9), end_time=time(17),
+                                             break_minutes=0, kind="day"))
+        session.add(TimesheetApproval(employment_id=pa_id, period_start=first,
+                                      period_end=last, approved_by_id=approver.id))
+    session.flush()
+    may = payruns.draft_pay_run(session, holder, "monthly", date(2026, 5, 1))
+    payment = session.scalar(select(PaymentDue.id).where(PaymentDue.pay_run_id == april.id,
+                                                         PaymentDue.kind == "net_pay"))
+    assert payment is not None
+    return {"pay_run_id": april.id, "draft_id": may.id, "payslip_id": april.payslips[0].id,
+            "due_id": payment, "tax_year": 2026}
 
 
 def url_args(world: World, arguments: set[str],

@@ -24,6 +24,7 @@ from dpsupport.services.access import visible_holders
 from dpsupport.services.demo import DEMO_PASSWORD, load_demo
 
 from ..support.browser import browse, needs_browser
+from ..support.payroll_factories import NEST, Pay, pay_run
 
 pytestmark = needs_browser
 
@@ -148,6 +149,22 @@ def _employment_paths(session, user: User, holder, manages: bool) -> list[str]: 
         paths += [f"{base}/employer", f"submit:{base}/new", f"{base}/{pa.id}/edit",
                   f"submit:{base}/{pa.id}/contract", f"submit:{base}/{pa.id}/holiday/book",
                   f"submit:{base}/{pa.id}/holiday/change", f"submit:{base}/{pa.id}/sickness/new"]
+    return paths + _payroll_paths(session, holder, pa, manages)
+
+
+def _payroll_paths(session, holder, pa, manages: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    """That PA paid in April 2025 (approved: its payslip, what to pay, the figures for HMRC,
+    the year-end summary) and May 2025 (a draft, and its approve form sent unticked)."""
+    april = pay_run(session, holder, [Pay(pa, 64 * 60, 1000, NEST)], year=2025, month=4)
+    may = pay_run(session, holder, [Pay(pa, 70 * 60, 1000, NEST)], year=2025, month=5,
+                  approved=False)
+    session.commit()
+    base = f"/holders/{holder.id}/pay"
+    paths = [base, f"{base}/{april.id}", f"{base}/{may.id}",
+             f"{base}/payslips/{april.payslips[0].id}", f"{base}/payments",
+             f"{base}/hmrc?year=2025", f"{base}/year-end", f"{base}/year-end/2025/{pa.id}"]
+    if manages:
+        paths.append(f"submit:{base}/{may.id}")
     return paths
 
 
