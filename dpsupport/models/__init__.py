@@ -15,6 +15,7 @@ from .funding import AgreementAmount, BudgetLine, FundingAgreement, OneOffPaymen
 from .payroll import (
     HolidayEntry,
     PaymentDue,
+    PendingTimesheet,
     PayRun,
     Payslip,
     Shift,
@@ -38,6 +39,7 @@ __all__ = [
     "Payslip",
     "PayRun",
     "PaymentDue",
+    "PendingTimesheet",
     "HolidayEntry",
     "Account",
     "AgreementAmount",

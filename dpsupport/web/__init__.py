@@ -67,9 +67,21 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.teardown_appcontext(close_db)
     app.teardown_request(_forget_request)
 
-    from . import agreement, auth, employment, errors, holder, imports, main, plan, transactions
+    from . import (
+        agreement,
+        auth,
+        employment,
+        errors,
+        holder,
+        imports,
+        main,
+        plan,
+        timesheets,
+        transactions,
+    )
 
-    for module in (auth, main, holder, plan, transactions, imports, agreement, employment):
+    for module in (auth, main, holder, plan, transactions, imports, agreement, employment,
+                   timesheets):
         app.register_blueprint(module.bp)
     errors.register(app)
 

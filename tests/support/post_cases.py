@@ -10,7 +10,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from .scenario import PNG, STATEMENT_CSV
+from .scenario import PNG, STATEMENT_CSV, TIMESHEET_TO_CANCEL, TIMESHEET_TO_CONFIRM
 
 Case = Callable[[], dict[str, Any]]
 
@@ -55,7 +55,8 @@ CASES: dict[str, Case] = {
     "employment.employer": lambda: {"paye_reference": "123/AB45678",
                                     "accounts_office_reference": "123PX00123456",
                                     **_date("insurance_renewal_date", 1, 4, 2027),
-                                    "employment_allowance_claimed": "yes"},
+                                    "employment_allowance_claimed": "yes",
+                                    "payroll_by_organisation": "y"},
     "employment.new": lambda: {"name": "Tom Reed", **_date("date_of_birth", 2, 2, 2006),
                                "ni_number": "AB 12 34 56 C", "address": "1 High Street",
                                **_date("start_date", 1, 6, 2026), "starter_statement": "C",
@@ -74,6 +75,20 @@ CASES: dict[str, Case] = {
                                         "day_rate": "13.50", "hours_kind": "regular",
                                         "weekly_hours": "16",
                                         **_date("holiday_year_start", 6, 4, 2026)},
+    "timesheets.save_week": lambda: {
+        "week": "2026-05-18", "shift-count": "2",
+        "shift-0-day": "2026-05-19", "shift-0-start": "09:00", "shift-0-end": "17:00",
+        "shift-0-break": "30", "shift-0-kind": "day",
+        "shift-1-day": "2026-05-22", "shift-1-start": "22:00", "shift-1-end": "07:00",
+        "shift-1-break": "", "shift-1-kind": "sleep_in"},
+    "timesheets.approve": lambda: {"week": "2026-05-04", **_date("period_start", 4, 5, 2026),
+                                   **_date("period_end", 10, 5, 2026)},
+    "timesheets.withdraw": lambda: {"week": "2026-04-06"},
+    "timesheets.upload": lambda: {"file": (io.BytesIO(
+        b"PA,Date,Start,End,Break,Kind\nSally Pope,19/05/2026,08:00,12:00,0,day\n"),
+        "shifts.csv")},
+    "timesheets.confirm_upload": lambda: {"ref": TIMESHEET_TO_CONFIRM},
+    "timesheets.cancel_upload": lambda: {"ref": TIMESHEET_TO_CANCEL},
 }
 
 # POST routes that are not about a holder's records, and what they change.

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dpsupport.models import Account, Attachment, BudgetLine, Transaction, User
-from dpsupport.services import employment, imports
+from dpsupport.models import Account, Attachment, BudgetLine, EmployerDetails, Transaction, User
+from dpsupport.models.payroll import PendingTimesheet
+from dpsupport.services import employment, imports, timesheets
 from dpsupport.services.records import add_attachment
 from dpsupport.statements import ColumnMapping
 
@@ -39,6 +40,14 @@ class World:
     # A fresh pending upload (its token) each time a route needs one: confirming or
     # cancelling uses one up.
     new_token: Callable[[], str] | None = None
+    # The holder has delegated payroll to their organisation, so staff may approve
+    # timesheets (the access policy's [delegated] pages).
+    payroll_delegated: bool = True
+
+
+# Timesheet uploads waiting in the world (post_cases.py confirms one and cancels the other).
+TIMESHEET_TO_CONFIRM = "world-timesheet-upload-to-confirm"
+TIMESHEET_TO_CANCEL = "world-timesheet-upload-to-cancel"
 
 
 def build_world(session: Session) -> World:
@@ -77,7 +86,28 @@ def build_world(session: Session) -> World:
         start_date=date(2026, 4, 6), leaving_date=None, starter_statement="A", tax_code=None,
         ni_category=None, student_loan_plan=None, postgraduate_loan=False,
         close_relative_in_household=False, council_approval_reference=None))
-    world.ids = {"employment_id": pa.id, "transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,
+    employment.add_contract_version(session, holder, pa.id, employment.ContractInput(
+        effective_date=date(2026, 4, 6), pay_frequency="monthly", pay_day="last Friday",
+        day_rate_pence=1300, night_rate_pence=1400, weekend_rate_pence=None,
+        bank_holiday_rate_pence=None, sleep_in_pence=5000, hours_kind="regular",
+        weekly_minutes=960, holiday_year_start=date(2026, 4, 6), pension_scheme=None,
+        pension_employee_bp=None, pension_employer_bp=None, written_statement_date=None,
+        right_to_work_date=None, dbs_check_date=None))
+    session.add(EmployerDetails(holder_id=holder.id, payroll_by_organisation=True))
+    # a week of April approved (for withdrawing), and a shift in May waiting for approval
+    timesheets.add_shift(session, holder, pa.id, timesheets.ShiftInput(
+        date(2026, 4, 7), time(9), time(17), 30, "day"))
+    timesheets.add_shift(session, holder, pa.id, timesheets.ShiftInput(
+        date(2026, 5, 5), time(9), time(17), 30, "day"))
+    approval = timesheets.approve_period(session, holder, pa.id, date(2026, 4, 6),
+                                         date(2026, 4, 12), None)
+    for token, day in ((TIMESHEET_TO_CONFIRM, "2026-05-12"), (TIMESHEET_TO_CANCEL, "2026-05-13")):
+        session.add(PendingTimesheet(
+            token=token, holder_id=holder.id, filename="shifts.xlsx", problems="[]",
+            shifts=('[{"row": 2, "employment_id": %d, "pa_name": "Sally Pope", "work_date": '
+                    '"%s", "start": "08:00", "end": "12:00", "break_minutes": 0, '
+                    '"kind": "day"}]' % (pa.id, day))))
+    world.ids = {"employment_id": pa.id, "approval_id": approval.id, "transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,
                  "attachment_id": attachment.id, "import_id": done.import_id}
     session.commit()
     engine, account_id = session.get_bind(), account.id
