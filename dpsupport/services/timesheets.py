@@ -214,19 +214,19 @@ def _check_input(data: ShiftInput, where: str = "") -> None:
                         "the times and the break", field="break_minutes")
 
 
-def _not_locked(session: Session, row: Employment, day: date) -> None:
+def _not_locked(session: Session, row: Employment, day: date, where: str = "") -> None:
     found = approval_covering(session, row, day)
     if found is not None:
         raise UserError(
-            f"{row.name}'s timesheet from {format_date(found.period_start)} to "
+            f"{where}{row.name}'s timesheet from {format_date(found.period_start)} to "
             f"{format_date(found.period_end)} is approved, so shifts on "
-            f"{format_date(day)} cannot be added, changed or removed",
-            next_step="Withdraw the approval first, if no pay run has paid it yet")
+            f"{format_date(day)} cannot be added, changed or removed.",
+            next_step="Withdraw the approval first, if no pay run has paid it yet.")
 
 
 def _new_shift(session: Session, row: Employment, data: ShiftInput, where: str = "") -> Shift:
     _check_input(data, where)
-    _not_locked(session, row, data.work_date)
+    _not_locked(session, row, data.work_date, where)
     shift = Shift(employment_id=row.id, work_date=data.work_date, start_time=data.start,
                   end_time=data.end, break_minutes=data.break_minutes, kind=data.kind,
                   note=(data.note or "").strip()[:500] or None)
@@ -344,8 +344,8 @@ def withdraw_approval(session: Session, holder: Holder, employment_id: int,
     if run is not None:
         raise UserError(
             f"An approved pay run for {format_date(run.period_start)} to "
-            f"{format_date(run.period_end)} has paid these shifts, so the approval stays",
-            next_step="Put a mistake right with a correcting pay run")
+            f"{format_date(run.period_end)} has paid these shifts, so the approval stays.",
+            next_step="Put a mistake right with a correcting pay run.")
     session.delete(approval)
     session.flush()
 
@@ -440,9 +440,9 @@ def confirm_upload(session: Session, holder: Holder, token: str) -> int:
         raise UserError("That upload has expired or was already used. Upload the file again")
     found = pending_contents(row)
     if found.problems:
-        raise UserError("This file has problems, so none of its shifts were added",
+        raise UserError("This file has problems, so none of its shifts were added.",
                         next_step="Put the rows named right in the spreadsheet and upload it "
-                                  "again")
+                                  "again.")
     if not found.shifts:
         raise UserError("There are no shifts in this file")
     people = {p.id: p for p in employments(session, holder)}
