@@ -12,6 +12,7 @@ dpsupport/payroll/timesheet_checks.py, and in docs/timesheets.md.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from .uow import transactional
 
 MAX_PERIOD_DAYS = 93  # an approval covers at most about a quarter (a pay period is shorter)
 PENDING_LIFETIME = timedelta(days=1)
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")  # what secrets.token_urlsafe gives
 
 
 def week_start(day: date) -> date:
@@ -224,12 +226,17 @@ def _not_locked(session: Session, row: Employment, day: date, where: str = "") -
             next_step="Withdraw the approval first, if no pay run has paid it yet.")
 
 
+def _note(text: str | None) -> str | None:
+    """A note as kept: no NUL characters (PostgreSQL cannot store them), at most 500."""
+    return (text or "").replace("\x00", "").strip()[:500] or None
+
+
 def _new_shift(session: Session, row: Employment, data: ShiftInput, where: str = "") -> Shift:
     _check_input(data, where)
     _not_locked(session, row, data.work_date, where)
     shift = Shift(employment_id=row.id, work_date=data.work_date, start_time=data.start,
                   end_time=data.end, break_minutes=data.break_minutes, kind=data.kind,
-                  note=(data.note or "").strip()[:500] or None)
+                  note=_note(data.note))
     session.add(shift)
     return shift
 
@@ -260,7 +267,7 @@ def change_shift(session: Session, holder: Holder, employment_id: int, shift_id:
     _check_input(data)
     shift.work_date, shift.start_time, shift.end_time = data.work_date, data.start, data.end
     shift.break_minutes, shift.kind = data.break_minutes, data.kind
-    shift.note = (data.note or "").strip()[:500] or None
+    shift.note = _note(data.note)
     session.flush()
     return shift
 
@@ -405,7 +412,8 @@ def keep_upload(session: Session, holder: Holder, filename: str,
         execution_options={"synchronize_session": False})
     row = PendingTimesheet(
         token=secrets.token_urlsafe(32), holder_id=holder.id,
-        uploaded_by_id=audit.current_actor().user_id, filename=filename[:255],
+        uploaded_by_id=audit.current_actor().user_id,
+        filename=filename.replace("\x00", "")[:255] or "timesheet",
         shifts=json.dumps([s.to_dict() for s in found.shifts]),
         problems=json.dumps(found.problems))
     session.add(row)
@@ -414,7 +422,7 @@ def keep_upload(session: Session, holder: Holder, filename: str,
 
 
 def pending_upload(session: Session, holder: Holder, token: str) -> PendingTimesheet | None:
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or not _TOKEN.fullmatch(token):
         return None
     row = session.scalar(select(PendingTimesheet).where(
         PendingTimesheet.token == token, PendingTimesheet.holder_id == holder.id))

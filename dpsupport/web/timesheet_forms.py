@@ -57,7 +57,8 @@ def read_week(formdata: Mapping[str, str], monday: date) -> tuple[list[ShiftRow]
     for i in range(count):
         prefix = f"shift-{i}-"
         def sent(name: str, most: int = 40) -> str:
-            return str(formdata.get(prefix + name, "")).strip()[:most]  # noqa: B023
+            text = str(formdata.get(prefix + name, "")).replace("\x00", "")  # noqa: B023
+            return text.strip()[:most]
 
         row = ShiftRow(len(rows) + 1, day=sent("day"), start=sent("start"), end=sent("end"),
                        break_minutes=sent("break"), kind=sent("kind"), note=sent("note", 500))
