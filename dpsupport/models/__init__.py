@@ -15,9 +15,9 @@ from .funding import AgreementAmount, BudgetLine, FundingAgreement, OneOffPaymen
 from .payroll import (
     HolidayEntry,
     PaymentDue,
-    PendingTimesheet,
     PayRun,
     Payslip,
+    PendingTimesheet,
     Shift,
     SicknessSpell,
     TimesheetApproval,

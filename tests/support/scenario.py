@@ -3,6 +3,7 @@ every role, and organisation B with its own admin and holder (the outsider)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -104,9 +105,9 @@ def build_world(session: Session) -> World:
     for token, day in ((TIMESHEET_TO_CONFIRM, "2026-05-12"), (TIMESHEET_TO_CANCEL, "2026-05-13")):
         session.add(PendingTimesheet(
             token=token, holder_id=holder.id, filename="shifts.xlsx", problems="[]",
-            shifts=('[{"row": 2, "employment_id": %d, "pa_name": "Sally Pope", "work_date": '
-                    '"%s", "start": "08:00", "end": "12:00", "break_minutes": 0, '
-                    '"kind": "day"}]' % (pa.id, day))))
+            shifts=json.dumps([{"row": 2, "employment_id": pa.id, "pa_name": "Sally Pope",
+                                "work_date": day, "start": "08:00", "end": "12:00",
+                                "break_minutes": 0, "kind": "day"}])))
     world.ids = {"employment_id": pa.id, "approval_id": approval.id, "transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,
                  "attachment_id": attachment.id, "import_id": done.import_id}
     session.commit()

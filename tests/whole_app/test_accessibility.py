@@ -4,13 +4,13 @@ headless browser (Debian's chromium; `.ci/run` installs it when missing)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, time
 
 import pytest
 from sqlalchemy import select
 
 from dpsupport.models import Account, BudgetLine, Transaction, User
-from dpsupport.services import audit, employment, imports, sorting
+from dpsupport.services import audit, employment, imports, sorting, timesheets
 from dpsupport.services.access import visible_holders
 from dpsupport.services.demo import DEMO_PASSWORD, load_demo
 
@@ -89,11 +89,27 @@ def _employment_paths(session, user: User, holder, manages: bool) -> list[str]: 
         employment.add_contract_version(session, holder, pa.id, terms)
         employment.add_contract_version(session, holder, pa.id, replace(
             terms, effective_date=date(2025, 10, 1), hours_kind="irregular"))
+        # a week with overlapping shifts (the checks show) and an approved week before it
+        for day, start, end, kind in ((date(2025, 5, 5), 9, 17, "day"),
+                                      (date(2025, 5, 6), 22, 7, "night"),
+                                      (date(2025, 5, 7), 6, 10, "day"),
+                                      (date(2025, 4, 28), 9, 12, "day")):
+            timesheets.add_shift(session, holder, pa.id, timesheets.ShiftInput(
+                day, time(start), time(end), 0, kind))
+        timesheets.approve_period(session, holder, pa.id, date(2025, 4, 28), date(2025, 5, 4),
+                                  user)
+        bad = timesheets.keep_upload(session, holder, "week.csv", timesheets.read_upload(
+            session, holder, b"PA,Date,Start,End,Break,Kind\nSally Pope,05/05/2025,09:00,"
+            b"25:00,,day\nSally Pope,06/05/2025,09:00,12:00,,day\n", "week.csv"))
     base = f"/holders/{holder.id}/employing"
-    paths = [base, f"{base}/{pa.id}"]
+    sheets = f"/holders/{holder.id}/timesheets"
+    week = f"/holders/{holder.id}/employment/{pa.id}/timesheet"
+    paths = [base, f"{base}/{pa.id}", sheets, f"{week}?week=2025-05-05",
+             f"{week}?week=2025-04-28", f"{sheets}/export"]
     if manages:
         paths += [f"{base}/employer", f"submit:{base}/new", f"{base}/{pa.id}/edit",
-                  f"submit:{base}/{pa.id}/contract"]
+                  f"submit:{base}/{pa.id}/contract", f"{sheets}/upload",
+                  f"submit:{sheets}/upload", f"{sheets}/upload/check?ref={bad.token}"]
     return paths
 
 
