@@ -206,8 +206,6 @@ def save_employer_details(session: Session, holder: Holder,
     row.employment_allowance_claimed = data.employment_allowance_claimed
     if data.payroll_by_organisation is not None:
         row.payroll_by_organisation = data.payroll_by_organisation
-    elif row.payroll_by_organisation is None:
-        row.payroll_by_organisation = False
     session.flush()
     return row
 
