@@ -127,9 +127,10 @@ class ShiftLine:
         if self.pay.is_sleep_in:
             return ("A sleep-in is paid the contract's flat allowance for the night; it is not "
                     "working time.")
-        return (f"{self.pay.minutes} minutes paid (the shift less a {self.shift.break_minutes} "
-                "minute unpaid break) at the contract's rate for this kind of shift, rounded "
-                "to the nearest penny.")
+        brk = self.shift.break_minutes
+        less = f"the shift less a {brk} minute unpaid break" if brk else "no unpaid break"
+        return (f"{self.pay.minutes} minutes paid ({less}) at the contract's rate for this "
+                "kind of shift on that day, rounded to the nearest penny.")
 
 
 def pay_for(row: Employment, shift: Shift) -> tuple[ShiftPay | None, str | None]:

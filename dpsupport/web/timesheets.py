@@ -13,7 +13,7 @@ from ..errors import UserError
 from ..services import employment as people
 from ..services import timesheets as service
 from ..services.employment import Holder
-from ..text import format_date, hours
+from ..text import format_date, hours, plural
 from .access import current_user, holder_page
 from .database import db
 from .forms import ConfirmForm, show_error
@@ -120,7 +120,7 @@ def save_week(holder: Holder, employment_id: int) -> ResponseReturnValue:
     except UserError as err:
         show_error(form, err)
         return _week_page(holder, employment_id, monday, form, rows, status=400)
-    flash(f"Saved the week's shifts ({len(saved)})")
+    flash(f"Saved {plural(len(saved), 'shift')} for the week from {format_date(monday)}")
     return redirect(url_for("timesheets.week", holder_id=holder.id,
                             employment_id=employment_id, week=monday.isoformat()))
 
@@ -225,7 +225,7 @@ def confirm_upload(holder: Holder) -> ResponseReturnValue:
                 flash(str(err))
                 return redirect(url_for("timesheets.upload", holder_id=holder.id))
             return _preview(holder, row, ref, str(err), 400)
-        flash(f"Added {added} shifts from the spreadsheet")
+        flash(f"Added {plural(added, 'shift')} from the spreadsheet")
         return redirect(url_for("timesheets.index", holder_id=holder.id))
     return redirect(url_for("timesheets.preview", holder_id=holder.id, ref=ref))
 
