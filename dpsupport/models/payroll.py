@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from .base import Audited, Base, IntPk, Pence, ShortText, Timestamp, one_of
+from .base import Audited, Base, IntPk, Pence, ShortText, Timestamp, one_of, sensitive
 from .employment import Employment
 from .people import Holder, User
 
@@ -102,6 +102,27 @@ class TimesheetApproval(Audited, Base):
 
     employment: Mapped[Employment] = relationship()
     approved_by: Mapped[User | None] = relationship()
+
+
+class PendingTimesheet(Audited, Base):
+    """A timesheet spreadsheet that has been read and previewed but not yet confirmed.
+
+    Kept in the database, not in memory, so any app process can finish it: the shifts read
+    from it and every problem by row (JSON). Removed when confirmed or cancelled; anything
+    older than a day is cleared away.
+    """
+
+    __tablename__ = "pending_timesheet"
+
+    id: Mapped[IntPk]
+    # An unguessable reference for the web page: ids alone are never enough.
+    token: Mapped[str] = mapped_column(String(64), unique=True, info=sensitive())
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    uploaded_at: Mapped[Timestamp]
+    filename: Mapped[str] = mapped_column(String(255))
+    shifts: Mapped[str] = mapped_column(Text, info=sensitive())
+    problems: Mapped[str] = mapped_column(Text, info=sensitive())
 
 
 class PayRun(Audited, Base):
@@ -276,6 +297,7 @@ __all__ = [
     "HolidayEntry",
     "PayRun",
     "PaymentDue",
+    "PendingTimesheet",
     "Payslip",
     "Shift",
     "SicknessSpell",

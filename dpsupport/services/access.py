@@ -7,7 +7,7 @@ which filter by the person's grants and organisation memberships.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ..models import Holder, HolderAccess, Membership, User
+from ..models import EmployerDetails, Holder, HolderAccess, Membership, User
 from ..models.people import REPRESENTATIVE_TYPES, ROLES
 
 POLICY_FILE = Path(__file__).resolve().parent.parent / "access_policy.toml"
@@ -24,20 +24,49 @@ POLICY_FILE = Path(__file__).resolve().parent.parent / "access_policy.toml"
 @dataclass(frozen=True)
 class Policy:
     pages: dict[str, frozenset[str]]
+    # Pages some roles may use only for a holder who has delegated their payroll to their
+    # organisation (EmployerDetails.payroll_by_organisation): the policy file's [delegated].
+    delegated: dict[str, frozenset[str]] = field(default_factory=dict)
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    def allows(self, endpoint: str, role: str) -> bool:
-        return role in self.pages.get(endpoint, frozenset())
+    def allows(self, endpoint: str, role: str, *, payroll_delegated: bool = False) -> bool:
+        if role in self.pages.get(endpoint, frozenset()):
+            return True
+        return payroll_delegated and role in self.delegated.get(endpoint, frozenset())
+
+    def in_group(self, group: str, role: str) -> bool:
+        return role in self.groups.get(group, frozenset())
 
 
 @cache
 def policy() -> Policy:
     raw = tomllib.loads(POLICY_FILE.read_text(encoding="utf-8"))
     groups = {name: frozenset(roles) for name, roles in raw["roles"].items()}
-    pages = {
-        endpoint: groups[value] if isinstance(value, str) else frozenset(value)
-        for endpoint, value in raw["pages"].items()
-    }
-    return Policy(pages)
+
+    def roles(value: str | list[str]) -> frozenset[str]:
+        return groups[value] if isinstance(value, str) else frozenset(value)
+
+    pages = {endpoint: roles(value) for endpoint, value in raw["pages"].items()}
+    delegated = {endpoint: roles(value) for endpoint, value in raw.get("delegated", {}).items()}
+    return Policy(pages, delegated, groups)
+
+
+def payroll_delegated(session: Session, holder: Holder) -> bool:
+    """True when the holder has asked their organisation's payroll service to approve
+    timesheets and pay runs for them."""
+    return bool(session.scalar(select(EmployerDetails.payroll_by_organisation).where(
+        EmployerDetails.holder_id == holder.id)))
+
+
+def may_use(session: Session, holder: Holder, role: str, endpoint: str) -> bool:
+    """The one check for a holder's page: the policy for the role, and for a [delegated]
+    page, whether this holder has delegated their payroll."""
+    pol = policy()
+    if pol.allows(endpoint, role):
+        return True
+    if role not in pol.delegated.get(endpoint, frozenset()):
+        return False
+    return payroll_delegated(session, holder)
 
 
 def admin_organisation_ids(session: Session, user: User) -> list[int]:

@@ -181,6 +181,10 @@ class EmployerInput:
     accounts_office_reference: str | None
     insurance_renewal_date: date | None
     employment_allowance_claimed: bool
+    # Whether the holder's organisation may approve timesheets for them (access policy's
+    # [delegated] pages). None leaves it as it is: only the holder or their representative
+    # choose it, so the view passes None for anyone else.
+    payroll_by_organisation: bool | None = None
 
 
 def employer_details(session: Session, holder: Holder) -> EmployerDetails | None:
@@ -200,6 +204,8 @@ def save_employer_details(session: Session, holder: Holder,
     row.accounts_office_reference = accounts
     row.insurance_renewal_date = data.insurance_renewal_date
     row.employment_allowance_claimed = data.employment_allowance_claimed
+    if data.payroll_by_organisation is not None:
+        row.payroll_by_organisation = data.payroll_by_organisation
     session.flush()
     return row
 

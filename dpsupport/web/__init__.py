@@ -83,11 +83,12 @@ def init_app(app: Flask, settings: Settings) -> None:
         payroll,
         plan,
         reconcile,
+        timesheets,
         transactions,
     )
 
     for module in (auth, accounts, main, holder, plan, transactions, imports, agreement,
-                   employment, payroll):
+                   employment, payroll, timesheets):
         app.register_blueprint(module.bp)
     from . import holiday
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 from flask import abort, g, redirect, request, url_for
 
 from ..services import audit, owed
-from ..services.access import User, policy, role_for_holder
+from ..services.access import User, may_use, role_for_holder
 from ..services.uow import transactional
 from .database import db
 
@@ -52,7 +52,7 @@ def holder_page(view: F) -> F:
                             summary=f"Asked for {request.path} without access")
             abort(404)
         holder, role = found
-        if not policy().allows(request.endpoint or "", role):
+        if not may_use(session, holder, role, request.endpoint or ""):
             abort(403)
         g.holder, g.role = holder, role
         return view(holder, **kwargs)
@@ -75,5 +75,5 @@ def employs() -> bool:
 
 def can(endpoint: str) -> bool:
     """For templates: show a link or button only to people who may use it."""
-    role = getattr(g, "role", None)
-    return role is not None and policy().allows(endpoint, role)
+    role, holder = getattr(g, "role", None), getattr(g, "holder", None)
+    return role is not None and holder is not None and may_use(db(), holder, role, endpoint)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from ..errors import UserError
 from ..services import employment as service
 from ..services import owed
+from ..services.access import policy
 from ..services.employment import Holder
 from ..text import hours, percent
 from .access import holder_page
@@ -49,20 +50,24 @@ def employer(holder: Holder) -> Page:
     form = EmployerForm(obj=row)
     if row is not None and not form.is_submitted():
         form.employment_allowance_claimed.data = "yes" if row.employment_allowance_claimed else "no"
+    may_delegate = policy().in_group("payroll", g.role)
     if form.validate_on_submit():
         try:
             service.save_employer_details(session, holder, service.EmployerInput(
                 paye_reference=form.paye_reference.data,
                 accounts_office_reference=form.accounts_office_reference.data,
                 insurance_renewal_date=form.insurance_renewal_date.data,
-                employment_allowance_claimed=form.employment_allowance_claimed.data == "yes"))
+                employment_allowance_claimed=form.employment_allowance_claimed.data == "yes",
+                payroll_by_organisation=(bool(form.payroll_by_organisation.data)
+                                         if may_delegate else None)))
         except UserError as err:
             show_error(form, err)
         else:
             flash("Your employer details have been saved")
             return redirect(url_for("employment.index", holder_id=holder.id))
     return render_template("employment/employer.html", holder=holder, form=form,
-                           allowance=_allowance_text(),
+                           allowance=_allowance_text(), may_delegate=may_delegate,
+                           delegated=bool(row and row.payroll_by_organisation),
                            title="Your details as an employer"), status_for(form)
 
 

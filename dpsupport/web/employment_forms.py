@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from wtforms import Field, StringField, TextAreaField
+from wtforms import BooleanField, Field, StringField, TextAreaField
 from wtforms.utils import unset_value
 from wtforms.validators import (
     DataRequired,
@@ -120,6 +120,8 @@ class EmployerForm(Form):
         default="no",
         validators=[InputRequired("Select yes if you have claimed it")],
     )
+    payroll_by_organisation = BooleanField(
+        "Yes, my organisation's payroll worker may approve my PAs' timesheets")
 
 
 class EmploymentForm(Form):

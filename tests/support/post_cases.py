@@ -10,7 +10,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from .scenario import PNG, STATEMENT_CSV
+from .scenario import PNG, STATEMENT_CSV, TIMESHEET_TO_CANCEL, TIMESHEET_TO_CONFIRM
 
 Case = Callable[[], dict[str, Any]]
 
@@ -67,7 +67,8 @@ CASES: dict[str, Case] = {
     "employment.employer": lambda: {"paye_reference": "123/AB45678",
                                     "accounts_office_reference": "123PX00123456",
                                     **_date("insurance_renewal_date", 1, 4, 2027),
-                                    "employment_allowance_claimed": "yes"},
+                                    "employment_allowance_claimed": "yes",
+                                    "payroll_by_organisation": "y"},
     "employment.new": lambda: {"name": "Tom Reed", **_date("date_of_birth", 2, 2, 2006),
                                "ni_number": "AB 12 34 56 C", "address": "1 High Street",
                                **_date("start_date", 1, 6, 2026), "starter_statement": "C",
@@ -118,6 +119,21 @@ CASES: dict[str, Case] = {
     "payroll.approve": lambda: {"confirm": "y"},
     "payroll.correct": lambda: {},
     "payroll.mark_paid": lambda: {},
+    # timesheets: after the paid months (the world pays April to June)
+    "timesheets.save_week": lambda: {
+        "week": "2026-08-17", "shift-count": "2",
+        "shift-0-day": "2026-08-18", "shift-0-start": "09:00", "shift-0-end": "17:00",
+        "shift-0-break": "30", "shift-0-kind": "day",
+        "shift-1-day": "2026-08-21", "shift-1-start": "22:00", "shift-1-end": "07:00",
+        "shift-1-break": "", "shift-1-kind": "sleep_in"},
+    "timesheets.approve": lambda: {"week": "2026-08-03", **_date("period_start", 3, 8, 2026),
+                                   **_date("period_end", 9, 8, 2026)},
+    "timesheets.withdraw": lambda: {"week": "2026-07-06"},
+    "timesheets.upload": lambda: {"file": (io.BytesIO(
+        b"PA,Date,Start,End,Break,Kind\nSally Pope,25/08/2026,08:00,12:00,0,day\n"),
+        "shifts.csv")},
+    "timesheets.confirm_upload": lambda: {"ref": TIMESHEET_TO_CONFIRM},
+    "timesheets.cancel_upload": lambda: {"ref": TIMESHEET_TO_CANCEL},
 }
 
 # POST routes that are not about a holder's records, and what they change.

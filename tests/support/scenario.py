@@ -3,6 +3,7 @@ every role, and organisation B with its own admin and holder (the outsider)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -14,6 +15,7 @@ from dpsupport.models import (
     Account,
     Attachment,
     BudgetLine,
+    EmployerDetails,
     Organisation,
     PaymentDue,
     PayRun,
@@ -21,8 +23,16 @@ from dpsupport.models import (
     Transaction,
     User,
 )
-from dpsupport.models.payroll import Shift, TimesheetApproval
-from dpsupport.services import accounts, employment, holiday, imports, payruns, sickness
+from dpsupport.models.payroll import PendingTimesheet, Shift, TimesheetApproval
+from dpsupport.services import (
+    accounts,
+    employment,
+    holiday,
+    imports,
+    payruns,
+    sickness,
+    timesheets,
+)
 from dpsupport.services.records import add_attachment
 from dpsupport.statements import ColumnMapping
 
@@ -53,6 +63,14 @@ class World:
     new_token: Callable[[], str] | None = None
     # A fresh secret for an emailed link ("reset" or "invite"): each works once.
     new_link: Callable[[str], str] | None = None
+    # The holder has delegated payroll to their organisation, so staff may approve
+    # timesheets (the access policy's [delegated] pages).
+    payroll_delegated: bool = True
+
+
+# Timesheet uploads waiting in the world (post_cases.py confirms one and cancels the other).
+TIMESHEET_TO_CONFIRM = "world-timesheet-upload-to-confirm"
+TIMESHEET_TO_CANCEL = "world-timesheet-upload-to-cancel"
 
 
 def build_world(session: Session) -> World:
@@ -93,11 +111,12 @@ def build_world(session: Session) -> World:
         close_relative_in_household=False, council_approval_reference=None))
     employment.add_contract_version(session, holder, pa.id, employment.ContractInput(
         effective_date=date(2026, 4, 6), pay_frequency="monthly", pay_day="last Friday",
-        day_rate_pence=1300, night_rate_pence=None, weekend_rate_pence=None,
-        bank_holiday_rate_pence=None, sleep_in_pence=None, hours_kind="regular",
+        day_rate_pence=1300, night_rate_pence=1400, weekend_rate_pence=None,
+        bank_holiday_rate_pence=None, sleep_in_pence=5000, hours_kind="regular",
         weekly_minutes=16 * 60, holiday_year_start=date(2026, 4, 6), pension_scheme=None,
         pension_employee_bp=None, pension_employer_bp=None, written_statement_date=None,
         right_to_work_date=None, dbs_check_date=None))
+    session.add(EmployerDetails(holder_id=holder.id, payroll_by_organisation=True))
     booked = holiday.book_holiday(session, holder, pa.id, date(2026, 8, 3), date(2026, 8, 4),
                                   8 * 60).entry
     spell = sickness.record_spell(session, holder, pa.id, date(2026, 5, 11),
@@ -119,7 +138,22 @@ def build_world(session: Session) -> World:
     session.add_all([paye, rule])
     session.flush()
     payroll = _payroll(session, holder, pa.id, world.users["holder"])
-    world.ids = {**payroll, "payment_id": paye.id, "account_id": account.id, "year": 2026, "month": 4,
+    # Timesheets, after the paid months (April to June, see _payroll): a week of July
+    # approved (for withdrawing), a shift in August waiting for approval, and two uploads
+    # waiting to be confirmed or cancelled.
+    timesheets.add_shift(session, holder, pa.id, timesheets.ShiftInput(
+        date(2026, 7, 7), time(9), time(17), 30, "day"))
+    timesheets.add_shift(session, holder, pa.id, timesheets.ShiftInput(
+        date(2026, 8, 4), time(9), time(17), 30, "day"))
+    approval = timesheets.approve_period(session, holder, pa.id, date(2026, 7, 6),
+                                         date(2026, 7, 12), None)
+    for token, day in ((TIMESHEET_TO_CONFIRM, "2026-08-11"), (TIMESHEET_TO_CANCEL, "2026-08-12")):
+        session.add(PendingTimesheet(
+            token=token, holder_id=holder.id, filename="shifts.xlsx", problems="[]",
+            shifts=json.dumps([{"row": 2, "employment_id": pa.id, "pa_name": "Sally Pope",
+                                "work_date": day, "start": "08:00", "end": "12:00",
+                                "break_minutes": 0, "kind": "day"}])))
+    world.ids = {**payroll, "approval_id": approval.id, "payment_id": paye.id, "account_id": account.id, "year": 2026, "month": 4,
                  "rule_id": rule.id, "employment_id": pa.id, "entry_id": booked.id,
                  "spell_id": spell.id, "transaction_id": tx.id, "line_id": spare_line.id,
                  "used_line_id": line.id,

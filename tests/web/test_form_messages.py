@@ -86,7 +86,8 @@ def test_every_field_has_its_own_messages(cls: type[FlaskForm]) -> None:
 def test_the_forms_are_found() -> None:
     names = {_name(c) for c in _form_classes()}
     assert {"dpsupport.web.forms.TransactionForm", "dpsupport.web.forms.AgreementForm",
-            "dpsupport.web.imports.MappingForm"} <= names
+            "dpsupport.web.imports.MappingForm", "dpsupport.web.timesheet_forms.ApproveForm",
+            "dpsupport.web.timesheet_forms.ExportForm"} <= names
 
 
 @pytest.mark.parametrize(("max_length", "what", "message"), [

@@ -110,7 +110,8 @@ def test_role_matrix_matches_the_access_policy(app, session, role: str) -> None:
     ordered = sorted(holder_routes(app), key=lambda r: ("delete" in r.endpoint, r.endpoint))
     for route in ordered:
         response = _request(client, route, world)
-        allowed = policy().allows(route.endpoint, role)
+        allowed = policy().allows(route.endpoint, role,
+                                  payroll_delegated=world.payroll_delegated)
         if allowed:
             assert response.status_code in (200, 302), (
                 f"{role} should be able to use {route.endpoint}: got {response.status_code}")
@@ -128,3 +129,30 @@ def test_signed_out_people_are_sent_to_sign_in(app, session) -> None:  # type: i
         response = client.get(app_url(app, route, world))
         assert response.status_code == 302, route.endpoint
         assert "/sign-in" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_delegated_pages_follow_the_holders_payroll_choice(app, session, role: str) -> None:  # type: ignore[no-untyped-def]
+    """The policy's [delegated] pages: open to the roles it names only while the holder has
+    delegated payroll to their organisation; always to the roles in [pages]."""
+    from dpsupport.models import EmployerDetails
+
+    delegated = set(policy().delegated)
+    assert {"timesheets.approve", "timesheets.withdraw"} <= delegated
+    world = build_world(session)
+    details = session.scalar(select(EmployerDetails)
+                             .where(EmployerDetails.holder_id == world.holder_id))
+    details.payroll_by_organisation = False
+    session.commit()
+    client = app.test_client()
+    sign_in(client, world.users[role])
+    for route in sorted((r for r in holder_routes(app) if r.endpoint in delegated),
+                        key=lambda r: r.endpoint):
+        response = _request(client, route, world)
+        if policy().allows(route.endpoint, role):
+            assert response.status_code in (200, 302), (role, route.endpoint)
+        else:
+            assert response.status_code == 403, (role, route.endpoint, response.status_code)
+            assert role in ("support_worker", "org_admin", "finance_officer")
+    assert not policy().allows("timesheets.approve", "finance_officer", payroll_delegated=True)
+    assert policy().allows("timesheets.approve", "org_admin", payroll_delegated=True)

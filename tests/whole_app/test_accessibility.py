@@ -4,7 +4,7 @@ headless browser (Debian's chromium; `.ci/run` installs it when missing)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from dpsupport.services import (
     sickness,
     sorting,
     sorting_rules,
+    timesheets,
 )
 from dpsupport.services.access import visible_holders
 from dpsupport.services.demo import DEMO_PASSWORD, load_demo
@@ -134,6 +135,18 @@ def _employment_paths(session, user: User, holder, manages: bool) -> list[str]: 
         # holiday booked (over a bank holiday) and a spell off sick, so the tables show
         holiday.book_holiday(session, holder, pa.id, date(2026, 8, 28), date(2026, 9, 1), 960)
         sickness.record_spell(session, holder, pa.id, date(2026, 9, 7), date(2026, 9, 11), "01234")
+        # a week with overlapping shifts (the checks show) and an approved week before it
+        for day, start, end, kind in ((date(2025, 5, 5), 9, 17, "day"),
+                                      (date(2025, 5, 6), 22, 7, "night"),
+                                      (date(2025, 5, 7), 6, 10, "day"),
+                                      (date(2025, 4, 28), 9, 12, "day")):
+            timesheets.add_shift(session, holder, pa.id, timesheets.ShiftInput(
+                day, time(start), time(end), 0, kind))
+        timesheets.approve_period(session, holder, pa.id, date(2025, 4, 28), date(2025, 5, 4),
+                                  user)
+        bad = timesheets.keep_upload(session, holder, "week.csv", timesheets.read_upload(
+            session, holder, b"PA,Date,Start,End,Break,Kind\nSally Pope,05/05/2025,09:00,"
+            b"25:00,,day\nSally Pope,06/05/2025,09:00,12:00,,day\n", "week.csv"))
     session.commit()
     base = f"/holders/{holder.id}/employing"
     soon = date.today() + timedelta(days=7)
@@ -145,10 +158,15 @@ def _employment_paths(session, user: User, holder, manages: bool) -> list[str]: 
              f"&start-month={soon.month}&start-year={soon.year}",
              f"{what_if}?employment={pa.id}&direction=more&hours=lots",
              f"{base}/{pa.id}/holiday", f"{base}/{pa.id}/sickness"]
+    sheets = f"/holders/{holder.id}/timesheets"
+    week = f"/holders/{holder.id}/employment/{pa.id}/timesheet"
+    paths += [sheets, f"{week}?week=2025-05-05", f"{week}?week=2025-04-28", f"{sheets}/export"]
     if manages:
         paths += [f"{base}/employer", f"submit:{base}/new", f"{base}/{pa.id}/edit",
                   f"submit:{base}/{pa.id}/contract", f"submit:{base}/{pa.id}/holiday/book",
-                  f"submit:{base}/{pa.id}/holiday/change", f"submit:{base}/{pa.id}/sickness/new"]
+                  f"submit:{base}/{pa.id}/holiday/change", f"submit:{base}/{pa.id}/sickness/new",
+                  f"{sheets}/upload", f"submit:{sheets}/upload",
+                  f"{sheets}/upload/check?ref={bad.token}"]
     return paths + _payroll_paths(session, holder, pa, manages)
 
 

@@ -124,8 +124,10 @@ def test_every_post_with_a_token_writes_an_audit_row_naming_the_person(app, sess
         if route.endpoint not in CASES and route.endpoint not in OTHER_POSTS:
             continue  # named by the check below
         role = ACTING_AS.get(route.endpoint, ACTING_ROLE)
-        if "holder_id" in route.arguments and not policy().allows(route.endpoint, role):
-            role = next((r for r in OTHER_ACTING_ROLES if policy().allows(route.endpoint, r)),
+        if "holder_id" in route.arguments and not policy().allows(
+                route.endpoint, role, payroll_delegated=world.payroll_delegated):
+            role = next((r for r in OTHER_ACTING_ROLES if policy().allows(
+                route.endpoint, r, payroll_delegated=world.payroll_delegated)),
                         "")
             if not role:
                 problems.append(f"{route.endpoint}: none of the test's acting roles may use "
