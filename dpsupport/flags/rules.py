@@ -47,6 +47,18 @@ a :class:`~.model.Reader`. Only money out is looked at, except by ``statement_ga
 A line raises at most one of the first four (in that order: a cash withdrawal is not also
 an unknown payee); ``duplicate_payment`` may come as well.
 
+- ``surplus_above_threshold``: (``surplus_above_threshold()``, from the money figures,
+  not the lines) the balance, less what is owed (``owed_pence``: wages, tax, pension,
+  holiday pay and bills not yet paid; 0 until those records exist), less the contingency
+  reserve, less ``weeks`` (the agreement's threshold, usually 8) of the regular payment's
+  weekly equivalent, is above zero: £0.01 over is a flag, exactly nothing over is not.
+  On the net basis the surplus is split between the council's money and the holder's own
+  contributions in proportion to what each pays per period (the holder's share rounded
+  half up, the council's the rest); on the gross basis it is all the council's. One flag
+  per agreement; its evidence is the agreement and the surplus in whole £100s (rounded
+  down), so a resolved flag reopens when the surplus moves into another £100, not every
+  time a penny is spent.
+
 Severity: ``attention`` for everything that asks what money was for and for new bank
 details; ``info`` for ``unknown_payee``, ``statement_gap`` and a review not yet late.
 """
@@ -75,7 +87,8 @@ from .recognise import (
 )
 
 CODES = ("cash_withdrawal", "prohibited_spend", "transfer_out", "unknown_payee",
-         "duplicate_payment", "payee_details_changed", "statement_gap", "review_due")
+         "duplicate_payment", "payee_details_changed", "statement_gap", "review_due",
+         "surplus_above_threshold")
 PLACED_KINDS = frozenset({"hmrc", "pension", "payroll_bureau"})
 _DIGITS_IN = re.compile(r"\d")
 
@@ -562,3 +575,60 @@ def _gap(start: dt.date, end: dt.date | None, before: StatementSpan | None,
                 next_step=step, key=f"statement_gap:{start.isoformat()}",
                 evidence_key=evidence_key("statement_gap", (), shown),
                 on=end or start, records=tuple(records))
+
+
+def surplus_above_threshold(*, balance_pence: int, contingency_pence: int,
+                            regular_pence: int, weekly_regular_pence: int, weeks: int,
+                            today: dt.date, owed_pence: int = 0, contribution_pence: int = 0,
+                            net_basis: bool = True, agreement: Id | None = None,
+                            policy: Policy = DEFAULT_POLICY,
+                            reader: Reader = HOLDER) -> list[Flag]:
+    """Money held beyond what the funder allows, after what is owed (module docstring).
+
+    ``regular_pence``: the regular gross amount per period (the council's payment plus, on
+    the net basis, the holder's ``contribution_pence``); ``weekly_regular_pence``: its
+    weekly equivalent. ``owed_pence``: money owed and not yet paid (0 when not known)."""
+    for name, value in (("balance_pence", balance_pence), ("owed_pence", owed_pence),
+                        ("contingency_pence", contingency_pence),
+                        ("regular_pence", regular_pence),
+                        ("weekly_regular_pence", weekly_regular_pence),
+                        ("contribution_pence", contribution_pence)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be int pence, not {value!r}")
+    allowance = weeks * weekly_regular_pence
+    left = balance_pence - owed_pence - contingency_pence - allowance
+    if left <= 0:
+        return []
+    yours = 0
+    if net_basis and contribution_pence > 0 and regular_pence > 0:
+        share = min(contribution_pence, regular_pence)
+        yours = (2 * left * share + regular_pence) // (2 * regular_pence)
+    council = left - yours
+    money = format_pence(left)
+    working = (f"{format_pence(balance_pence)} in the account, less {format_pence(owed_pence)} "
+               f"owed, less the contingency reserve of {format_pence(contingency_pence)}, less "
+               f"{plural(weeks, 'week')} of the regular payment "
+               f"({weeks} × {format_pence(weekly_regular_pence)} = {format_pence(allowance)}), "
+               f"leaves {money}.")
+    split = (f" Of that, {format_pence(council)} is the council's money and "
+             f"{format_pence(yours)} came from {reader.your} own contributions." if yours else
+             f" All of it is {policy.funder}'s money.")
+    if reader.is_holder:
+        title = f"You have {money} more than {policy.funder} usually lets you keep"
+        explanation = (f"{working}{split} Money you owe is taken off first. There may be a "
+                       "good reason to keep it, such as a bill or extra support coming up.")
+        step = (f"Tell us if the money is set aside for something. If not, {policy.funder} may "
+                "ask for some of it back or lower your payments for a while.")
+    else:
+        title = f"{reader.you} has {money} more than {policy.funder} usually allows"
+        explanation = f"{working}{split}"
+        step = (f"Ask {reader.you} whether the money is set aside for something before "
+                "anyone talks about taking it back.")
+    records: list[tuple[str, Id]] = [("surplus_hundreds", left // 10000)]
+    if agreement is not None:
+        records.append(("agreement", agreement))
+    return [Flag(code="surplus_above_threshold", severity="attention", title=title,
+                 explanation=explanation, next_step=step, key="surplus_above_threshold",
+                 evidence_key=evidence_key("surplus_above_threshold", (), records),
+                 on=today, records=tuple(r for r in records if r[0] == "agreement"),
+                 amount_pence=left)]

@@ -11,6 +11,7 @@ from .banking import (
 )
 from .base import Base
 from .employment import ContractVersion, EmployerDetails, Employment
+from .flags import Flag, FlagAnswer, FundingPolicy
 from .funding import AgreementAmount, BudgetLine, FundingAgreement, OneOffPayment
 from .payroll import (
     HolidayEntry,
@@ -32,6 +33,9 @@ from .people import (
 )
 
 __all__ = [
+    "Flag",
+    "FlagAnswer",
+    "FundingPolicy",
     "TimesheetApproval",
     "SicknessSpell",
     "Shift",

@@ -16,7 +16,7 @@ from ..errors import UserError
 from ..models import AgreementAmount, FundingAgreement, Holder, OneOffPayment
 from ..models.funding import CONTRIBUTION_BASES, FREQUENCIES, SCHEMES, TIMINGS
 from ..text import long_date
-from .records import agreement_dates, current_agreement
+from .records import agreement_dates, current_agreement, flags_again
 from .uow import transactional
 
 # The words for the codes stored on an agreement (defined once, in models.funding).
@@ -85,6 +85,7 @@ def save_agreement(session: Session, holder: Holder,
     agreement.opening_balance_pence = details.opening_balance_pence
     agreement.first_review_date = (details.first_review_date
                                    or details.start_date + FIRST_REVIEW_AFTER)
+    flags_again(session, holder.id)
     return agreement
 
 
@@ -101,6 +102,7 @@ def add_amount_change(session: Session, agreement: FundingAgreement, effective: 
                         "different date", field="effective_date")
     row = AgreementAmount(agreement=agreement, effective_date=effective, amount_pence=amount_pence)
     session.add(row)
+    flags_again(session, agreement.holder_id)
     return row
 
 
@@ -114,4 +116,5 @@ def add_one_off(session: Session, agreement: FundingAgreement, when: date, amoun
     row = OneOffPayment(agreement=agreement, date=when, amount_pence=amount_pence,
                         description=description.strip())
     session.add(row)
+    flags_again(session, agreement.holder_id)
     return row

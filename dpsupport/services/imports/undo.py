@@ -51,6 +51,10 @@ def undo_import(session: Session, record: StatementImport) -> int:
                  holder_id=record.holder_id,
                  summary=f"Undid the import of {record.filename[:80]}: removed "
                          f"{plural(count, 'payment')} (net {format_pence(int(total))}).")
+    from ..flags import refresh_by_id  # flags are worked out again in this transaction
+
+    session.expire_all()  # the lines were removed in bulk
+    refresh_by_id(session, record.holder_id)
     return int(count)
 
 
