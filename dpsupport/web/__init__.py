@@ -67,10 +67,23 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.teardown_appcontext(close_db)
     app.teardown_request(_forget_request)
 
-    from . import agreement, auth, employment, errors, holder, imports, main, plan, transactions
+    from . import (
+        agreement,
+        auth,
+        employment,
+        errors,
+        flags,
+        holder,
+        imports,
+        main,
+        plan,
+        transactions,
+    )
 
-    for module in (auth, main, holder, plan, transactions, imports, agreement, employment):
+    for module in (auth, main, holder, plan, transactions, imports, agreement, employment,
+                   flags):
         app.register_blueprint(module.bp)
+    app.register_blueprint(flags.policy_bp)
     errors.register(app)
 
     from ..cli import register_commands

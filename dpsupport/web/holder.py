@@ -18,6 +18,7 @@ from ..services.money import (
 )
 from .access import holder_page
 from .database import db
+from .flags import open_questions
 from .forms import page_number
 
 bp = Blueprint("holder", __name__, url_prefix="/holders/<int:holder_id>")
@@ -39,7 +40,8 @@ def money(holder: Holder) -> str:
         table = month_end_table(actual, forecast)
     return render_template("holder/money.html", holder=holder, info=info, pic=info.picture,
                            chart=chart, table=table, title=_title(holder),
-                           rep_types=REPRESENTATIVE_TYPES, unsorted=info.unsorted_count)
+                           rep_types=REPRESENTATIVE_TYPES, unsorted=info.unsorted_count,
+                           questions=open_questions(holder))
 
 
 def _title(holder: Holder) -> str:

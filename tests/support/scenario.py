@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dpsupport.models import Account, Attachment, BudgetLine, Transaction, User
-from dpsupport.services import employment, imports
+from dpsupport.models import Account, Attachment, BudgetLine, Flag, Transaction, User
+from dpsupport.services import employment, flags, imports
 from dpsupport.services.records import add_attachment
 from dpsupport.statements import ColumnMapping
 
@@ -70,6 +70,10 @@ def build_world(session: Session) -> World:
     # a payment typed in but not sorted yet (for the sorting page)
     session.add(Transaction(holder_id=holder.id, account_id=account.id, date=date(2026, 4, 20),
                             amount_pence=-350, payee="Corner Shop"))
+    # cash taken out: a question (flag) for the holder
+    session.add(Transaction(holder_id=holder.id, account_id=account.id, date=date(2026, 5, 3),
+                            amount_pence=-4000, payee="Cash machine",
+                            description="LINK 14:32 03MAY"))
     done = imports.import_statement(session, account, STATEMENT_CSV, "may.csv")  # by the system
     assert done.import_id is not None
     pa = employment.add_employment(session, holder, employment.EmploymentInput(
@@ -77,7 +81,11 @@ def build_world(session: Session) -> World:
         start_date=date(2026, 4, 6), leaving_date=None, starter_statement="A", tax_code=None,
         ni_category=None, student_loan_plan=None, postgraduate_loan=False,
         close_relative_in_household=False, council_approval_reference=None))
-    world.ids = {"employment_id": pa.id, "transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,
+    flags.refresh(session, holder)
+    flag = session.scalar(select(Flag).where(Flag.holder_id == holder.id,
+                                             Flag.code == "cash_withdrawal"))
+    assert flag is not None
+    world.ids = {"flag_id": flag.id, "employment_id": pa.id, "transaction_id": tx.id, "line_id": spare_line.id, "used_line_id": line.id,
                  "attachment_id": attachment.id, "import_id": done.import_id}
     session.commit()
     engine, account_id = session.get_bind(), account.id

@@ -14,7 +14,7 @@ from dpsupport.models import AuditEvent, User
 from dpsupport.services.access import policy
 
 from ..support.factories import PASSWORD, csrf_token, sign_in
-from ..support.post_cases import CASES, OTHER_POSTS
+from ..support.post_cases import ACTING_ROLES, CASES, OTHER_POSTS
 from ..support.routes import Route, routes
 from ..support.scenario import World, build_world, url_args
 
@@ -106,17 +106,24 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(app, ses
 
 def test_every_post_with_a_token_writes_an_audit_row_naming_the_person(app, session) -> None:  # type: ignore[no-untyped-def]
     world = build_world(session)
-    user = world.users[ACTING_ROLE]
     engine = _engine(app)
-    client = app.test_client()
-    sign_in(client, user)
+    clients = {}
+
+    def client_for(role: str):  # type: ignore[no-untyped-def]
+        if role not in clients:
+            clients[role] = app.test_client()
+            sign_in(clients[role], world.users[role])
+        return clients[role]
+
     problems = []
     for route in post_routes(app):
         if route.endpoint not in CASES and route.endpoint not in OTHER_POSTS:
             continue  # named by the check below
-        if "holder_id" in route.arguments and not policy().allows(route.endpoint, ACTING_ROLE):
-            problems.append(f"{route.endpoint}: the test's acting role {ACTING_ROLE} may not "
-                            "use it; choose another role for it here")
+        role = ACTING_ROLES.get(route.endpoint, ACTING_ROLE)
+        user, client = world.users[role], client_for(role)
+        if "holder_id" in route.arguments and not policy().allows(route.endpoint, role):
+            problems.append(f"{route.endpoint}: the test's acting role {role} may not "
+                            "use it; choose another role for it in post_cases.ACTING_ROLES")
             continue
         if route.endpoint == "auth.sign_in":
             client.post("/sign-out", data={"csrf_token": csrf_token(client)})
