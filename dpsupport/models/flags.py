@@ -36,7 +36,7 @@ class Flag(Audited, Base):
     """One question raised about a holder's records, and what has happened to it.
 
     ``key`` names it (its code and the record it is about) so the same flag is found again
-    each time flags are worked out; ``evidence_hash`` changes only when the records behind
+    each time flags are worked out; ``evidence_key`` changes only when the records behind
     it change. ``evidence`` is JSON: ``{"transactions": [ids], "records": [[kind, id]]}``.
     ``words`` is JSON: the title, explanation and next step for the holder ("you") and for
     staff (the holder's name), as the rules wrote them."""
@@ -53,7 +53,7 @@ class Flag(Audited, Base):
     raised_on: Mapped[date] = mapped_column(Date)
     amount_pence: Mapped[int | None] = mapped_column(BigInteger)
     evidence: Mapped[str] = mapped_column(Text)
-    evidence_hash: Mapped[str] = mapped_column(String(120))
+    evidence_key: Mapped[str] = mapped_column(String(120))
     words: Mapped[str] = mapped_column(Text)
     hidden_from_holder: Mapped[bool] = mapped_column(Boolean, default=False,
                                                      server_default=false())

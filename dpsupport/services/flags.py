@@ -266,13 +266,13 @@ def refresh(session: Session, holder: Holder, today: date | None = None,
             session.add(Flag(holder_id=holder.id, code=mine.code, severity=mine.severity,
                              key=mine.key, status="open", raised_on=mine.on,
                              amount_pence=mine.amount_pence, evidence=_evidence(mine),
-                             evidence_hash=mine.evidence_key, words=words))
+                             evidence_key=mine.evidence_key, words=words))
             continue
         row.severity, row.raised_on, row.amount_pence = mine.severity, mine.on, mine.amount_pence
         row.words = words
         gone_and_back = row.status == "resolved" and row.resolved_reason == NO_LONGER_APPLIES
-        if row.evidence_hash != mine.evidence_key:
-            row.evidence, row.evidence_hash = _evidence(mine), mine.evidence_key
+        if row.evidence_key != mine.evidence_key:
+            row.evidence, row.evidence_key = _evidence(mine), mine.evidence_key
             if row.status == "resolved":
                 _reopen(row)
         elif gone_and_back:

@@ -10,16 +10,33 @@ import pytest
 from sqlalchemy import select
 
 from dpsupport.models import Account, BudgetLine, Transaction, User
-from dpsupport.services import audit, employment, imports, sorting
+from dpsupport.services import audit, employment, flags, imports, sorting
 from dpsupport.services.access import visible_holders
 from dpsupport.services.demo import DEMO_PASSWORD, load_demo
 
 from ..support.browser import browse, needs_browser
 
 pytestmark = needs_browser
+ADMIN = "alex.morgan@riverside.example"
 
 ROLES = ["sam.okafor@riverside.example", "farah.ahmed@riverside.example",
-         "helen.hill@example.org", "jordan.price@example.org"]
+         "helen.hill@example.org", "jordan.price@example.org", ADMIN]
+
+
+def _flag_paths(session, email: str, holder) -> list[str]:  # type: ignore[no-untyped-def]
+    """The questions list, one question (with, for people who may answer, the answer form
+    sent empty) and, for an organisation admin, the funding policy page."""
+    h = f"/holders/{holder.id}/questions"
+    reads_as_holder = "helen" in email or "jordan" in email
+    views = flags.flags_for(session, holder, for_holder=reads_as_holder, open_only=False)
+    paths = [h]
+    if views:
+        paths.append(f"{h}/{views[0].flag.id}")
+        if "farah" not in email:
+            paths.append(f"submit:{h}/{views[0].flag.id}")
+    if email == ADMIN:
+        paths += ["/funding-policy", "submit:/funding-policy"]
+    return paths
 
 
 STATEMENT = (b"Date,Description,Amount,Balance\n"
@@ -64,6 +81,7 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
                   f"submit:{h}/plan/lines/new", f"{h}/transactions/sort"]
         if sorting.unsorted_count(session, holder):  # the form, sent with nothing chosen
             paths.append(f"submit:{h}/transactions/sort")
+    paths += _flag_paths(session, email, holder)
     return (paths + _statement_paths(session, user, holder.id, "farah" not in email)
             + _employment_paths(session, user, holder, "farah" not in email))
 

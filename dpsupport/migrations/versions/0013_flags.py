@@ -46,7 +46,7 @@ def upgrade() -> None:
     sa.Column('raised_on', sa.Date(), nullable=False),
     sa.Column('amount_pence', sa.BigInteger(), nullable=True),
     sa.Column('evidence', sa.Text(), nullable=False),
-    sa.Column('evidence_hash', sa.String(length=120), nullable=False),
+    sa.Column('evidence_key', sa.String(length=120), nullable=False),
     sa.Column('words', sa.Text(), nullable=False),
     sa.Column('hidden_from_holder', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('hidden_by_id', sa.Integer(), nullable=True),
