@@ -124,10 +124,11 @@ COMMANDS = (db_group, prepare_demo, serve, check_schema)
 
 def register_commands(app: Flask) -> None:
     """The same commands under `flask --app dpsupport ...`."""
-    from .cli_flags import flags_command
+    from .cli_flags import flags_command, send_flag_emails_command
     from .cli_import import import_statement_command
 
-    for command in (*COMMANDS, import_statement_command, flags_command):
+    for command in (*COMMANDS, import_statement_command, flags_command,
+                    send_flag_emails_command):
         app.cli.add_command(command)
 
 
@@ -149,11 +150,11 @@ def main() -> None:
 
 
 def _add_commands() -> None:
-    from .cli_flags import flags_command
+    from .cli_flags import flags_command, send_flag_emails_command
     from .cli_import import import_statement_command
 
-    for command in (*COMMANDS, import_statement_command, flags_command, shell_command,
-                    routes_command):
+    for command in (*COMMANDS, import_statement_command, flags_command,
+                    send_flag_emails_command, shell_command, routes_command):
         main.add_command(command)
 
 

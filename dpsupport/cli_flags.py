@@ -70,3 +70,22 @@ def flags_command(holder_id: int, as_json: bool) -> None:
                    f"{item['title']}")
         for t in item["evidence"]["transactions"]:
             click.echo(f"    {t['date']}  {t['amount_pence']:>10}  {t['description']}")
+
+
+@click.command("send-flag-emails",
+               help="Email people about new questions about money (run it once a day).")
+@with_appcontext
+def send_flag_emails_command() -> None:
+    from .db import writing
+    from .errors import UserError
+    from .services.notices import mail_settings, send_notices
+
+    settings = current_app.config["DPSUPPORT"]
+    try:
+        mail = mail_settings(settings.mode, settings.instance_path)
+    except UserError as err:
+        fail(err)
+    factory = current_app.extensions["dpsupport.sessions"]
+    with writing(), factory() as session:
+        sent = send_notices(session, mail)
+    click.echo(f"Sent {sent} email{'' if sent == 1 else 's'}.")

@@ -11,7 +11,7 @@ from .banking import (
 )
 from .base import Base
 from .employment import ContractVersion, EmployerDetails, Employment
-from .flags import Flag, FlagAnswer, FundingPolicy
+from .flags import Flag, FlagAnswer, FlagNotice, FundingPolicy
 from .funding import AgreementAmount, BudgetLine, FundingAgreement, OneOffPayment
 from .payroll import (
     HolidayEntry,
@@ -35,6 +35,7 @@ from .people import (
 __all__ = [
     "Flag",
     "FlagAnswer",
+    "FlagNotice",
     "FundingPolicy",
     "TimesheetApproval",
     "SicknessSpell",

@@ -121,3 +121,16 @@ class FundingPolicy(Audited, Base):
     statement_gap_days: Mapped[int] = mapped_column(Integer)
     review_notice_days: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[Timestamp]
+
+
+class FlagNotice(Base):
+    """One email telling a person about new flags: when, and how many. At most one a day
+    per person (services/notices.py). Not audited: it changes no one's records; the address
+    is never copied here."""
+
+    __tablename__ = "flag_notice"
+
+    id: Mapped[IntPk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    sent_at: Mapped[Timestamp]
+    flag_count: Mapped[int] = mapped_column(Integer)

@@ -255,6 +255,9 @@ def refresh(session: Session, holder: Holder, today: date | None = None,
     """Work the holder's flags out again and keep them (module docstring), in the caller's
     transaction."""
     today = today or date.today()
+    # One at a time per holder: two changes saved at once must not both add the same flag.
+    # (SQLite already lets one writer in at a time; this locks the holder's row elsewhere.)
+    session.execute(select(Holder.id).where(Holder.id == holder.id).with_for_update())
     kept = {(f.code, f.key): f for f in session.scalars(
         select(Flag).where(Flag.holder_id == holder.id))}
     seen: set[tuple[str, str]] = set()
@@ -474,4 +477,5 @@ def forget_attachments(session: Session, attachment_ids: list[int]) -> None:
 
 
 def with_defaults(settings: PolicyInput, **changes: Any) -> PolicyInput:
+    """A copy of ``settings`` with some of them changed (for scripts and tests)."""
     return replace(settings, **changes)

@@ -64,3 +64,16 @@ def test_an_unknown_holder_is_one_line_and_exit_2(app, session) -> None:  # type
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].endswith("flags: there is no holder 999999.")
+
+
+def test_send_flag_emails_writes_mail_files_in_test_mode(app, session) -> None:  # type: ignore[no-untyped-def]
+    h = _setup(session)
+    flags.refresh(session, h.holder)
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["send-flag-emails"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "Sent 1 email."  # the support worker
+    folder = app.config["DPSUPPORT"].instance_path / "mail"
+    assert len(list(folder.glob("*.eml"))) == 1
+    again = app.test_cli_runner().invoke(args=["send-flag-emails"])
+    assert again.stdout.strip() == "Sent 0 emails."
