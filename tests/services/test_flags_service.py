@@ -204,3 +204,19 @@ def test_a_plan_change_works_flags_out_again(session) -> None:  # type: ignore[n
     h = holder_with_account(session)
     plan.add_line(session, h.holder, plan.LineDetails("respite", "Short breaks", 1000))
     assert session.scalars(select(Flag).where(Flag.holder_id == h.holder.id)).first()
+
+
+def test_adding_a_pa_settles_payments_to_them(session) -> None:  # type: ignore[no-untyped-def]
+    from dpsupport.services import employment
+
+    h = holder_with_account(session)
+    save_transaction(session, h.holder, None, when=date(2026, 5, 20), amount_pence=-12000,
+                     category=None, budget_line_id=None, payee="T REED", note=None)
+    assert _one(session, h.holder, "unknown_payee").flag.status == "open"
+    employment.add_employment(session, h.holder, employment.EmploymentInput(
+        name="Tom Reed", date_of_birth=date(1990, 2, 2), ni_number=None, address=None,
+        start_date=date(2026, 4, 6), leaving_date=None, starter_statement="A", tax_code=None,
+        ni_category=None, student_loan_plan=None, postgraduate_loan=False,
+        close_relative_in_household=False, council_approval_reference=None))
+    gone = _one(session, h.holder, "unknown_payee")
+    assert gone.flag.status == "resolved" and gone.flag.resolved_reason == flags.NO_LONGER_APPLIES
