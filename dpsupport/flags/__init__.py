@@ -32,11 +32,12 @@ from .rules import (
     statement_gaps,
     surplus_above_threshold,
     work_out,
+    work_out_for,
 )
 
 __all__ = [
     "CODES", "DEFAULT_LISTS", "DEFAULT_POLICY", "HOLDER", "Flag", "Known", "KnownPayee", "Line",
     "Lists", "PayeeMatcher", "Policy", "Reader", "Recognition", "StatementSpan", "evidence_key",
     "payee_name", "plain", "recognise", "review_due", "statement_gaps",
-    "surplus_above_threshold", "work_out",
+    "surplus_above_threshold", "work_out", "work_out_for",
 ]

@@ -173,7 +173,7 @@ def save_policy(session: Session, organisation: Organisation, settings: PolicyIn
 # --- working flags out again -------------------------------------------------------------------
 
 def _lines(session: Session, holder: Holder) -> list[rules.Line]:
-    rows = session.execute(
+    rows = session.connection().execute(  # plain rows, not ORM objects: there may be many
         select(Transaction.id, Transaction.date, Transaction.amount_pence,
                Transaction.description, Transaction.payee, Transaction.category,
                Transaction.budget_line_id)
@@ -198,7 +198,8 @@ def _statements(session: Session, holder: Holder) -> list[rules.StatementSpan]:
 
 
 def _surplus(session: Session, holder: Holder, today: date, policy: rules.Policy,
-             reader: rules.Reader, owed_pence: int) -> list[rules.Flag]:
+             readers: tuple[rules.Reader, rules.Reader], owed_pence: int
+             ) -> list[tuple[rules.Flag, rules.Flag]]:
     from .money import holder_money  # money reads records, as this module does
 
     info = holder_money(session, holder, today)
@@ -208,14 +209,15 @@ def _surplus(session: Session, holder: Holder, today: date, policy: rules.Policy
     balance = info.picture.balance_today.value
     assert isinstance(balance, int)
     regular = regular_amount_on(terms, today)
-    return rules.surplus_above_threshold(
+    worded = [rules.surplus_above_threshold(
         balance_pence=balance, owed_pence=owed_pence,
         contingency_pence=agreement.contingency_reserve_pence, regular_pence=regular,
         weekly_regular_pence=weekly_equivalent(terms, regular),
         weeks=agreement.surplus_threshold_weeks, today=today,
         contribution_pence=agreement.client_contribution_pence,
         net_basis=agreement.contribution_basis == "net", agreement=agreement.id,
-        policy=policy, reader=reader)
+        policy=policy, reader=reader) for reader in readers]
+    return list(zip(worded[0], worded[1], strict=True))
 
 
 def work_out(session: Session, holder: Holder, today: date, owed_pence: int = 0
@@ -227,19 +229,15 @@ def work_out(session: Session, holder: Holder, today: date, owed_pence: int = 0
     policy = policy_for(session, holder.organisation_id,
                         agreement.funder if agreement is not None else "the council")
     lines, known, spans = _lines(session, holder), _known(session, holder), _statements(session, holder)
-    staff = rules.Reader(holder.display_name)
-    pairs: dict[str, list[rules.Flag]] = {}
-    for reader in (rules.HOLDER, staff):
-        found = rules.work_out(
-            lines, policy=policy, known=known, reader=reader, statements=spans,
-            since=agreement.start_date if agreement is not None else None, today=today,
-            first_review=agreement.first_review_date if agreement is not None else None,
-            review_interval_months=agreement.review_interval_months if agreement else 12,
-            agreement=agreement.id if agreement is not None else None)
-        found += _surplus(session, holder, today, policy, reader, owed_pence)
-        for flag in found:
-            pairs.setdefault(f"{flag.code}\x1f{flag.key}", []).append(flag)
-    return [(two[0], two[1]) for two in pairs.values() if len(two) == 2]
+    readers = (rules.HOLDER, rules.Reader(holder.display_name))
+    found = rules.work_out_for(
+        lines, readers, policy=policy, known=known, statements=spans,
+        since=agreement.start_date if agreement is not None else None, today=today,
+        first_review=agreement.first_review_date if agreement is not None else None,
+        review_interval_months=agreement.review_interval_months if agreement else 12,
+        agreement=agreement.id if agreement is not None else None)
+    pairs = [(mine, staff) for mine, staff in found]
+    return pairs + _surplus(session, holder, today, policy, readers, owed_pence)
 
 
 def _words(flag: rules.Flag) -> dict[str, str]:
