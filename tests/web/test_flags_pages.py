@@ -140,6 +140,10 @@ def test_the_funding_policy_page_is_for_organisation_admins(app, session) -> Non
     worker = _client(app, people["support_worker"])
     assert worker.get("/funding-policy").status_code == 403
     admin = _client(app, people["org_admin"])
+    listing = admin.get(f"/holders/{holder.id}/questions").get_data(as_text=True)
+    assert f'/funding-policy?organisation={holder.organisation_id}' in listing
+    assert "/funding-policy" not in worker.get(f"/holders/{holder.id}/questions").get_data(
+        as_text=True)
     page = admin.get("/funding-policy")
     assert page.status_code == 200
     assert 'value="50.00"' in page.get_data(as_text=True)  # the default, £50
