@@ -172,10 +172,12 @@ COMMANDS = (db_group, prepare_demo, serve, check_schema, demo_command, caseload_
 
 def register_commands(app: Flask) -> None:
     """The same commands under `flask --app dpsupport ...`."""
+    from .cli_flags import flags_command, send_flag_emails_command
     from .cli_import import import_statement_command
     from .cli_payroll import payroll_group
 
-    for command in (*COMMANDS, import_statement_command, payroll_group):
+    for command in (*COMMANDS, import_statement_command, payroll_group, flags_command,
+                    send_flag_emails_command):
         app.cli.add_command(command)
 
 
@@ -197,11 +199,12 @@ def main() -> None:
 
 
 def _add_commands() -> None:
+    from .cli_flags import flags_command, send_flag_emails_command
     from .cli_import import import_statement_command
     from .cli_payroll import payroll_group
 
-    for command in (*COMMANDS, import_statement_command, payroll_group, shell_command,
-                    routes_command):
+    for command in (*COMMANDS, import_statement_command, payroll_group, flags_command,
+                    send_flag_emails_command, shell_command, routes_command):
         main.add_command(command)
 
 

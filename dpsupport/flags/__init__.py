@@ -24,10 +24,20 @@ from .recognise import (
     plain,
     recognise,
 )
-from .rules import CODES, DEFAULT_POLICY, Policy, review_due, statement_gaps, work_out
+from .rules import (
+    CODES,
+    DEFAULT_POLICY,
+    Policy,
+    review_due,
+    statement_gaps,
+    surplus_above_threshold,
+    work_out,
+    work_out_for,
+)
 
 __all__ = [
     "CODES", "DEFAULT_LISTS", "DEFAULT_POLICY", "HOLDER", "Flag", "Known", "KnownPayee", "Line",
     "Lists", "PayeeMatcher", "Policy", "Reader", "Recognition", "StatementSpan", "evidence_key",
-    "payee_name", "plain", "recognise", "review_due", "statement_gaps", "work_out",
+    "payee_name", "plain", "recognise", "review_due", "statement_gaps",
+    "surplus_above_threshold", "work_out", "work_out_for",
 ]

@@ -47,6 +47,18 @@ a :class:`~.model.Reader`. Only money out is looked at, except by ``statement_ga
 A line raises at most one of the first four (in that order: a cash withdrawal is not also
 an unknown payee); ``duplicate_payment`` may come as well.
 
+- ``surplus_above_threshold``: (``surplus_above_threshold()``, from the money figures,
+  not the lines) the balance, less what is owed (``owed_pence``: wages, tax, pension,
+  holiday pay and bills not yet paid; 0 until those records exist), less the contingency
+  reserve, less ``weeks`` (the agreement's threshold, usually 8) of the regular payment's
+  weekly equivalent, is above zero: £0.01 over is a flag, exactly nothing over is not.
+  On the net basis the surplus is split between the council's money and the holder's own
+  contributions in proportion to what each pays per period (the holder's share rounded
+  half up, the council's the rest); on the gross basis it is all the council's. One flag
+  per agreement; its evidence is the agreement and the surplus in whole £100s (rounded
+  down), so a resolved flag reopens when the surplus moves into another £100, not every
+  time a penny is spent.
+
 Severity: ``attention`` for everything that asks what money was for and for new bank
 details; ``info`` for ``unknown_payee``, ``statement_gap`` and a review not yet late.
 """
@@ -57,8 +69,9 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..text import format_date, format_pence, plural
 from .model import HOLDER, Flag, Id, Known, Line, Reader, StatementSpan, evidence_key
@@ -75,7 +88,8 @@ from .recognise import (
 )
 
 CODES = ("cash_withdrawal", "prohibited_spend", "transfer_out", "unknown_payee",
-         "duplicate_payment", "payee_details_changed", "statement_gap", "review_due")
+         "duplicate_payment", "payee_details_changed", "statement_gap", "review_due",
+         "surplus_above_threshold")
 PLACED_KINDS = frozenset({"hmrc", "pension", "payroll_bureau"})
 _DIGITS_IN = re.compile(r"\d")
 
@@ -109,6 +123,7 @@ class Policy:
 
 
 DEFAULT_POLICY = Policy()
+Maker = Callable[[Reader], Flag]  # a flag decided on, to be worded for its reader
 
 
 @dataclass(slots=True)
@@ -127,6 +142,8 @@ class _Seen:
 class _Book:
     lines: list[_Seen]
     by_payee: dict[str, list[dt.date]] = field(default_factory=dict)
+    # each payee's distinct payment days, oldest first (for ``_regular``)
+    days_by_payee: dict[str, list[dt.date]] = field(default_factory=dict)
 
 
 def _read(lines: Iterable[Line], policy: Policy, known: Known) -> _Book:
@@ -151,6 +168,8 @@ def _read(lines: Iterable[Line], policy: Policy, known: Known) -> _Book:
     book = _Book(seen)
     for item in seen:
         book.by_payee.setdefault(item.name, []).append(item.line.date)
+    for name, days in book.by_payee.items():
+        book.days_by_payee[name] = sorted(set(days))
     return book
 
 
@@ -161,24 +180,46 @@ def work_out(lines: Iterable[Line], *, policy: Policy = DEFAULT_POLICY, known: K
              last_review: dt.date | None = None, agreement: Id | None = None) -> list[Flag]:
     """Every flag these rules raise, oldest first. Statement gaps and the review only when
     ``today`` is given (and the review only with ``first_review``)."""
+    return [flag for (flag,) in work_out_for(
+        lines, (reader,), policy=policy, known=known, statements=statements, since=since,
+        today=today, first_review=first_review, review_interval_months=review_interval_months,
+        last_review=last_review, agreement=agreement)]
+
+
+def work_out_for(lines: Iterable[Line], readers: Sequence[Reader], *,
+                 policy: Policy = DEFAULT_POLICY, known: Known = Known(),
+                 statements: Sequence[StatementSpan] = (), since: dt.date | None = None,
+                 today: dt.date | None = None, first_review: dt.date | None = None,
+                 review_interval_months: int = 12, last_review: dt.date | None = None,
+                 agreement: Id | None = None) -> list[tuple[Flag, ...]]:
+    """`work_out` for several readers at once (the holder and staff, say): each flag as a
+    tuple, one for each reader in order. The lines are read and the rules decided once;
+    only the words are written for each reader."""
     book = _read(lines, policy, known)
-    flags = _per_line(book, policy, known, reader)
-    flags += _duplicates(book, policy, reader)
-    flags += _details_changed(book, reader)
+    makers = (_per_line_makers(book, policy, known) + _duplicate_makers(book, policy)
+              + _details_changed_makers(book))
+    found = [tuple(make(reader) for reader in readers) for make in makers]
     if today is not None:
-        flags += statement_gaps(statements, today, since=since, policy=policy, reader=reader)
+        per_reader = [statement_gaps(statements, today, since=since, policy=policy, reader=r)
+                      for r in readers]
         if first_review is not None:
-            flags += review_due(first_review, review_interval_months, today,
-                                last_review=last_review, agreement=agreement, policy=policy,
-                                reader=reader)
-    flags.sort(key=lambda f: (f.on, f.code, f.key))
-    return flags
+            for i, reader in enumerate(readers):
+                per_reader[i] = per_reader[i] + review_due(
+                    first_review, review_interval_months, today, last_review=last_review,
+                    agreement=agreement, policy=policy, reader=reader)
+        found += list(zip(*per_reader, strict=True))
+    found.sort(key=lambda f: (f[0].on, f[0].code, f[0].key))
+    return found
 
 
 def _one_code(lines: Iterable[Line], code: str, policy: Policy, known: Known,
               reader: Reader) -> list[Flag]:
     return [f for f in _per_line(_read(lines, policy, known), policy, known, reader)
             if f.code == code]
+
+
+def _per_line(book: _Book, policy: Policy, known: Known, reader: Reader) -> list[Flag]:
+    return [make(reader) for make in _per_line_makers(book, policy, known)]
 
 
 def cash_withdrawals(lines: Iterable[Line], policy: Policy = DEFAULT_POLICY,
@@ -203,11 +244,12 @@ def unknown_payees(lines: Iterable[Line], policy: Policy = DEFAULT_POLICY,
 
 def duplicate_payments(lines: Iterable[Line], policy: Policy = DEFAULT_POLICY,
                        reader: Reader = HOLDER) -> list[Flag]:
-    return _duplicates(_read(lines, policy, Known()), policy, reader)
+    return [make(reader) for make in _duplicate_makers(_read(lines, policy, Known()), policy)]
 
 
-def _per_line(book: _Book, policy: Policy, known: Known, reader: Reader) -> list[Flag]:
-    flags: list[Flag] = []
+def _per_line_makers(book: _Book, policy: Policy, known: Known) -> list[Maker]:
+    """The per-line flags, decided: each waits only for its reader to be worded."""
+    flags: list[Maker] = []
     for item in book.lines:
         if item.internal:
             continue
@@ -215,11 +257,11 @@ def _per_line(book: _Book, policy: Policy, known: Known, reader: Reader) -> list
         kind = found.kind if found else None
         if kind == "cash":
             if line.plan_line_id is None or line.plan_line_id not in known.cash_plan_lines:
-                flags.append(_cash(line, found, policy, reader))
+                flags.append(partial(_cash, line, found, policy))
             continue
         if kind in policy.prohibited and item.known is None:
             assert found is not None
-            flags.append(_prohibited(line, found, policy, reader))
+            flags.append(partial(_prohibited, line, found, policy))
             continue
         if kind in PLACED_KINDS or item.known is not None:
             continue
@@ -227,23 +269,22 @@ def _per_line(book: _Book, policy: Policy, known: Known, reader: Reader) -> list
         if found is not None and not placed and (
                 kind == "own_transfer" or kind == "transfer"):
             own = kind == "own_transfer" or (found.account in known.own_accounts)
-            flags.append(_transfer(line, own, policy, reader))
+            flags.append(partial(_transfer, line, own, policy))
             continue
         if placed or -line.amount_pence <= policy.unknown_payee_over_pence:
             continue
         if _regular(book, item, policy):
             continue
-        flags.append(_unknown(line, policy, reader))
+        flags.append(partial(_unknown, line, policy))
     return flags
 
 
 def _regular(book: _Book, item: _Seen, policy: Policy) -> bool:
     """Paid on at least ``policy.regular_payments`` other, earlier days in the window."""
-    days = book.by_payee.get(item.name, [])
+    days = book.days_by_payee.get(item.name, [])  # distinct days, sorted
     day = item.line.date
     first = bisect_left(days, day - dt.timedelta(days=policy.regular_days))
-    before = days[first:bisect_left(days, day)]
-    return len(set(before)) >= policy.regular_payments
+    return bisect_left(days, day) - first >= policy.regular_payments
 
 
 def _money(line: Line) -> str:
@@ -337,7 +378,7 @@ def _unknown(line: Line, policy: Policy, reader: Reader) -> Flag:
                  explanation, step)
 
 
-def _duplicates(book: _Book, policy: Policy, reader: Reader) -> list[Flag]:
+def _duplicate_makers(book: _Book, policy: Policy) -> list[Maker]:
     groups: dict[tuple[str, int], list[Line]] = defaultdict(list)
     for item in book.lines:
         line = item.line
@@ -346,7 +387,7 @@ def _duplicates(book: _Book, policy: Policy, reader: Reader) -> list[Flag]:
             continue
         groups[(item.name, line.amount_pence)].append(line)
     window = policy.duplicate_days
-    flags = []
+    flags: list[Maker] = []
     for (name, _amount), lines in groups.items():
         if len(lines) < 2:
             continue
@@ -362,7 +403,7 @@ def _duplicates(book: _Book, policy: Policy, reader: Reader) -> list[Flag]:
         for i in sorted(paired):
             clusters[_root(parent, i)].append(lines[i])
         for cluster in clusters.values():
-            flags.append(_duplicate(name, cluster, reader))
+            flags.append(partial(_duplicate, name, cluster))
     return flags
 
 
@@ -415,11 +456,11 @@ def _duplicate(name: str, cluster: list[Line], reader: Reader) -> Flag:
 
 def payee_details_changed(lines: Iterable[Line], known: Known = Known(),
                           reader: Reader = HOLDER) -> list[Flag]:
-    return _details_changed(_read(lines, DEFAULT_POLICY, known), reader)
+    return [make(reader) for make in _details_changed_makers(_read(lines, DEFAULT_POLICY, known))]
 
 
-def _details_changed(book: _Book, reader: Reader) -> list[Flag]:
-    flags: list[Flag] = []
+def _details_changed_makers(book: _Book) -> list[Maker]:
+    flags: list[Maker] = []
     last: dict[str, tuple[Line, str]] = {}  # payee name -> last payment there, its account
     for item in book.lines:
         found = item.recognition
@@ -430,13 +471,13 @@ def _details_changed(book: _Book, reader: Reader) -> list[Flag]:
         if item.named is not None:
             expected = item.named.account or ""
             if _digits(expected) != _digits(account):
-                flags.append(_changed(line, None, item.named.name, reader))
+                flags.append(partial(_changed, line, None, item.named.name))
             continue
         if _DIGITS_IN.search(item.name):
             continue  # no name apart from the numbers: nothing to compare
         before = last.get(item.name)
         if before is not None and before[1] != account:
-            flags.append(_changed(line, before[0], item.name.title(), reader))
+            flags.append(partial(_changed, line, before[0], item.name.title()))
         last[item.name] = (line, account)
     return flags
 
@@ -562,3 +603,60 @@ def _gap(start: dt.date, end: dt.date | None, before: StatementSpan | None,
                 next_step=step, key=f"statement_gap:{start.isoformat()}",
                 evidence_key=evidence_key("statement_gap", (), shown),
                 on=end or start, records=tuple(records))
+
+
+def surplus_above_threshold(*, balance_pence: int, contingency_pence: int,
+                            regular_pence: int, weekly_regular_pence: int, weeks: int,
+                            today: dt.date, owed_pence: int = 0, contribution_pence: int = 0,
+                            net_basis: bool = True, agreement: Id | None = None,
+                            policy: Policy = DEFAULT_POLICY,
+                            reader: Reader = HOLDER) -> list[Flag]:
+    """Money held beyond what the funder allows, after what is owed (module docstring).
+
+    ``regular_pence``: the regular gross amount per period (the council's payment plus, on
+    the net basis, the holder's ``contribution_pence``); ``weekly_regular_pence``: its
+    weekly equivalent. ``owed_pence``: money owed and not yet paid (0 when not known)."""
+    for name, value in (("balance_pence", balance_pence), ("owed_pence", owed_pence),
+                        ("contingency_pence", contingency_pence),
+                        ("regular_pence", regular_pence),
+                        ("weekly_regular_pence", weekly_regular_pence),
+                        ("contribution_pence", contribution_pence)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be int pence, not {value!r}")
+    allowance = weeks * weekly_regular_pence
+    left = balance_pence - owed_pence - contingency_pence - allowance
+    if left <= 0:
+        return []
+    yours = 0
+    if net_basis and contribution_pence > 0 and regular_pence > 0:
+        share = min(contribution_pence, regular_pence)
+        yours = (2 * left * share + regular_pence) // (2 * regular_pence)
+    council = left - yours
+    money = format_pence(left)
+    working = (f"{format_pence(balance_pence)} in the account, less {format_pence(owed_pence)} "
+               f"owed, less the contingency reserve of {format_pence(contingency_pence)}, less "
+               f"{plural(weeks, 'week')} of the regular payment "
+               f"({weeks} × {format_pence(weekly_regular_pence)} = {format_pence(allowance)}), "
+               f"leaves {money}.")
+    split = (f" Of that, {format_pence(council)} is the council's money and "
+             f"{format_pence(yours)} came from {reader.your} own contributions." if yours else
+             f" All of it is {policy.funder}'s money.")
+    if reader.is_holder:
+        title = f"You have {money} more than {policy.funder} usually lets you keep"
+        explanation = (f"{working}{split} Money you owe is taken off first. There may be a "
+                       "good reason to keep it, such as a bill or extra support coming up.")
+        step = (f"Tell us if the money is set aside for something. If not, {policy.funder} may "
+                "ask for some of it back or lower your payments for a while.")
+    else:
+        title = f"{reader.you} has {money} more than {policy.funder} usually allows"
+        explanation = f"{working}{split}"
+        step = (f"Ask {reader.you} whether the money is set aside for something before "
+                "anyone talks about taking it back.")
+    records: list[tuple[str, Id]] = [("surplus_hundreds", left // 10000)]
+    if agreement is not None:
+        records.append(("agreement", agreement))
+    return [Flag(code="surplus_above_threshold", severity="attention", title=title,
+                 explanation=explanation, next_step=step, key="surplus_above_threshold",
+                 evidence_key=evidence_key("surplus_above_threshold", (), records),
+                 on=today, records=tuple(r for r in records if r[0] == "agreement"),
+                 amount_pence=left)]

@@ -11,6 +11,7 @@ from .banking import (
 )
 from .base import Base
 from .employment import ContractVersion, EmployerDetails, Employment
+from .flags import Flag, FlagAnswer, FlagNotice, FundingPolicy
 from .funding import AgreementAmount, BudgetLine, FundingAgreement, OneOffPayment
 from .payroll import (
     HolidayEntry,
@@ -46,7 +47,11 @@ __all__ = [
     "ContractVersion",
     "EmployerDetails",
     "Employment",
+    "Flag",
+    "FlagAnswer",
+    "FlagNotice",
     "FundingAgreement",
+    "FundingPolicy",
     "Holder",
     "HolderAccess",
     "HolderSummary",

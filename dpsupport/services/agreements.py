@@ -34,7 +34,7 @@ from ..models import (
 from ..models.funding import CONTRIBUTION_BASES, FREQUENCIES, SCHEMES, TIMINGS
 from ..text import long_date
 from . import audit
-from .records import agreement_dates, current_agreement
+from .records import agreement_dates, current_agreement, flags_again
 from .uow import transactional
 
 # The words for the codes stored on an agreement (defined once, in models.funding).
@@ -150,6 +150,7 @@ def save_agreement(session: Session, holder: Holder,
     agreement.opening_balance_pence = details.opening_balance_pence
     agreement.first_review_date = (details.first_review_date
                                    or details.start_date + FIRST_REVIEW_AFTER)
+    flags_again(session, holder.id)
     return agreement
 
 
@@ -166,6 +167,7 @@ def add_amount_change(session: Session, agreement: FundingAgreement, effective: 
                         "different date", field="effective_date")
     row = AgreementAmount(agreement=agreement, effective_date=effective, amount_pence=amount_pence)
     session.add(row)
+    flags_again(session, agreement.holder_id)
     return row
 
 
@@ -179,4 +181,5 @@ def add_one_off(session: Session, agreement: FundingAgreement, when: date, amoun
     row = OneOffPayment(agreement=agreement, date=when, amount_pence=amount_pence,
                         description=description.strip())
     session.add(row)
+    flags_again(session, agreement.holder_id)
     return row

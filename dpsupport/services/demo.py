@@ -193,6 +193,10 @@ def load_demo(session: Session, today: date | None = None) -> None:
         _jordan(session, jordan, start, today, rng)
         _ewan(session, ewan, start, today, rng)
         session.flush()
+        from .flags import refresh  # the questions each person's records raise today
+
+        for holder in (margaret, jordan, ewan):
+            refresh(session, holder, today)
 
 
 def _account(session: Session, holder: Holder, name: str, kind: str, bank: str,

@@ -41,6 +41,7 @@ from ..models.employment import PAY_FREQUENCIES as PAY_FREQUENCIES
 from ..models.employment import STARTER_STATEMENTS as STARTER_STATEMENTS
 from ..models.employment import STUDENT_LOAN_PLANS as STUDENT_LOAN_PLANS
 from ..text import format_date, format_pence, percent
+from .records import flags_again
 from .uow import transactional
 
 # --- formats --------------------------------------------------------------------------------
@@ -322,6 +323,7 @@ def add_employment(session: Session, holder: Holder, data: EmploymentInput) -> E
     _fill(row, data)
     session.add(row)
     session.flush()
+    flags_again(session, holder.id)  # payments to them are no longer to someone unknown
     return row
 
 
@@ -338,6 +340,7 @@ def change_employment(session: Session, holder: Holder, employment_id: int,
         raise UserError(f"Their contract starts on {format_date(first)}, before this start "
                         "date. Check the start date", field="start_date")
     session.flush()
+    flags_again(session, holder.id)
     return row
 
 

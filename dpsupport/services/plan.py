@@ -16,6 +16,7 @@ from ..text import plural
 from .records import budget_line as budget_line
 from .records import budget_lines as budget_lines
 from .records import current_agreement as current_agreement
+from .records import flags_again
 from .uow import transactional
 
 
@@ -43,12 +44,14 @@ def add_line(session: Session, holder: Holder, details: LineDetails) -> BudgetLi
     line = BudgetLine(holder_id=holder.id)
     _fill(line, details)
     session.add(line)
+    flags_again(session, holder.id)
     return line
 
 
 @transactional
 def change_line(session: Session, line: BudgetLine, details: LineDetails) -> BudgetLine:
     _fill(line, details)
+    flags_again(session, line.holder_id)
     return line
 
 
@@ -64,3 +67,4 @@ def remove_line(session: Session, line: BudgetLine) -> None:
             f"{plural(used, 'payment')} {'is' if used == 1 else 'are'} linked to this line. "
             "Move them to another line first, so your spending history stays complete.")
     session.delete(line)
+    flags_again(session, line.holder_id)

@@ -288,7 +288,16 @@ def save_transaction(session: Session, holder: Holder, tx: Transaction | None, *
     tx.budget_line_id = budget_line_id
     tx.payee = clean_text(payee) or None
     tx.note = clean_text(note) or None
+    flags_again(session, holder.id)
     return tx
+
+
+def flags_again(session: Session, holder_id: int) -> None:
+    """Work the holder's flags out again, in this transaction (services/flags.py)."""
+    from .flags import refresh_by_id  # flags reads records through this module
+
+    session.flush()
+    refresh_by_id(session, holder_id)
 
 
 @transactional
@@ -302,11 +311,15 @@ def delete_transaction(session: Session, tx: Transaction) -> None:
     from .reconcile import forget_transactions
 
     forget_transactions(session, [tx.id])
+    from .flags import forget_attachments
+
+    forget_attachments(session, [a.id for a in tx.attachments])
     for attachment in tx.attachments:
         if attachment.blob is not None:
             session.delete(attachment.blob)
         session.delete(attachment)
     session.delete(tx)
+    flags_again(session, tx.holder_id)
 
 
 # --- attachments ----------------------------------------------------------------------------
@@ -361,4 +374,6 @@ def sort_payments(session: Session, holder: Holder, choices: list[Choice]) -> in
     chosen groups are sorted, or none."""
     from .sorting import sort_payments as sort  # sorting builds on this module
 
-    return sort(session, holder, choices)
+    done = sort(session, holder, choices)
+    flags_again(session, holder.id)
+    return done

@@ -77,6 +77,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         auth,
         employment,
         errors,
+        flags,
         holder,
         imports,
         main,
@@ -88,8 +89,9 @@ def init_app(app: Flask, settings: Settings) -> None:
     )
 
     for module in (auth, accounts, main, holder, plan, transactions, imports, agreement,
-                   employment, payroll, timesheets):
+                   employment, payroll, timesheets, flags):
         app.register_blueprint(module.bp)
+    app.register_blueprint(flags.policy_bp)
     from . import holiday
 
     app.register_blueprint(holiday.bp)

@@ -27,6 +27,7 @@ from ..text import hours
 from .access import holder_page
 from .database import db
 from .employment_forms import DecimalText
+from .flags import open_questions
 from .forms import DateField, Form, RadioField, SelectField, page_number, show_error, status_for
 
 bp = Blueprint("holder", __name__, url_prefix="/holders/<int:holder_id>")
@@ -82,7 +83,8 @@ def money(holder: Holder) -> str:
     return render_template("holder/money.html", holder=holder, info=info, pic=info.picture,
                            chart=chart, table=table, title=_title(holder),
                            rep_types=REPRESENTATIVE_TYPES, unsorted=info.unsorted_count,
-                           what_if_form=form if form and form.employment.choices else None)
+                           what_if_form=form if form and form.employment.choices else None,
+                           questions=open_questions(holder))
 
 
 @bp.route("/what-if", endpoint="what_if")

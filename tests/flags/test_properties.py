@@ -7,7 +7,17 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dpsupport.flags import Known, KnownPayee, Line, recognise, work_out
+from dpsupport.flags import (
+    HOLDER,
+    Known,
+    KnownPayee,
+    Line,
+    Reader,
+    StatementSpan,
+    recognise,
+    work_out,
+    work_out_for,
+)
 
 START = dt.date(2025, 1, 1)
 # Ours: payees the flags are about. Theirs: unrelated payees (no shared words with ours).
@@ -66,3 +76,17 @@ def test_every_flag_names_its_evidence_and_says_what_to_do(lines: list[Line]) ->
 def test_the_recogniser_reads_any_text(description: str, payee: str, kind: str) -> None:
     seen = recognise(description, payee, kind)
     assert seen is None or seen.kind
+
+
+@settings(max_examples=100, deadline=None)
+@given(_lines(OURS + THEIRS, 0))
+def test_working_out_for_several_readers_is_working_out_for_each(lines: list[Line]) -> None:
+    """work_out_for decides once and words for each reader: the same flags, in the same
+    order, as work_out for each reader on its own."""
+    staff = Reader("Ewan")
+    extra = dict(known=KNOWN, statements=[StatementSpan(1, START, START + dt.timedelta(days=30))],
+                 since=START, today=START + dt.timedelta(days=420),
+                 first_review=START + dt.timedelta(days=180))
+    both = work_out_for(lines, (HOLDER, staff), **extra)  # type: ignore[arg-type]
+    assert [mine for mine, _staff in both] == work_out(lines, reader=HOLDER, **extra)  # type: ignore[arg-type]
+    assert [theirs for _mine, theirs in both] == work_out(lines, reader=staff, **extra)  # type: ignore[arg-type]

@@ -134,7 +134,24 @@ CASES: dict[str, Case] = {
         "shifts.csv")},
     "timesheets.confirm_upload": lambda: {"ref": TIMESHEET_TO_CONFIRM},
     "timesheets.cancel_upload": lambda: {"ref": TIMESHEET_TO_CANCEL},
+    # the world's cash withdrawal flag, taken through its lifecycle in this order
+    "flags.answer": lambda: {"text": "Paid for the taxi to the day centre",
+                             "file": (io.BytesIO(PNG), "taxi.png")},
+    "flags.escalate": lambda: {},
+    "flags.hide": lambda: {"hide-reason": "A safeguarding concern about a relative"},
+    "flags.resolve": lambda: {"resolve-reason": "Taxi fares are part of the plan"},
+    "flags.unhide": lambda: {},
+    "funding_policy.edit": lambda: {"ask_gambling": "y", "ask_alcohol": "y",
+                                    "words_gambling": "LOCAL BOOKIE",
+                                    "unknown_payee_over": "75", "duplicate_days": "7",
+                                    "duplicate_min": "10", "statement_gap_days": "35",
+                                    "review_notice_days": "28"},
 }
+
+# Who sends a POST in the route-walking tests when the usual support worker may not: hiding
+# a flag is a safeguarding lead's (an organisation admin's), and so is the funding policy.
+ACTING_ROLES = {"flags.hide": "org_admin", "flags.unhide": "org_admin",
+                "funding_policy.edit": "org_admin"}
 
 # POST routes that are not about a holder's records, and what they change.
 OTHER_POSTS = {"auth.sign_in", "auth.sign_out"}

@@ -16,6 +16,7 @@ from dpsupport.models import (
     Attachment,
     BudgetLine,
     EmployerDetails,
+    Flag,
     Organisation,
     PaymentDue,
     PayRun,
@@ -27,6 +28,7 @@ from dpsupport.models.payroll import PendingTimesheet, Shift, TimesheetApproval
 from dpsupport.services import (
     accounts,
     employment,
+    flags,
     holiday,
     imports,
     payruns,
@@ -102,6 +104,10 @@ def build_world(session: Session) -> World:
     # a payment typed in but not sorted yet (for the sorting page)
     session.add(Transaction(holder_id=holder.id, account_id=account.id, date=date(2026, 4, 20),
                             amount_pence=-350, payee="Corner Shop"))
+    # cash taken out: a question (flag) for the holder
+    session.add(Transaction(holder_id=holder.id, account_id=account.id, date=date(2026, 5, 3),
+                            amount_pence=-4000, payee="Cash machine",
+                            description="LINK 14:32 03MAY"))
     done = imports.import_statement(session, account, STATEMENT_CSV, "may.csv")  # by the system
     assert done.import_id is not None
     pa = employment.add_employment(session, holder, employment.EmploymentInput(
@@ -153,7 +159,11 @@ def build_world(session: Session) -> World:
             shifts=json.dumps([{"row": 2, "employment_id": pa.id, "pa_name": "Sally Pope",
                                 "work_date": day, "start": "08:00", "end": "12:00",
                                 "break_minutes": 0, "kind": "day"}])))
-    world.ids = {**payroll, "approval_id": approval.id, "payment_id": paye.id, "account_id": account.id, "year": 2026, "month": 4,
+    flags.refresh(session, holder)
+    flag = session.scalar(select(Flag).where(Flag.holder_id == holder.id,
+                                             Flag.code == "cash_withdrawal"))
+    assert flag is not None
+    world.ids = {**payroll, "flag_id": flag.id, "approval_id": approval.id, "payment_id": paye.id, "account_id": account.id, "year": 2026, "month": 4,
                  "rule_id": rule.id, "employment_id": pa.id, "entry_id": booked.id,
                  "spell_id": spell.id, "transaction_id": tx.id, "line_id": spare_line.id,
                  "used_line_id": line.id,

@@ -13,6 +13,7 @@ from dpsupport.models import Account, BudgetLine, Transaction, User
 from dpsupport.services import (
     audit,
     employment,
+    flags,
     holiday,
     imports,
     reconcile,
@@ -28,9 +29,26 @@ from ..support.browser import browse, needs_browser
 from ..support.payroll_factories import NEST, Pay, pay_run
 
 pytestmark = needs_browser
+ADMIN = "alex.morgan@riverside.example"
 
 ROLES = ["sam.okafor@riverside.example", "farah.ahmed@riverside.example",
-         "helen.hill@example.org", "jordan.price@example.org"]
+         "helen.hill@example.org", "jordan.price@example.org", ADMIN]
+
+
+def _flag_paths(session, email: str, holder) -> list[str]:  # type: ignore[no-untyped-def]
+    """The questions list, one question (with, for people who may answer, the answer form
+    sent empty) and, for an organisation admin, the funding policy page."""
+    h = f"/holders/{holder.id}/questions"
+    reads_as_holder = "helen" in email or "jordan" in email
+    views = flags.flags_for(session, holder, for_holder=reads_as_holder, open_only=False)
+    paths = [h]
+    if views:
+        paths.append(f"{h}/{views[0].flag.id}")
+        if "farah" not in email:
+            paths.append(f"submit:{h}/{views[0].flag.id}")
+    if email == ADMIN:
+        paths += ["/funding-policy", "submit:/funding-policy"]
+    return paths
 
 
 STATEMENT = (b"Date,Description,Amount,Balance\n"
@@ -86,6 +104,7 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
         paths += [f"{h}/invite", f"submit:{h}/invite"]
     if any(m.role == "org_admin" for m in user.memberships):
         paths += ["/organisation/staff/invite", "submit:/organisation/staff/invite"]
+    paths += _flag_paths(session, email, holder)
     return (paths + _statement_paths(session, user, holder.id, "farah" not in email)
             + _employment_paths(session, user, holder, "farah" not in email)
             + _reconcile_paths(session, user, holder, "farah" not in email))
