@@ -206,6 +206,8 @@ def _surplus(session: Session, holder: Holder, today: date, policy: rules.Policy
     if info.picture is None or info.terms is None or info.agreement is None:
         return []
     agreement, terms = info.agreement, info.terms
+    if info.employer is not None:  # wages, tax, pension and holiday owed (services/owed.py)
+        owed_pence = max(owed_pence, info.employer.set_aside.total_pence)
     balance = info.picture.balance_today.value
     assert isinstance(balance, int)
     regular = regular_amount_on(terms, today)

@@ -594,6 +594,24 @@ def confirm_suggestions(session: Session, holder: Holder, acct: Account, year: i
 
 
 @transactional
+def confirm_every_suggestion(session: Session, holder: Holder) -> int:
+    """Confirm every suggested match of the holder's bank lines, in every account and month
+    (worked out once: for loading a history, such as the demo's)."""
+    worked = work_out(session, holder)
+    txs = {t.id: t for t in session.scalars(select(Transaction).where(
+        Transaction.holder_id == holder.id, Transaction.id.in_(
+            [p.line.id for p in worked.result.pairings if not p.fixed])))}
+    done = 0
+    for pair in worked.result.pairings:
+        tx = txs.get(pair.line.id)
+        if pair.fixed or tx is None:
+            continue
+        _decide(session, holder, tx, "confirmed", pair.expectation, pair.reason)
+        done += 1
+    return done
+
+
+@transactional
 def check_the_rest(session: Session, holder: Holder, acct: Account, year: int,
                    month: int) -> int:
     """Every bank line of this account in the month that nothing expected, checked by a
