@@ -46,6 +46,7 @@ from .. import flags as rules
 from ..budget.periods import weekly_equivalent
 from ..budget.surplus import regular_amount_on
 from ..errors import UserError
+from ..flags import employer as employer_rules
 from ..flags.recognise import KIND_LABELS, PROHIBITABLE, KnownPayee
 from ..models import (
     Employment,
@@ -54,6 +55,8 @@ from ..models import (
     FundingPolicy,
     Holder,
     Organisation,
+    PaymentDue,
+    PayRun,
     StatementImport,
     Transaction,
     User,
@@ -239,7 +242,30 @@ def work_out(session: Session, holder: Holder, today: date, owed_pence: int = 0
         review_interval_months=agreement.review_interval_months if agreement else 12,
         agreement=agreement.id if agreement is not None else None)
     pairs = [(mine, staff) for mine, staff in found]
-    return pairs + _surplus(session, holder, today, policy, readers, owed_pence)
+    return (pairs + _surplus(session, holder, today, policy, readers, owed_pence)
+            + _employer(session, holder, today, readers))
+
+
+def _employer(session: Session, holder: Holder, today: date,
+              readers: tuple[rules.Reader, rules.Reader]) -> list[tuple[rules.Flag, rules.Flag]]:
+    """The flags about employing PAs (flags/employer.py), for a holder who employs."""
+    people = [employer_rules.Person(e.id, e.name, e.leaving_date,
+                                    e.close_relative_in_household, e.council_approval_reference)
+              for e in session.scalars(select(Employment).where(Employment.holder_id == holder.id))]
+    if not people:
+        return []
+    dues = [employer_rules.Due(d.id, d.kind, d.payee, d.amount_pence, d.due_date,
+                               d.settled_on is not None)
+            for d in session.scalars(
+                select(PaymentDue).join(PayRun, PayRun.id == PaymentDue.pay_run_id)
+                .where(PaymentDue.holder_id == holder.id, PayRun.status == "approved"))]
+    paid = [employer_rules.Paid(t_id, day, -pence, payee or description or "")
+            for t_id, day, pence, payee, description in session.execute(
+                select(Transaction.id, Transaction.date, Transaction.amount_pence,
+                       Transaction.payee, Transaction.description)
+                .where(Transaction.holder_id == holder.id, Transaction.amount_pence < 0))]
+    return [(mine, staff) for mine, staff in
+            employer_rules.work_out(dues, paid, people, today, readers)]
 
 
 def _words(flag: rules.Flag) -> dict[str, str]:
@@ -295,6 +321,21 @@ def _reopen(row: Flag) -> None:
     row.resolved_reason = None
     row.resolved_by_id = None
     row.resolved_at = None
+
+
+LATER = "dpsupport.flags_later"
+
+
+def later(session: Session, holder_id: int) -> None:
+    """Work this holder's flags out again when the unit of work ends (services/uow.py), once
+    however many changes asked for it."""
+    session.info.setdefault(LATER, set()).add(holder_id)
+
+
+def refresh_later(session: Session) -> None:
+    """Called by the unit of work before it commits: the holders marked by ``later``."""
+    for holder_id in sorted(session.info.pop(LATER, set())):
+        refresh_by_id(session, holder_id)
 
 
 def refresh_by_id(session: Session, holder_id: int) -> None:

@@ -39,6 +39,7 @@ from ..payroll.lines import PayLine
 from ..payroll.shifts import Rates, ShiftError, shift_pay
 from ..text import format_date, format_pence, hours, plural
 from . import audit, holiday, sickness
+from .flags import later as flags_later
 from .uow import transactional
 
 FREQUENCY_WORDS = {"weekly": "weekly", "fortnightly": "fortnightly",
@@ -496,6 +497,7 @@ def _approve(session: Session, holder: Holder, pay_run_id: int, user: User | Non
                         "timesheets, contracts or tax codes)",
                         next_step="Work the pay run out again, check it, then approve it")
     _record_payments(session, holder, run, worked)
+    flags_later(session, holder.id)  # payments now owed: overdue or paid wrong
     audit.record(session, "approve", "pay_run", entity_id=str(run.id), holder_id=holder.id,
                  summary=f"Approved the {FREQUENCY_WORDS[run.frequency]} pay run for "
                          f"{format_date(run.period_start)} to {format_date(run.period_end)}")
@@ -591,4 +593,5 @@ def mark_paid(session: Session, holder: Holder, payment_id: int, on: date) -> Pa
                         f"{format_date(row.settled_on)}")
     row.settled_on = on
     session.flush()
+    flags_later(session, holder.id)
     return row

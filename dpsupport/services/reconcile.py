@@ -51,6 +51,7 @@ from ..statements.payees import clean_payee
 from ..text import format_date, format_pence, plural
 from . import records
 from .audit import current_actor
+from .flags import later as flags_later
 from .money import terms_for
 from .uow import transactional
 
@@ -452,6 +453,7 @@ def _settle(session: Session, holder: Holder, key: str | None, tx: Transaction |
     for due in session.scalars(query):
         due.transaction_id = tx.id if tx is not None else None
         due.settled_on = tx.date if tx is not None else None
+    flags_later(session, holder.id)  # what is owed changed: its flags, at the end
 
 
 def _unsettle_transaction(session: Session, transaction_ids: list[int]) -> None:

@@ -46,11 +46,14 @@ def transactional(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concaten
 
 
 def _before_commit(session: Session) -> None:
-    """What every unit of work does last: the caseload figures of holders whose records
-    changed are worked out again, in the same transaction (services/caseload.py)."""
+    """What every unit of work does last, in the same transaction: the flags of holders
+    whose payments owed changed (services/flags.later), then the caseload figures of
+    holders whose records changed (services/caseload.py)."""
     session.flush()
     from .caseload import refresh_changed
+    from .flags import refresh_later
 
+    refresh_later(session)
     refresh_changed(session)
 
 
