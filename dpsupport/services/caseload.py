@@ -18,6 +18,7 @@ the rows' own figures: about 3 statements however many holders there are. The ra
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from ..flags import ranking
 from ..models import (
+    Flag,
     FundingAgreement,
     Holder,
     HolderAccess,
@@ -87,7 +89,7 @@ def figures(session: Session, holder: Holder, on: dt.date) -> dict[str, object]:
         surplus_pence=surplus if isinstance(surplus, int) else None,
         last_payment_date=last, unsorted_count=info.unsorted_count, review_date=review,
         has_agreement=agreement is not None and pic is not None)
-    reasons = ranking.money_reasons(state, on)
+    reasons = ranking.money_reasons(state, on) + _flag_reasons(session, holder, on)
     if agreement is None:
         kind = "no_agreement"
     elif pic is None:
@@ -109,6 +111,30 @@ def figures(session: Session, holder: Holder, on: dt.date) -> dict[str, object]:
         "problem": info.problem, "reasons": ranking.dumps(reasons),
         "score": ranking.score(reasons),
     }
+
+
+# Flags the money reasons above already give (from today's figures), not counted twice.
+FROM_MONEY = frozenset({"low_balance", "projected_overspend", "surplus_above_threshold",
+                        "statement_gap", "review_due"})
+WAITING = {"open": "", "answered": " (answered: for staff to look at)",
+           "escalated": " (passed on)"}
+
+
+def _flag_reasons(session: Session, holder: Holder, on: dt.date) -> list[ranking.Reason]:
+    """Open questions (flags) about the holder, in staff's words, older ones weighing more."""
+    found = []
+    for code, severity, status, raised, opened, words in session.execute(
+            select(Flag.code, Flag.severity, Flag.status, Flag.raised_on, Flag.opened_at,
+                   Flag.words)
+            .where(Flag.holder_id == holder.id, Flag.status.in_(list(WAITING)))
+            .order_by(Flag.raised_on, Flag.id)):
+        if code in FROM_MONEY or severity not in ranking.SEVERITY_POINTS:
+            continue
+        title = json.loads(words).get("staff", {}).get("title") or code
+        since = opened.date() if opened is not None else raised
+        found.append(ranking.reason(code, severity, f"{title}{WAITING[status]}", on,
+                                    since=min(since, on)))
+    return found
 
 
 def refresh(session: Session, holder_ids: Iterable[int], on: dt.date | None = None) -> int:
