@@ -15,7 +15,8 @@ from werkzeug.wrappers import Response
 
 from ..config import Settings
 from ..db import make_engine, make_sessionmaker, on_each_statement, set_write_intent, writing
-from ..services import audit, two_step
+from ..services import audit
+from ..services.two_step import required_for as two_step_required
 from ..services.access import User
 from ..services.auth import note_session_in_use, session_for_token
 from . import filters
@@ -94,9 +95,9 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.register_blueprint(holiday.bp)
     app.register_blueprint(reconcile.bp)
     app.register_blueprint(reconcile.rules_bp)
-    from . import two_step as two_step_pages
+    from . import two_step
 
-    app.register_blueprint(two_step_pages.bp)
+    app.register_blueprint(two_step.bp)
     errors.register(app)
 
     from ..cli import register_commands
@@ -152,7 +153,7 @@ def _two_step_first(user: User) -> Response | None:
 
     if user.totp_enabled_at is not None or request.endpoint in WHILE_SETTING_UP:
         return None
-    if not two_step.required_for(db(), user):
+    if not two_step_required(db(), user):
         return None
     return redirect(url_for("two_step.set_up"))
 

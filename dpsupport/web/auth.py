@@ -127,13 +127,13 @@ def sign_in() -> Response | str | tuple[str, int]:
             response = redirect(_safe_next(request.args.get("next")))
             _remember_account(response, result.account_key)
             return response
-    demo_users = None
+    demo_users = demo_key = None
     if settings.is_demo:
-        from ..services.demo import DEMO_SIGN_INS
+        from ..services.demo import DEMO_SIGN_INS, DEMO_TOTP_SECRET
 
-        demo_users = DEMO_SIGN_INS
+        demo_users, demo_key = DEMO_SIGN_INS, DEMO_TOTP_SECRET
     page = render_template("auth/sign_in.html", form=form, demo_users=demo_users,
-                           title="Sign in")
+                           demo_key=demo_key, title="Sign in")
     return (page, status) if status != 200 else page
 
 

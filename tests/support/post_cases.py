@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from .factories import TOTP_SECRET, current_code
 from .scenario import PNG, STATEMENT_CSV
 
 Case = Callable[[], dict[str, Any]]
@@ -110,7 +111,16 @@ CASES: dict[str, Case] = {
                            "category": "employer_costs", "budget_line": "", "scope": "holder",
                            "action": "save"},
     "rules.delete": lambda: {},
+    # two-step sign-in (test_every_post.ACTING_AS says who). Setting up sends the key the
+    # page showed with the code an app would give for it (the tests' own key here).
+    "two_step.set_up": lambda: {"secret": TOTP_SECRET, "code": current_code()},
+    "two_step.recovery_codes": lambda: {},
+    "two_step.turn_off": lambda: {},
+    # "no": so the support worker the other routes act as is not sent to set it up
+    "two_step.organisation": lambda: {"required": "no"},
 }
 
-# POST routes that are not about a holder's records, and what they change.
-OTHER_POSTS = {"auth.sign_in", "auth.sign_out"}
+# POST routes that are not about a holder's records, and what they change. The code after
+# the password is sent with a code from the tests' authenticator key (test_every_post.py
+# signs out and types the password first).
+OTHER_POSTS = {"auth.sign_in", "auth.sign_out", "auth.two_step"}
