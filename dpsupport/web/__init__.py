@@ -16,9 +16,9 @@ from werkzeug.wrappers import Response
 from ..config import Settings
 from ..db import make_engine, make_sessionmaker, on_each_statement, set_write_intent, writing
 from ..services import audit
-from ..services.two_step import required_for as two_step_required
 from ..services.access import User
 from ..services.auth import note_session_in_use, session_for_token
+from ..services.two_step import required_for as two_step_required
 from . import filters
 from .database import close_db, db
 
