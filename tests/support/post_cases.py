@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from .factories import TOTP_SECRET, current_code
 from .scenario import PNG, STATEMENT_CSV, TIMESHEET_TO_CANCEL, TIMESHEET_TO_CONFIRM
 
 Case = Callable[[], dict[str, Any]]
@@ -146,6 +147,13 @@ CASES: dict[str, Case] = {
                                     "unknown_payee_over": "75", "duplicate_days": "7",
                                     "duplicate_min": "10", "statement_gap_days": "35",
                                     "review_notice_days": "28"},
+    # two-step sign-in (test_every_post.ACTING_AS says who). Setting up sends the key the
+    # page showed with the code an app would give for it (the tests' own key here).
+    "two_step.set_up": lambda: {"secret": TOTP_SECRET, "code": current_code()},
+    "two_step.recovery_codes": lambda: {},
+    "two_step.turn_off": lambda: {},
+    # "no": so the support worker the other routes act as is not sent to set it up
+    "two_step.organisation": lambda: {"required": "no"},
 }
 
 # Who sends a POST in the route-walking tests when the usual support worker may not: hiding
@@ -153,5 +161,7 @@ CASES: dict[str, Case] = {
 ACTING_ROLES = {"flags.hide": "org_admin", "flags.unhide": "org_admin",
                 "funding_policy.edit": "org_admin"}
 
-# POST routes that are not about a holder's records, and what they change.
-OTHER_POSTS = {"auth.sign_in", "auth.sign_out"}
+# POST routes that are not about a holder's records, and what they change. The code after
+# the password is sent with a code from the tests' authenticator key (test_every_post.py
+# signs out and types the password first).
+OTHER_POSTS = {"auth.sign_in", "auth.sign_out", "auth.two_step"}
