@@ -80,6 +80,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         holder,
         imports,
         main,
+        organisation,
         plan,
         reconcile,
         transactions,
@@ -93,6 +94,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.register_blueprint(holiday.bp)
     app.register_blueprint(reconcile.bp)
     app.register_blueprint(reconcile.rules_bp)
+    app.register_blueprint(organisation.bp)
+    app.register_blueprint(organisation.people_bp)
     errors.register(app)
 
     from ..cli import register_commands

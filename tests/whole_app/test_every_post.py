@@ -24,7 +24,8 @@ ACTING_ROLE = "support_worker"
 OTHER_ACTING_ROLES = ("finance_officer", "org_admin")
 # Routes used as a named role: only an organisation admin adds staff; changing a password is
 # done as someone else so the acting role keeps the password the other routes sign in with.
-ACTING_AS = {"accounts.invite_staff": "org_admin", "accounts.change_password": "representative"}
+ACTING_AS = {"accounts.invite_staff": "org_admin", "accounts.change_password": "representative",
+             "organisation.add_holder": "org_admin", "organisation.remove_staff": "org_admin"}
 # Routes whose success sends people to sign in (with the password they just chose).
 SIGN_IN_AFTER = {"auth.sign_out", "accounts.reset", "accounts.invitation"}
 
