@@ -237,7 +237,7 @@ def test_who_sees_what_costs_a_few_statements_a_page(session) -> None:  # type: 
 
     ulo = create_org(session)
     council = create_org(session, "Northshire Council", kind="council")
-    admin = create_user(session, ulo, "org_admin", name="Ada Admin")
+    create_user(session, ulo, "org_admin", name="Ada Admin")
     create_user(session, council, "finance_officer", name="Fay Council")
     for i in range(25):
         holder = Holder(organisation_id=ulo.id, name=f"Holder {i:02}",
@@ -247,6 +247,14 @@ def test_who_sees_what_costs_a_few_statements_a_page(session) -> None:  # type: 
         rep = create_user(session, ulo, "representative", name=f"Rep {i:02}",
                           email=f"rep{i}@example.org")
         grant(session, holder, rep, "representative")
+        if i == 0:
+            first_holder = holder
+    worker = create_user(session, ulo, "support_worker", name="Sam Worker",
+                         email="sam@example.org")
+    gone = create_user(session, create_org(session, "Hillside ULO"), "support_worker",
+                       name="Left Behind", email="left@example.org")
+    grant(session, first_holder, worker, "support_worker")
+    grant(session, first_holder, gone, "support_worker")  # not on this staff: counts for nothing
     session.commit()
     session.refresh(ulo)  # (loading the organisation itself is not the page's cost)
     seen: list[str] = []
@@ -264,7 +272,8 @@ def test_who_sees_what_costs_a_few_statements_a_page(session) -> None:  # type: 
     assert page.total == 25 and page.pages == 2 and len(page.rows) == 20
     assert page.admins == ["Ada Admin"]
     first, second = page.rows[0], page.rows[1]
-    assert [p.name for p in first.people] == ["Rep 00"]
+    assert [(p.name, p.role_words) for p in first.people] == [
+        ("Rep 00", "Representative"), ("Sam Worker", "Support worker")]
     assert {p.name for p in second.people} == {"Rep 01", "Fay Council"}
     assert second.funder == "Northshire Council"
     assert organisation.who_sees_what(session, ulo, page=9, per_page=20).page == 2

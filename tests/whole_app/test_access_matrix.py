@@ -148,6 +148,7 @@ def test_only_admins_use_the_organisation_pages(app, session) -> None:  # type: 
                                            "accounts.invite_staff"}
     for role in (*ROLES, "council"):
         user = world.council_officer if role == "council" else world.users[role]
+        assert user is not None
         client = app.test_client()
         sign_in(client, user)
         for route in found:
@@ -160,6 +161,7 @@ def test_only_admins_use_the_organisation_pages(app, session) -> None:  # type: 
 def test_another_organisations_admin_finds_none_of_its_staff(app, session) -> None:  # type: ignore[no-untyped-def]
     world = build_world(session)
     client = app.test_client()
+    assert world.outsider is not None
     sign_in(client, world.outsider)
     for route in organisation_routes(app):
         if route.takes_record_id:  # A's spare support worker, seen from organisation B
@@ -172,6 +174,7 @@ def test_another_organisations_admin_finds_none_of_its_staff(app, session) -> No
 def test_the_councils_finance_officer_reads_only_what_the_council_funds(app, session) -> None:  # type: ignore[no-untyped-def]
     world = build_world(session)
     client = app.test_client()
+    assert world.council_officer is not None
     sign_in(client, world.council_officer)
     for route in holder_routes(app):
         if "GET" not in route.methods:
