@@ -171,7 +171,7 @@ def _why(role: str, name: str, holder: Holder, rep_words: str | None,
         return f"{name} supports {whose} for {org_name}{also}."
     if role == "finance_officer" and not by_grant:
         return (f"{name} is a finance officer of {org_name}, which pays {whose}'s direct "
-                "payment: the council's finance officers can read the records it pays for.")
+                "payment: the council's finance officers can see the records it pays for.")
     if role == "finance_officer":
         return f"{name} checks the direct payment for the council that pays it."
     if by_grant:

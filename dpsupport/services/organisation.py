@@ -29,10 +29,12 @@ from .access import PERSONAL_ROLES
 from .accounts import NO_PASSWORD, _end_sessions
 from .agreements import AgreementDetails, save_agreement
 from .plan import LineDetails, add_line
-from .records import main_account
+from .records import STAFF_ROLES, main_account
 from .uow import transactional
 
 PER_PAGE = 20
+# Staff are members in a staff role (records.STAFF_ROLES): a holder or representative may
+# also be a member of the organisation, for their own records, but is not its staff.
 # Re-exported for the forms (views do not import models).
 REEXPORTED = (NATIONS, REPRESENTATIVE_TYPES, Organisation)
 
@@ -54,7 +56,8 @@ def staff(session: Session, org: Organisation, you: User) -> list[StaffMember]:
     """The organisation's staff, by name (one statement)."""
     rows = session.execute(select(User, Membership.role)
                            .join(Membership, Membership.user_id == User.id)
-                           .where(Membership.organisation_id == org.id)
+                           .where(Membership.organisation_id == org.id,
+                                  Membership.role.in_(STAFF_ROLES))
                            .order_by(User.name, User.id)).all()
     return [StaffMember(u.id, u.name, u.email, role, ROLES.get(role, role),
                         u.password_hash == NO_PASSWORD, u.id == you.id) for u, role in rows]
@@ -65,6 +68,7 @@ def staff_member(session: Session, org: Organisation, user_id: int) -> StaffMemb
     row = session.execute(select(User, Membership.role)
                           .join(Membership, Membership.user_id == User.id)
                           .where(Membership.organisation_id == org.id,
+                                 Membership.role.in_(STAFF_ROLES),
                                  User.id == user_id)).first()
     if row is None:
         return None
@@ -313,7 +317,8 @@ def remove_staff(session: Session, org: Organisation, by: User, user_id: int) ->
     the organisation's holders, and their being anyone's named support worker. Their
     sessions end at once."""
     membership = session.scalar(select(Membership).where(
-        Membership.organisation_id == org.id, Membership.user_id == user_id))
+        Membership.organisation_id == org.id, Membership.user_id == user_id,
+        Membership.role.in_(STAFF_ROLES)))
     if membership is None:
         raise UserError("They are not on your staff")
     if user_id == by.id:

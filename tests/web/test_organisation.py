@@ -42,6 +42,8 @@ def test_only_an_admin_uses_the_organisation_pages(app, session) -> None:  # typ
     # who can see what: Ann, with her support worker and representative
     assert "Ann Andrews" in page and "Rita Relative: Representative" in page
     assert client.get("/organisation/staff/999999/remove").status_code == 404
+    # a representative who is a member for their own records is not staff: not removable here
+    assert client.get(f"/organisation/staff/{rep.id}/remove").status_code == 404
     assert client.get("/holders").status_code == 200
     assert "Your organisation" in client.get("/holders").get_data(as_text=True)
 
