@@ -125,10 +125,18 @@ class Holder(Audited, Base):
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     nation: Mapped[str] = mapped_column(String(20), default="england")  # one of NATIONS
     support_worker_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # The council (an organisation of kind "council") that pays the direct payment, when it
+    # uses dpsupport: its finance officers may read this holder's records, whichever
+    # organisation supports them (services/access.py). The agreement's ``funder`` is the
+    # funder's name in words, kept for funders that are not here.
+    funder_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"),
+                                                               index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[Timestamp]
 
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
+    funder_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[funder_organisation_id])
     support_worker: Mapped[User | None] = relationship()
     access: Mapped[list[HolderAccess]] = relationship(back_populates="holder")
 

@@ -83,6 +83,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         holder,
         imports,
         main,
+        organisation,
         payroll,
         plan,
         reconcile,
@@ -102,6 +103,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     from . import two_step
 
     app.register_blueprint(two_step.bp)
+    app.register_blueprint(organisation.bp)
+    app.register_blueprint(organisation.people_bp)
     errors.register(app)
 
     from ..cli import register_commands

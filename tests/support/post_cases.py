@@ -33,6 +33,21 @@ CASES: dict[str, Case] = {
                                           "representative_type": "attorney"},
     "accounts.invite_staff": lambda: {"name": "New Worker", "email": "new.worker@example.org",
                                       "role": "support_worker"},
+    # acted as the organisation admin (test_every_post.ACTING_AS)
+    "organisation.add_holder": lambda: {"name": "Nell New", "preferred_name": "Nell",
+                                        **_date("date_of_birth", 3, 3, 1950), "nation": "wales",
+                                        "support_worker": "", "funder_organisation": "",
+                                        "funder": "Northshire Council", "scheme": "dp_wales",
+                                        "frequency": "four_weekly", "timing": "advance",
+                                        **_date("start_date", 6, 4, 2026), "amount": "1200",
+                                        "plan1_category": "pa_wages", "plan1_label": "PA",
+                                        "plan1_planned": "900"},
+    # the world's spare support worker (scenario.py: person_id)
+    "organisation.remove_staff": lambda: {},
+    # the world's spare representative (scenario.py: access_id)
+    "people.authority": lambda: {"representative_type": "deputy"},
+    "people.remove_access": lambda: {},
+    "people.arrangements": lambda: {"support_worker": "", "funder_organisation": ""},
     "plan.add_line": lambda: {"category": "respite", "label": "Short breaks", "planned": "120"},
     "plan.edit_line": lambda: {"category": "other", "label": "Renamed", "planned": "15.50"},
     "plan.delete_line": lambda: {},

@@ -1,5 +1,8 @@
 """A standard world for route-walking tests: organisation A with one holder and a person in
-every role, and organisation B with its own admin and holder (the outsider)."""
+every role, organisation B with its own admin and holder (the outsider), and a council that
+funds A's holder, with a finance officer of its own (who sees that holder and nothing else).
+A also has a spare support worker and a spare representative, for the admin's pages that take
+someone off the staff or take their access away."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from dpsupport.models import (
     BudgetLine,
     EmployerDetails,
     Flag,
+    HolderAccess,
     Organisation,
     PaymentDue,
     PayRun,
@@ -59,6 +63,8 @@ class World:
     other_holder_id: int
     users: dict[str, User] = field(default_factory=dict)
     outsider: User | None = None
+    # The finance officer of the council that funds holder_id (a member of the council only).
+    council_officer: User | None = None
     ids: dict[str, int] = field(default_factory=dict)
     # A fresh pending upload (its token) each time a route needs one: confirming or
     # cancelling uses one up.
@@ -87,6 +93,19 @@ def build_world(session: Session) -> World:
         world.users[role] = user
     world.outsider = create_user(session, org_b, "org_admin", email="admin@b.example",
                                  name="B admin")
+    council = create_org(session, "Northshire Council", kind="council")
+    holder.funder_organisation_id = council.id
+    world.council_officer = create_user(session, council, "finance_officer",
+                                        email="finance@council.example", name="C finance officer")
+    spare_worker = create_user(session, org_a, "support_worker", email="spare@a.example",
+                               name="A spare worker")
+    grant(session, holder, spare_worker, "support_worker")
+    spare_rep = create_user(session, org_a, "representative", email="rita@a.example",
+                            name="Rita Relative")
+    grant(session, holder, spare_rep, "representative")
+    rep_grant = session.scalar(select(HolderAccess).where(HolderAccess.user_id == spare_rep.id))
+    assert rep_grant is not None
+    rep_grant.representative_type = "parent"
     tx = session.scalar(select(Transaction).where(Transaction.holder_id == holder.id,
                                                   Transaction.amount_pence < 0))
     line = session.scalar(select(BudgetLine).where(BudgetLine.holder_id == holder.id))
@@ -167,7 +186,8 @@ def build_world(session: Session) -> World:
                  "rule_id": rule.id, "employment_id": pa.id, "entry_id": booked.id,
                  "spell_id": spell.id, "transaction_id": tx.id, "line_id": spare_line.id,
                  "used_line_id": line.id,
-                 "attachment_id": attachment.id, "import_id": done.import_id}
+                 "attachment_id": attachment.id, "import_id": done.import_id,
+                 "person_id": spare_worker.id, "access_id": rep_grant.id}
     session.commit()
     engine, account_id, org_a_id = session.get_bind(), account.id, org_a.id
 

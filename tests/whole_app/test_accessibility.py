@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from dpsupport.models import Account, BudgetLine, Transaction, User
+from dpsupport.models import Account, BudgetLine, HolderAccess, Transaction, User
 from dpsupport.services import (
     audit,
     employment,
@@ -107,6 +107,16 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
         paths += [f"{h}/invite", f"submit:{h}/invite"]
     if any(m.role == "org_admin" for m in user.memberships):
         paths += ["/organisation/staff/invite", "submit:/organisation/staff/invite"]
+        # the organisation's own pages (issue 15): staff, who sees what, adding a holder, and
+        # on a holder's records their support worker, a representative's authority, and
+        # taking access away
+        sam = session.scalar(select(User).where(User.email == "sam.okafor@riverside.example"))
+        rep = session.scalar(select(HolderAccess).where(HolderAccess.holder_id == holder.id,
+                                                        HolderAccess.role == "representative"))
+        paths += ["/organisation", "/organisation/holders/new",
+                  "submit:/organisation/holders/new", f"/organisation/staff/{sam.id}/remove",
+                  f"{h}/support", f"{h}/access/{rep.id}/remove",
+                  f"{h}/access/{rep.id}/authority"]
     paths += _flag_paths(session, email, holder)
     return (paths + _statement_paths(session, user, holder.id, "farah" not in email)
             + _employment_paths(session, user, holder, "farah" not in email)

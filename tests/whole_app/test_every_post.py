@@ -31,7 +31,8 @@ ACTING_AS = {"accounts.invite_staff": "org_admin", "accounts.change_password": "
              # before turn_off).
              "two_step.organisation": "org_admin", "auth.two_step": "finance_officer",
              "two_step.recovery_codes": "finance_officer",
-             "two_step.set_up": "representative", "two_step.turn_off": "representative"}
+             "two_step.set_up": "representative", "two_step.turn_off": "representative",
+             "organisation.add_holder": "org_admin", "organisation.remove_staff": "org_admin"}
 # Routes whose success sends people to sign in (with the password they just chose).
 SIGN_IN_AFTER = {"auth.sign_out", "accounts.reset", "accounts.invitation"}
 
