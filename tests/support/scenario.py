@@ -144,8 +144,11 @@ def build_world(session: Session) -> World:
     session.add(EmployerDetails(holder_id=holder.id, payroll_by_organisation=True))
     booked = holiday.book_holiday(session, holder, pa.id, date(2026, 8, 3), date(2026, 8, 4),
                                   8 * 60).entry
-    spell = sickness.record_spell(session, holder, pa.id, date(2026, 5, 11),
-                                  date(2026, 5, 13), "01234")
+    # off sick in May (its Statutory Sick Pay is in May's pay run), and in September (after
+    # the paid months: the spell the "remove" case takes away)
+    sickness.record_spell(session, holder, pa.id, date(2026, 5, 11), date(2026, 5, 13), "01234")
+    spell = sickness.record_spell(session, holder, pa.id, date(2026, 9, 14),
+                                  date(2026, 9, 16), "01234")
     # Reconciliation: PAYE owed for tax month 1 of 2026, paid from the account in April
     # ("hmrc:2026:1"), and a sorting rule of the holder's own.
     run = PayRun(holder_id=holder.id, frequency="monthly", period_start=date(2026, 4, 6),
