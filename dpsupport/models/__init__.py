@@ -32,6 +32,7 @@ from .people import (
     UserSession,
 )
 from .reconcile import Match, SortingRule
+from .review import Review, ReviewQuestion
 from .summary import HolderSummary
 
 __all__ = [
@@ -59,6 +60,8 @@ __all__ = [
     "PaymentDue",
     "Payslip",
     "PendingUpload",
+    "Review",
+    "ReviewQuestion",
     "Shift",
     "SicknessSpell",
     "SignInThrottle",

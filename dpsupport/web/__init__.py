@@ -93,6 +93,10 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.register_blueprint(holiday.bp)
     app.register_blueprint(reconcile.bp)
     app.register_blueprint(reconcile.rules_bp)
+    from . import reviews
+
+    app.register_blueprint(reviews.bp)
+    app.register_blueprint(reviews.funder_bp)
     errors.register(app)
 
     from ..cli import register_commands
