@@ -89,8 +89,12 @@ class ReviewQuestion(Audited, Base):
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), index=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
     # The payment asked about, if any; ``flag_code`` when asked about a flagged line.
-    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("money_transaction.id"))
+    # ``about`` says which, in words, as it was when asked: a payment removed later (its
+    # removal is in the history) leaves the question and these words, and no link.
+    transaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("money_transaction.id", ondelete="SET NULL"))
     flag_code: Mapped[str | None] = mapped_column(String(60))
+    about: Mapped[str] = mapped_column(Text, default="")
     question: Mapped[str] = mapped_column(Text)
     asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     asked_at: Mapped[Timestamp]
@@ -98,7 +102,8 @@ class ReviewQuestion(Audited, Base):
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The receipt sent with the answer (an attachment on the payment asked about).
-    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
+    attachment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachment.id", ondelete="SET NULL"))
 
     review: Mapped[Review] = relationship(back_populates="questions")
     asked_by: Mapped[User | None] = relationship(foreign_keys=[asked_by_id])

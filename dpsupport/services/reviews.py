@@ -347,8 +347,10 @@ def start(session: Session, holder: Holder, period_start: dt.date,
 
 @transactional
 def ask(session: Session, holder: Holder, review_id: int, question: str, *,
-        transaction_id: int | None = None, flag_code: str | None = None) -> ReviewQuestion:
-    """Ask the holder about a flagged line or a payment in the review's period."""
+        transaction_id: int | None = None, flag_code: str | None = None,
+        flag_number: int = 1) -> ReviewQuestion:
+    """Ask the holder about a payment in the review's period, or about a flag (the
+    ``flag_number``-th flag with that code, counting from 1)."""
     found = _review(session, holder, review_id)
     _not_signed_off(found)
     text = _words(question, "your question", "question")
@@ -359,19 +361,27 @@ def ask(session: Session, holder: Holder, review_id: int, question: str, *,
                                                       Transaction.holder_id == holder.id))
         if tx is None or not found.period_start <= tx.date <= found.period_end:
             raise UserError("Select a payment from the review's period", field="about")
+        about = payment_words(tx.date, tx.amount_pence, tx.payee or tx.description or "")
     else:
-        codes = {f.code for f in _flags_for(session, holder, found.period_start,
-                                            found.period_end)}
-        if flag_code not in codes:
+        same = [f for f in _flags_for(session, holder, found.period_start, found.period_end)
+                if f.code == flag_code]
+        if not 1 <= flag_number <= len(same):
             raise UserError("Select a flag raised for this person", field="about")
+        about = same[flag_number - 1].title
     asked = ReviewQuestion(review=found, holder_id=holder.id, transaction_id=transaction_id,
-                           flag_code=flag_code, question=text,
+                           flag_code=flag_code, about=about, question=text,
                            asked_by_id=current_actor().user_id)
     session.add(asked)
     if found.status == "open":
         found.status = "questions_asked"
     session.flush()
     return asked
+
+
+def payment_words(day: dt.date, pence: int, payee: str) -> str:
+    """'£12.34 to Tesco on 1 May 2026' (or 'from', for money in)."""
+    way = "from" if pence > 0 else "to"
+    return f"{format_pence(abs(pence))} {way} {payee or 'someone not named'} on {long_date(day)}"
 
 
 def question(session: Session, holder: Holder, question_id: int) -> ReviewQuestion | None:
@@ -681,7 +691,7 @@ def audit_pack(session: Session, holder: Holder, start: dt.date, end: dt.date,
         flags.add(f.code, f.title, f.status, f.answer or "", f.raised_on, f.resolved_on)
     questions = list(found.questions) if found is not None else []
     for q in questions:
-        flags.add(q.flag_code or "Question about a payment", q.question,
+        flags.add(q.flag_code or "Question about a payment", f"{q.about}: {q.question}",
                   "Answered" if q.answer else "Waiting for an answer", q.answer or "",
                   q.asked_at.date() if q.asked_at else None,
                   q.answered_at.date() if q.answered_at else None)

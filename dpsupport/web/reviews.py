@@ -79,7 +79,10 @@ def _review_page(holder: Holder, review_id: int, ask: AskForm | None = None,
 
 def _about_choices(known: service.Gathered) -> list[tuple[str, str]]:
     choices = [("", "Choose a flag or a payment")]
-    choices += [(f"flag:{f.code}", f"Flag: {f.title}") for f in known.flags]
+    seen: dict[str, int] = {}
+    for flag in known.flags:
+        seen[flag.code] = seen.get(flag.code, 0) + 1
+        choices.append((f"flag:{flag.code}:{seen[flag.code]}", f"Flag: {flag.title}"))
     choices += [(f"payment:{p.id}", f"{format_date(p.date)}: {p.payee or p.description} "
                  f"{money(p.amount_pence)}") for p in known.payments]
     return choices
@@ -101,11 +104,13 @@ def ask(holder: Holder, review_id: int) -> ResponseReturnValue:
                                                        found.period_end))
     if form.validate_on_submit():
         kind, _, value = (form.about.data or "").partition(":")
+        code, _, number = value.partition(":")
         try:
             service.ask(session, holder, review_id, form.question.data or "",
                         transaction_id=int(value) if kind == "payment" and value.isdigit()
                         else None,
-                        flag_code=value if kind == "flag" else None)
+                        flag_code=code if kind == "flag" else None,
+                        flag_number=int(number) if number.isdigit() else 1)
         except UserError as err:
             show_error(form, err)
         else:

@@ -17,6 +17,8 @@ from dpsupport.models import (
     Organisation,
     PaymentDue,
     PayRun,
+    Review,
+    ReviewQuestion,
     SortingRule,
     Transaction,
     User,
@@ -115,12 +117,21 @@ def build_world(session: Session) -> World:
     rule = SortingRule(holder_id=holder.id, pattern="NEST", direction="out",
                        category="employer_costs")
     session.add_all([paye, rule])
+    # A review under way, with a question about the payment above (not answered yet).
+    review = Review(holder_id=holder.id, period_start=date(2026, 4, 6),
+                    period_end=date(2026, 10, 5), status="questions_asked")
+    session.add(review)
+    session.flush()
+    asked = ReviewQuestion(review_id=review.id, holder_id=holder.id, transaction_id=tx.id,
+                           about="A payment in the world", question="What was this payment for?")
+    session.add(asked)
     session.flush()
     world.ids = {"payment_id": paye.id, "account_id": account.id, "year": 2026, "month": 4,
                  "rule_id": rule.id, "employment_id": pa.id, "entry_id": booked.id,
                  "spell_id": spell.id, "transaction_id": tx.id, "line_id": spare_line.id,
                  "used_line_id": line.id,
-                 "attachment_id": attachment.id, "import_id": done.import_id}
+                 "attachment_id": attachment.id, "import_id": done.import_id,
+                 "review_id": review.id, "question_id": asked.id}
     session.commit()
     engine, account_id, org_a_id = session.get_bind(), account.id, org_a.id
 

@@ -50,6 +50,7 @@ def upgrade() -> None:
     sa.Column('holder_id', sa.Integer(), nullable=False),
     sa.Column('transaction_id', sa.Integer(), nullable=True),
     sa.Column('flag_code', sa.String(length=60), nullable=True),
+    sa.Column('about', sa.Text(), nullable=False),
     sa.Column('question', sa.Text(), nullable=False),
     sa.Column('asked_by_id', sa.Integer(), nullable=True),
     sa.Column('asked_at', sa.DateTime(timezone=True), nullable=False),
@@ -59,10 +60,10 @@ def upgrade() -> None:
     sa.Column('attachment_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['answered_by_id'], ['app_user.id'], name=op.f('fk_review_question_answered_by_id_app_user')),
     sa.ForeignKeyConstraint(['asked_by_id'], ['app_user.id'], name=op.f('fk_review_question_asked_by_id_app_user')),
-    sa.ForeignKeyConstraint(['attachment_id'], ['attachment.id'], name=op.f('fk_review_question_attachment_id_attachment')),
+    sa.ForeignKeyConstraint(['attachment_id'], ['attachment.id'], name=op.f('fk_review_question_attachment_id_attachment'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['holder_id'], ['holder.id'], name=op.f('fk_review_question_holder_id_holder')),
     sa.ForeignKeyConstraint(['review_id'], ['review.id'], name=op.f('fk_review_question_review_id_review')),
-    sa.ForeignKeyConstraint(['transaction_id'], ['money_transaction.id'], name=op.f('fk_review_question_transaction_id_money_transaction')),
+    sa.ForeignKeyConstraint(['transaction_id'], ['money_transaction.id'], name=op.f('fk_review_question_transaction_id_money_transaction'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_review_question'))
     )
     with op.batch_alter_table('review_question', schema=None) as batch_op:
