@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import budget, exports
@@ -283,10 +283,15 @@ def gather(session: Session, holder: Holder, start: dt.date, end: dt.date,
 
 # --- the review and its steps ---------------------------------------------------------------
 
+# A review's questions and the names on them, read in one statement each (not one a row).
+_WITH_QUESTIONS = (selectinload(Review.questions).selectinload(ReviewQuestion.asked_by),
+                   selectinload(Review.questions).selectinload(ReviewQuestion.answered_by))
+
+
 def reviews_for(session: Session, holder: Holder) -> list[Review]:
     return list(session.scalars(
         select(Review).where(Review.holder_id == holder.id)
-        .options(selectinload(Review.questions))
+        .options(*_WITH_QUESTIONS)
         .order_by(Review.started_at.desc(), Review.id.desc())))
 
 
@@ -294,7 +299,7 @@ def review(session: Session, holder: Holder, review_id: int) -> Review | None:
     """The holder's review (None for another holder's: the page is then "not found")."""
     return session.scalar(select(Review).where(Review.id == review_id,
                                                Review.holder_id == holder.id)
-                          .options(selectinload(Review.questions)))
+                          .options(*_WITH_QUESTIONS))
 
 
 def open_review(session: Session, holder: Holder) -> Review | None:
@@ -514,7 +519,7 @@ class DueRow:
         return self.due < today()
 
 
-def _funded_ids(user: User) -> object:
+def _funded_ids(user: User) -> Select[tuple[int]]:
     """Holders this person reviews: a finance officer's grants, an admin's organisations."""
     granted = select(HolderAccess.holder_id).where(HolderAccess.user_id == user.id,
                                                    HolderAccess.role == "finance_officer")
@@ -524,19 +529,19 @@ def _funded_ids(user: User) -> object:
                                        Holder.organisation_id.in_(administered)))
 
 
-def _agreements(session: Session, ids: object) -> dict[int, FundingAgreement]:
+def _agreements(session: Session, ids: Select[tuple[int]]) -> dict[int, FundingAgreement]:
     """Each holder's current agreement (the latest started), in one statement."""
     found: dict[int, FundingAgreement] = {}
     for agreement in session.scalars(
-            select(FundingAgreement).where(FundingAgreement.holder_id.in_(ids))  # type: ignore[arg-type]
+            select(FundingAgreement).where(FundingAgreement.holder_id.in_(ids))
             .order_by(FundingAgreement.start_date, FundingAgreement.id)):
         found[agreement.holder_id] = agreement
     return found
 
 
-def _reviews_by_holder(session: Session, ids: object) -> dict[int, list[Review]]:
+def _reviews_by_holder(session: Session, ids: Select[tuple[int]]) -> dict[int, list[Review]]:
     found: dict[int, list[Review]] = defaultdict(list)
-    for row in session.scalars(select(Review).where(Review.holder_id.in_(ids))  # type: ignore[arg-type]
+    for row in session.scalars(select(Review).where(Review.holder_id.in_(ids))
                                .order_by(Review.id)):
         found[row.holder_id].append(row)
     return found
@@ -553,7 +558,7 @@ def reviews_due(session: Session, user: User, on: dt.date | None = None,
     holders this person reviews, soonest first."""
     on = on or today()
     ids = _funded_ids(user)
-    names = dict(session.execute(select(Holder.id, Holder.name).where(Holder.id.in_(ids)))  # type: ignore[arg-type]
+    names = dict(session.execute(select(Holder.id, Holder.name).where(Holder.id.in_(ids)))
                  .tuples().all())
     agreements = _agreements(session, ids)
     by_holder = _reviews_by_holder(session, ids)
@@ -627,13 +632,13 @@ def monitoring_return(session: Session, user: User) -> list[ReturnRow]:
     ids = _funded_ids(user)
     rows = session.execute(select(Holder.id, Holder.name, HolderSummary)
                            .outerjoin(HolderSummary, HolderSummary.holder_id == Holder.id)
-                           .where(Holder.id.in_(ids))  # type: ignore[arg-type]
+                           .where(Holder.id.in_(ids))
                            .order_by(Holder.name, Holder.id)).tuples().all()
     agreements = _agreements(session, ids)
     by_holder = _reviews_by_holder(session, ids)
     open_questions = dict(session.execute(
         select(ReviewQuestion.holder_id, func.count())
-        .where(ReviewQuestion.holder_id.in_(ids), ReviewQuestion.answer.is_(None))  # type: ignore[arg-type]
+        .where(ReviewQuestion.holder_id.in_(ids), ReviewQuestion.answer.is_(None))
         .group_by(ReviewQuestion.holder_id)).tuples().all())
     out = []
     for holder_id, name, summary in rows:
