@@ -160,3 +160,33 @@ def test_reviews_due_and_the_monitoring_return(session) -> None:  # type: ignore
     # someone who reviews nobody gets an empty return
     nobody = create_user(session, org, "support_worker")
     assert reviews.monitoring_return(session, nobody) == []
+
+
+def test_an_answer_with_a_file_that_is_not_a_receipt_saves_nothing(session) -> None:  # type: ignore[no-untyped-def]
+    _org, officer, holder, odd = _world(session)
+    with acting_as(Actor(officer.id, officer.name)):
+        review = reviews.start(session, holder, START, END)
+        asked = reviews.ask(session, holder, review.id, "What was this?", transaction_id=odd.id)
+        flagged = reviews.ask(session, holder, review.id, "Why?", flag_code="payment_missing")
+    assert asked.about == "£12.34 to " + odd.payee + " on 1 May 2026"
+    assert flagged.about.startswith("The council's payment")
+    with acting_as(Actor(None, "Pat Jones")):
+        with pytest.raises(UserError, match="must be a"):
+            reviews.answer(session, holder, asked.id, "It was a kettle",
+                           ("kettle.exe", b"MZ not a picture"))
+        with pytest.raises(UserError, match="not about a payment"):
+            reviews.answer(session, holder, flagged.id, "It came late", ("r.png", b"x"))
+    session.expire_all()
+    assert session.get(reviews.ReviewQuestion, asked.id).answer is None
+    assert session.get(reviews.ReviewQuestion, flagged.id).answer is None
+
+
+def test_a_payment_asked_about_can_still_be_removed_and_the_question_keeps_its_words(session) -> None:  # type: ignore[no-untyped-def]
+    _org, officer, holder, odd = _world(session)
+    with acting_as(Actor(officer.id, officer.name)):
+        review = reviews.start(session, holder, START, END)
+        asked = reviews.ask(session, holder, review.id, "What was this?", transaction_id=odd.id)
+        records.delete_transaction(session, odd)
+    session.expire_all()
+    kept = session.get(reviews.ReviewQuestion, asked.id)
+    assert kept.transaction_id is None and kept.about.startswith("£12.34 to ")
