@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -27,7 +28,7 @@ from ..models import (
     User,
 )
 from ..text import format_pence
-from . import imports
+from . import imports, reviews
 from .audit import Actor, acting_as
 from .auth import hash_password
 
@@ -193,6 +194,20 @@ def load_demo(session: Session, today: date | None = None) -> None:
         _jordan(session, jordan, start, today, rng)
         _ewan(session, ewan, start, today, rng)
         session.flush()
+    _margarets_review(session, margaret, start, users["farah"])
+
+
+def _margarets_review(session: Session, holder: Holder, start: date, farah: User) -> None:
+    """Farah reviews Margaret's first six months and asks Helen about the one cash
+    withdrawal; Helen sees the question on the money page (docs/reviews.md)."""
+    cash = session.scalar(select(Transaction).where(Transaction.holder_id == holder.id,
+                                                    Transaction.payee == "Cash withdrawal"))
+    with acting_as(Actor(farah.id, farah.name)):
+        found = reviews.start(session, holder, start,
+                              start + relativedelta(months=6) - timedelta(days=1))
+        if cash is not None:
+            reviews.ask(session, holder, found.id, "Could you tell us what this cash was "
+                        "for? A receipt helps if you still have one.", transaction_id=cash.id)
 
 
 def _account(session: Session, holder: Holder, name: str, kind: str, bank: str,
