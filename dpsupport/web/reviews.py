@@ -198,6 +198,9 @@ def _pack(holder: Holder) -> tuple[list[exports.Sheet], str]:
 
 
 def _download(data: bytes | str, filename: str, mimetype: str) -> Response:
+    if isinstance(data, str):
+        # A byte-order mark first, or Excel reads the UTF-8 file's "£" as "Â£".
+        data = "\ufeff" + data
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
