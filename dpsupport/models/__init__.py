@@ -35,6 +35,7 @@ from .people import (
     UserSession,
 )
 from .reconcile import Match, SortingRule
+from .review import Review, ReviewQuestion
 from .summary import HolderSummary
 
 __all__ = [
@@ -68,6 +69,8 @@ __all__ = [
     "PendingTimesheet",
     "PendingUpload",
     "RecoveryCode",
+    "Review",
+    "ReviewQuestion",
     "Shift",
     "SicknessSpell",
     "SignInThrottle",

@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..text import format_pence
-from . import imports
+from . import imports, reviews
 from .audit import Actor, acting_as
 from .auth import hash_password
 from .demo_payroll import load_jordan_payroll
@@ -213,6 +213,20 @@ def load_demo(session: Session, today: date | None = None) -> None:
             refresh(session, holder, today)
         _ewan_answers(session, ewan, users["isla"])
         _reconciled(session, margaret, today)
+    _margarets_review(session, margaret, start, users["farah"])
+
+
+def _margarets_review(session: Session, holder: Holder, start: date, farah: User) -> None:
+    """Farah reviews Margaret's first six months and asks Helen about the one cash
+    withdrawal; Helen sees the question on the money page (docs/reviews.md)."""
+    cash = session.scalar(select(Transaction).where(Transaction.holder_id == holder.id,
+                                                    Transaction.payee == "Cash withdrawal"))
+    with acting_as(Actor(farah.id, farah.name)):
+        found = reviews.start(session, holder, start,
+                              start + relativedelta(months=6) - timedelta(days=1))
+        if cash is not None:
+            reviews.ask(session, holder, found.id, "Could you tell us what this cash was "
+                        "for? A receipt helps if you still have one.", transaction_id=cash.id)
 
 
 def _account(session: Session, holder: Holder, name: str, kind: str, bank: str,

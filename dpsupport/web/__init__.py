@@ -105,6 +105,10 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.register_blueprint(two_step.bp)
     app.register_blueprint(organisation.bp)
     app.register_blueprint(organisation.people_bp)
+    from . import reviews
+
+    app.register_blueprint(reviews.bp)
+    app.register_blueprint(reviews.funder_bp)
     errors.register(app)
 
     from ..cli import register_commands

@@ -169,6 +169,19 @@ CASES: dict[str, Case] = {
     "two_step.turn_off": lambda: {},
     # "no": so the support worker the other routes act as is not sent to set it up
     "two_step.organisation": lambda: {"required": "no"},
+    # the world's review is under way with a question for the holder; these run in this
+    # order (by name), so the review is decided, then signed off, then a new one starts
+    "reviews.answer": lambda: {"answer": "A kettle for my PA's breaks",
+                               "file": (io.BytesIO(PNG), "kettle.png")},
+    # a flag the world's holder always has: the council's payments stop in April
+    "reviews.ask": lambda: {"about": "flag:payment_missing:1",
+                            "question": "Has the council's payment arrived since?"},
+    "reviews.decide": lambda: {"decision": "advice", "notes": "Keep receipts for cash",
+                               "recover_council": "", "recover_contribution": "",
+                               "escalate_to": ""},
+    "reviews.sign_off": lambda: {},
+    "reviews.start": lambda: {**_date("period_start", 6, 10, 2026),
+                              **_date("period_end", 5, 11, 2026)},
 }
 
 # Who sends a POST in the route-walking tests when the usual support worker may not: hiding

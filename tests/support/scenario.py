@@ -24,6 +24,8 @@ from dpsupport.models import (
     Organisation,
     PaymentDue,
     PayRun,
+    Review,
+    ReviewQuestion,
     SortingRule,
     Transaction,
     User,
@@ -164,6 +166,14 @@ def build_world(session: Session) -> World:
     rule = SortingRule(holder_id=holder.id, pattern="NEST", direction="out",
                        category="employer_costs")
     session.add_all([paye, rule])
+    # A review under way, with a question about the payment above (not answered yet).
+    review = Review(holder_id=holder.id, period_start=date(2026, 4, 6),
+                    period_end=date(2026, 10, 5), status="questions_asked")
+    session.add(review)
+    session.flush()
+    asked = ReviewQuestion(review_id=review.id, holder_id=holder.id, transaction_id=tx.id,
+                           about="A payment in the world", question="What was this payment for?")
+    session.add(asked)
     session.flush()
     payroll = _payroll(session, holder, pa.id, world.users["holder"])
     # Timesheets, after the paid months (April to June, see _payroll): a week of July
@@ -190,7 +200,8 @@ def build_world(session: Session) -> World:
                  "spell_id": spell.id, "transaction_id": tx.id, "line_id": spare_line.id,
                  "used_line_id": line.id,
                  "attachment_id": attachment.id, "import_id": done.import_id,
-                 "person_id": spare_worker.id, "access_id": rep_grant.id}
+                 "person_id": spare_worker.id, "access_id": rep_grant.id,
+                 "review_id": review.id, "question_id": asked.id}
     session.commit()
     engine, account_id, org_a_id = session.get_bind(), account.id, org_a.id
 

@@ -17,6 +17,7 @@ from dpsupport.services import (
     holiday,
     imports,
     reconcile,
+    reviews,
     sickness,
     sorting,
     sorting_rules,
@@ -120,7 +121,34 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
     paths += _flag_paths(session, email, holder)
     return (paths + _statement_paths(session, user, holder.id, "farah" not in email)
             + _employment_paths(session, user, holder, "farah" not in email)
-            + _reconcile_paths(session, user, holder, "farah" not in email))
+            + _reconcile_paths(session, user, holder, "farah" not in email)
+            + _review_paths(session, user, holder))
+
+
+def _review_paths(session, user: User, holder) -> list[str]:  # type: ignore[no-untyped-def]
+    """A review under way with a question about a payment: the reviews, the review (with
+    the officer's forms, the first sent empty), the answer page for the holder's side, and
+    the reviews due."""
+    found = reviews.open_review(session, holder)
+    if found is None:
+        tx = session.scalar(select(Transaction).where(Transaction.holder_id == holder.id,
+                                                      Transaction.amount_pence < 0)
+                            .order_by(Transaction.date.desc()).limit(1))
+        with audit.acting_as(audit.Actor(None, "A finance officer")):
+            found = reviews.start(session, holder, tx.date - timedelta(days=30), tx.date)
+            reviews.ask(session, holder, found.id, "What was this for?",
+                        transaction_id=tx.id)
+        session.commit()
+    base = f"/holders/{holder.id}/reviews"
+    paths = [base, f"{base}/{found.id}", "/reviews-due"]
+    if any(m.role in ("finance_officer", "org_admin") for m in user.memberships):
+        paths.append(f"submit:{base}/{found.id}")  # the question, sent empty
+    question = found.questions[0] if found.questions else None
+    role = next((a.role for a in holder.access if a.user_id == user.id), None)
+    if question is not None and role in ("holder", "representative"):
+        answer = f"{base}/questions/{question.id}/answer"
+        paths += [answer, f"submit:{answer}"]
+    return paths
 
 
 def _reconcile_paths(session, user: User, holder, manages: bool) -> list[str]:  # type: ignore[no-untyped-def]

@@ -21,7 +21,8 @@ from ..support.scenario import World, build_world, url_args
 ACTING_ROLE = "support_worker"
 # Pages the support worker may not use are sent by the first of these roles that may:
 # the funding agreement's terms belong to the funder's finance officer.
-OTHER_ACTING_ROLES = ("finance_officer", "org_admin")
+# A review's questions are answered by the holder's side: the representative.
+OTHER_ACTING_ROLES = ("finance_officer", "org_admin", "representative")
 # Routes used as a named role: only an organisation admin adds staff; changing a password is
 # done as someone else so the acting role keeps the password the other routes sign in with.
 ACTING_AS = {"accounts.invite_staff": "org_admin", "accounts.change_password": "representative",
