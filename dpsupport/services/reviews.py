@@ -33,6 +33,7 @@ holders there are.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ from ..limits import MAX_AMOUNT_PENCE
 from ..models import (
     Account,
     Attachment,
+    Flag,
+    FlagAnswer,
     FundingAgreement,
     Holder,
     HolderAccess,
@@ -145,21 +148,31 @@ class Gathered:
 
 def _flags_for(session: Session, holder: Holder, start: dt.date, end: dt.date,
                info: money.HolderMoney | None = None) -> list[FlagRow]:
-    """The flags on this holder for the review's period, as plain rows.
-
-    STAND-IN until stored flags (the ``Flag`` model, with the holder's answers) are on
-    main: this returns the "things to look at" of today's money picture
-    (``picture.needs_attention``: a code and its words), each with status "open", no
-    answer and no dates. The lead replaces this one function; nothing else reads flags.
-    """
-    del start, end  # the stand-in's flags are today's, whatever the period
-    if info is None:
-        info = money.holder_money(session, holder, today())
-    if info.picture is None:
-        return []
-    return [FlagRow(code=item.code, severity="", title=item.text, status="open", answer=None,
-                    raised_on=None, resolved_on=None)
-            for item in info.picture.needs_attention]
+    """The holder's questions (stored flags, services/flags.py) that bear on the review's
+    period: raised by its end, and not resolved before it started; each in staff's words,
+    with the holder's latest answer. Hidden ones are included: the review is for staff."""
+    del info
+    rows = list(session.scalars(
+        select(Flag).where(Flag.holder_id == holder.id, Flag.raised_on <= end)
+        .order_by(Flag.raised_on, Flag.id)))
+    answers: dict[int, str] = {}
+    if rows:
+        for flag_id, text in session.execute(
+                select(FlagAnswer.flag_id, FlagAnswer.text)
+                .where(FlagAnswer.flag_id.in_([r.id for r in rows]))
+                .order_by(FlagAnswer.created_at, FlagAnswer.id)):
+            answers[flag_id] = text
+    found = []
+    for row in rows:
+        resolved = row.resolved_at.date() if row.resolved_at is not None else None
+        if row.status == "resolved" and resolved is not None and resolved < start:
+            continue
+        words = json.loads(row.words).get("staff", {})
+        found.append(FlagRow(code=row.code, severity=row.severity,
+                             title=words.get("title") or row.code, status=row.status,
+                             answer=answers.get(row.id), raised_on=row.raised_on,
+                             resolved_on=resolved))
+    return found
 
 
 def _payments(session: Session, holder: Holder, start: dt.date,

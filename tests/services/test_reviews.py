@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from dpsupport.errors import UserError
 from dpsupport.models import AuditEvent, HolderSummary, Transaction
-from dpsupport.services import caseload, records, reviews
+from dpsupport.services import caseload, flags, records, reviews
 from dpsupport.services.audit import Actor, acting_as
 from tests.support.factories import create_holder, create_org, create_user, grant
 
@@ -36,6 +36,17 @@ def _world(session):  # type: ignore[no-untyped-def]
     session.add(odd)
     session.commit()
     return org, officer, holder, odd
+
+
+def _cash(session, holder) -> None:  # type: ignore[no-untyped-def]
+    """£40 in cash on 3 May: a question (flag) kept for the holder."""
+    account = records.main_account(session, holder)
+    session.add(Transaction(holder_id=holder.id, account_id=account.id, date=dt.date(2026, 5, 3),
+                            amount_pence=-4000, payee="Cash machine",
+                            description="LINK 14:32 03MAY"))
+    session.flush()
+    flags.refresh(session, holder, dt.date(2026, 11, 27))
+    session.commit()
 
 
 def _audits(session, table: str) -> int:  # type: ignore[no-untyped-def]
@@ -164,12 +175,13 @@ def test_reviews_due_and_the_monitoring_return(session) -> None:  # type: ignore
 
 def test_an_answer_with_a_file_that_is_not_a_receipt_saves_nothing(session) -> None:  # type: ignore[no-untyped-def]
     _org, officer, holder, odd = _world(session)
+    _cash(session, holder)
     with acting_as(Actor(officer.id, officer.name)):
         review = reviews.start(session, holder, START, END)
         asked = reviews.ask(session, holder, review.id, "What was this?", transaction_id=odd.id)
-        flagged = reviews.ask(session, holder, review.id, "Why?", flag_code="payment_missing")
+        flagged = reviews.ask(session, holder, review.id, "Why?", flag_code="cash_withdrawal")
     assert asked.about == "£12.34 to " + odd.payee + " on 1 May 2026"
-    assert flagged.about.startswith("The council's payment")
+    assert flagged.about.startswith("£40.00 cash taken out")
     with acting_as(Actor(None, "Pat Jones")):
         with pytest.raises(UserError, match="must be a"):
             reviews.answer(session, holder, asked.id, "It was a kettle",

@@ -173,9 +173,9 @@ CASES: dict[str, Case] = {
     # order (by name), so the review is decided, then signed off, then a new one starts
     "reviews.answer": lambda: {"answer": "A kettle for my PA's breaks",
                                "file": (io.BytesIO(PNG), "kettle.png")},
-    # a flag the world's holder always has: the council's payments stop in April
-    "reviews.ask": lambda: {"about": "flag:payment_missing:1",
-                            "question": "Has the council's payment arrived since?"},
+    # the world's cash withdrawal on 3 May (its flag), inside the review's period
+    "reviews.ask": lambda: {"about": "flag:cash_withdrawal:1",
+                            "question": "Do you have a receipt for the cash?"},
     "reviews.decide": lambda: {"decision": "advice", "notes": "Keep receipts for cash",
                                "recover_council": "", "recover_contribution": "",
                                "escalate_to": ""},
