@@ -88,9 +88,23 @@ class Browser:
             raise RuntimeError(f"the sign-in page gave {status}")
         form = urllib.parse.urlencode({"email": email, "password": password,
                                        "csrf_token": token.group(1)})
-        status, _, _ = self.request("POST", "/sign-in", form)
+        status, headers, _ = self.request("POST", "/sign-in", form)
         if status != 302:
             raise RuntimeError(f"signing in as {email} gave {status}")
+        if headers.get("Location", "").endswith("/sign-in/code"):  # two-step sign-in
+            import pyotp
+
+            from dpsupport.services.demo import DEMO_TOTP_SECRET
+
+            status, _, page = self.request("GET", "/sign-in/code")
+            token = re.search(r'name="csrf-token" content="([^"]+)"', page)
+            if status != 200 or not token:
+                raise RuntimeError(f"the code page gave {status}")
+            form = urllib.parse.urlencode({"code": pyotp.TOTP(DEMO_TOTP_SECRET).now(),
+                                           "csrf_token": token.group(1)})
+            status, _, _ = self.request("POST", "/sign-in/code", form)
+            if status != 302:
+                raise RuntimeError(f"the code for {email} gave {status}")
 
     def pages(self) -> list[str]:
         """The pages this person can see: their holders' pages and the lists."""

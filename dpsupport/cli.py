@@ -83,6 +83,14 @@ def _refresh_caseload(only_stale: bool) -> int:
         return refresh_all(session, only_stale=only_stale)
 
 
+def _two_step_note() -> str:
+    from .services.demo import DEMO_TOTP_SECRET
+
+    return ("The finance officer and the admin also use two-step sign-in (docs/two_step.md): "
+            "after the password, the demo shows the code a phone would show. Or add the key "
+            f"{DEMO_TOTP_SECRET} to an authenticator app.")
+
+
 @click.command("prepare-demo", help="Migrate the database and load demo data if it is empty.")
 @with_appcontext
 def prepare_demo() -> None:
@@ -93,6 +101,7 @@ def prepare_demo() -> None:
     click.echo("\nDemo sign-ins (every password is the same):")
     for user in DEMO_SIGN_INS:
         click.echo(f"  {user.email:<34} {user.password:<20} {user.description}")
+    click.echo(_two_step_note())
 
 
 @click.command("serve", help="Serve the app on http://127.0.0.1:5000 (for one person or a demo).")
@@ -110,7 +119,7 @@ def serve(host: str, port: int, demo: bool) -> None:
         click.echo(f"\nSign in at http://{host}:{port} with any of these:")
         for user in DEMO_SIGN_INS:
             click.echo(f"  {user.email:<34} password: {user.password}   ({user.description})")
-        click.echo("")
+        click.echo(_two_step_note() + "\n")
     app = click.get_current_context().ensure_object(ScriptInfo).load_app()
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
@@ -151,6 +160,7 @@ def demo_command(holders: int) -> None:
     click.echo(f"Sign in (password {DEMO_PASSWORD}) as {built.finance_officer} (finance "
                f"officer), {built.admin} (organisation admin) or "
                f"{built.support_workers[0]} (support worker).")
+    click.echo(_two_step_note())
 
 
 @click.group("caseload", help="The caseload's figures for each holder.")

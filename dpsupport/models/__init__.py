@@ -29,11 +29,13 @@ from .people import (
     Membership,
     OneTimeLink,
     Organisation,
+    RecoveryCode,
     SignInThrottle,
     User,
     UserSession,
 )
 from .reconcile import Match, SortingRule
+from .review import Review, ReviewQuestion
 from .summary import HolderSummary
 
 __all__ = [
@@ -66,6 +68,9 @@ __all__ = [
     "Payslip",
     "PendingTimesheet",
     "PendingUpload",
+    "RecoveryCode",
+    "Review",
+    "ReviewQuestion",
     "Shift",
     "SicknessSpell",
     "SignInThrottle",

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -58,6 +59,10 @@ class Organisation(Audited, Base):
     id: Mapped[IntPk]
     name: Mapped[ShortText]
     kind: Mapped[str] = mapped_column(String(20))  # one of ORGANISATION_KINDS
+    # Every member of staff must use two-step sign-in (finance officers and admins always
+    # must: services/two_step.ALWAYS_REQUIRED_ROLES).
+    two_step_required: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
     created_at: Mapped[Timestamp]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
@@ -76,6 +81,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255), info=sensitive())
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[Timestamp]
+    # Two-step sign-in (services/two_step.py): the authenticator app's shared secret, never
+    # shown again after set-up, and when set-up was confirmed (None: not set up).
+    totp_secret: Mapped[str | None] = mapped_column(String(64), info=sensitive())
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
@@ -116,10 +125,18 @@ class Holder(Audited, Base):
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     nation: Mapped[str] = mapped_column(String(20), default="england")  # one of NATIONS
     support_worker_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # The council (an organisation of kind "council") that pays the direct payment, when it
+    # uses dpsupport: its finance officers may read this holder's records, whichever
+    # organisation supports them (services/access.py). The agreement's ``funder`` is the
+    # funder's name in words, kept for funders that are not here.
+    funder_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"),
+                                                               index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[Timestamp]
 
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
+    funder_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[funder_organisation_id])
     support_worker: Mapped[User | None] = relationship()
     access: Mapped[list[HolderAccess]] = relationship(back_populates="holder")
 
@@ -194,6 +211,19 @@ class SignInThrottle(Base):
     next_try_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     checking: Mapped[int] = mapped_column(Integer, default=0)
     checking_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RecoveryCode(Base):
+    """A single-use code for signing in without the phone (two-step sign-in). Only a hash
+    is kept; the codes are shown once, when made."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[IntPk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), info=sensitive())
+    created_at: Mapped[Timestamp]
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 LINK_PURPOSES = {

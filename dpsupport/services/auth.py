@@ -110,6 +110,8 @@ class SignInResult:
     # Set when the attempt came too soon and the password was not checked.
     wait: timedelta | None = None
     account_key: str | None = None
+    # The password was right, but the person uses two-step sign-in: no session is open yet.
+    needs_code: bool = False
 
     @property
     def throttled(self) -> bool:
@@ -156,7 +158,7 @@ class _Busy:
     """Too many attempts for one key are being checked at this moment."""
 
 
-def _lock_rows(session: Session, keys: Collection[str]) -> dict[str, SignInThrottle]:
+def lock_rows(session: Session, keys: Collection[str]) -> dict[str, SignInThrottle]:
     """The throttling rows for these keys, made if missing, locked until the transaction
     ends (FOR UPDATE on PostgreSQL; on SQLite the transaction began with BEGIN IMMEDIATE).
     Always in order of key, so two requests never wait for each other."""
@@ -172,9 +174,9 @@ def _lock_rows(session: Session, keys: Collection[str]) -> dict[str, SignInThrot
         .execution_options(populate_existing=True))}
     now = utcnow()
     for row in rows.values():
-        if row.last_failure_at is not None and now - _aware(row.last_failure_at) > FORGET_AFTER:
+        if row.last_failure_at is not None and now - aware(row.last_failure_at) > FORGET_AFTER:
             row.failures, row.next_try_at = 0, None
-        if row.checking_since is not None and now - _aware(row.checking_since) > CHECK_TIMEOUT:
+        if row.checking_since is not None and now - aware(row.checking_since) > CHECK_TIMEOUT:
             row.checking = 0  # a process that was checking stopped before it finished
     return rows
 
@@ -191,9 +193,9 @@ def _start_checking(session: Session, budgets: dict[str, int], email: str
     failure set. So however many guesses arrive together, no more are checked than allowed.
     """
     now = utcnow()
-    rows = _lock_rows(session, budgets)
-    waits = [_aware(row.next_try_at) - now for row in rows.values()
-             if row.next_try_at is not None and _aware(row.next_try_at) > now]
+    rows = lock_rows(session, budgets)
+    waits = [aware(row.next_try_at) - now for row in rows.values()
+             if row.next_try_at is not None and aware(row.next_try_at) > now]
     if waits:
         return max(waits)
     if any(row.checking >= max(1, budgets[key] - row.failures) for key, row in rows.items()):
@@ -217,7 +219,7 @@ def _finish_checking(session: Session, budgets: dict[str, int], email_key: str,
     user = session.get(User, user_id) if user_id is not None else None
     if user is not None and not user.is_active:  # disabled while the password was checked
         user = None
-    rows = _lock_rows(session, [*budgets, email_key])
+    rows = lock_rows(session, [*budgets, email_key])
     for key in budgets:
         row = rows[key]
         row.checking = max(row.checking - 1, 0)
@@ -234,11 +236,20 @@ def _finish_checking(session: Session, budgets: dict[str, int], email_key: str,
     _forget_old_failures(session)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
+    if user.totp_enabled_at is not None:
+        # Two-step sign-in: no session yet. The web layer holds a short-lived signed marker
+        # and opens the session only when the code is right (services/two_step.py).
+        return SignInResult(user, None, account_key=email_key, needs_code=True)
+    return SignInResult(user, open_session(session, user), account_key=email_key)
+
+
+def open_session(session: Session, user: User) -> str:
+    """Open a session for someone whose sign-in is complete; its cookie token."""
     token = secrets.token_urlsafe(32)
     session.add(UserSession(token_hash=_token_hash(token), user_id=user.id))
     with audit.acting_as(audit.Actor(user.id, user.name)):
         audit.record(session, "signed_in", "app_user", entity_id=str(user.id))
-    return SignInResult(user, token, account_key=email_key)
+    return token
 
 
 def _forget_old_failures(session: Session) -> None:
@@ -279,7 +290,7 @@ def session_for_token(session: Session, token: str | None) -> SignedIn | None:
     if row is None or row.revoked_at is not None:
         return None
     now = utcnow()
-    last_seen = _aware(row.last_seen_at)
+    last_seen = aware(row.last_seen_at)
     if now - last_seen > SESSION_IDLE_LIMIT or not row.user.is_active:
         return None
     return SignedIn(row.user, row.id, now - last_seen > LAST_SEEN_REFRESH)
@@ -299,7 +310,7 @@ def note_session_in_use(session: Session, session_id: int) -> None:
     )
 
 
-def _aware(moment: datetime) -> datetime:
+def aware(moment: datetime) -> datetime:
     """SQLite gives back naive datetimes: they were stored in UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 

@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..flags import ranking
@@ -30,15 +30,14 @@ from ..models import (
     Flag,
     FundingAgreement,
     Holder,
-    HolderAccess,
     HolderSummary,
-    Membership,
     Transaction,
     User,
 )
 from ..models.base import utcnow
 from ..models.funding import SCHEMES
 from . import money
+from .access import visible_holder_ids
 from .audit import CHANGED_HOLDERS as CHANGED
 from .uow import transactional
 
@@ -228,11 +227,7 @@ class Caseload:
 
 
 def _visible(user: User) -> Select[tuple[int]]:
-    granted = select(HolderAccess.holder_id).where(HolderAccess.user_id == user.id)
-    administered = select(Membership.organisation_id).where(
-        Membership.user_id == user.id, Membership.role == "org_admin")
-    return select(Holder.id).where(or_(Holder.id.in_(granted),
-                                       Holder.organisation_id.in_(administered)))
+    return visible_holder_ids(user)  # the one rule of who sees which holder (services/access)
 
 
 def caseload(session: Session, user: User, on: dt.date, *, filters: Iterable[str] = (),

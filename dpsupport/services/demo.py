@@ -27,14 +27,20 @@ from ..models import (
     Transaction,
     User,
 )
+from ..models.base import utcnow
 from ..text import format_pence
-from . import imports
+from . import imports, reviews
 from .audit import Actor, acting_as
 from .auth import hash_password
 from .demo_payroll import load_jordan_payroll
 from .uow import transactional
 
 DEMO_PASSWORD = "demo-calm-river-42"
+# The demo's finance officer and admin must use two-step sign-in (services/two_step.py), so
+# they have it set up with this made-up key. A demo has no phones: in demo mode only, the
+# code page shows the code the app would show (web/auth.py), and anyone who wants to try a
+# real authenticator app can type this key into it. Never used outside the demo.
+DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"
 
 
 @dataclass(frozen=True)
@@ -43,14 +49,16 @@ class DemoSignIn:
     name: str
     description: str
     password: str = DEMO_PASSWORD
+    two_step: bool = False
 
 
 DEMO_SIGN_INS = (
     DemoSignIn("sam.okafor@riverside.example", "Sam Okafor",
                "Support worker at Riverside Independent Living, for all three people"),
     DemoSignIn("farah.ahmed@riverside.example", "Farah Ahmed",
-               "Finance officer: sees everyone's money, changes nothing"),
-    DemoSignIn("alex.morgan@riverside.example", "Alex Morgan", "Organisation admin"),
+               "Finance officer: sees everyone's money, changes nothing", two_step=True),
+    DemoSignIn("alex.morgan@riverside.example", "Alex Morgan", "Organisation admin",
+               two_step=True),
     DemoSignIn("helen.hill@example.org", "Helen Hill",
                "Daughter and nominated person for Margaret Hill (82)"),
     DemoSignIn("jordan.price@example.org", "Jordan Price",
@@ -64,7 +72,9 @@ def _users(session: Session) -> dict[str, User]:
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: argon2 is slow on purpose
     users = {}
     for d in DEMO_SIGN_INS:
-        user = User(email=d.email, name=d.name, password_hash=password_hash)
+        user = User(email=d.email, name=d.name, password_hash=password_hash,
+                    totp_secret=DEMO_TOTP_SECRET if d.two_step else None,
+                    totp_enabled_at=utcnow() if d.two_step else None)
         session.add(user)
         users[d.name.split()[0].lower()] = user
     session.flush()
@@ -203,6 +213,20 @@ def load_demo(session: Session, today: date | None = None) -> None:
             refresh(session, holder, today)
         _ewan_answers(session, ewan, users["isla"])
         _reconciled(session, margaret, today)
+    _margarets_review(session, margaret, start, users["farah"])
+
+
+def _margarets_review(session: Session, holder: Holder, start: date, farah: User) -> None:
+    """Farah reviews Margaret's first six months and asks Helen about the one cash
+    withdrawal; Helen sees the question on the money page (docs/reviews.md)."""
+    cash = session.scalar(select(Transaction).where(Transaction.holder_id == holder.id,
+                                                    Transaction.payee == "Cash withdrawal"))
+    with acting_as(Actor(farah.id, farah.name)):
+        found = reviews.start(session, holder, start,
+                              start + relativedelta(months=6) - timedelta(days=1))
+        if cash is not None:
+            reviews.ask(session, holder, found.id, "Could you tell us what this cash was "
+                        "for? A receipt helps if you still have one.", transaction_id=cash.id)
 
 
 def _account(session: Session, holder: Holder, name: str, kind: str, bank: str,

@@ -42,7 +42,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from .auth import hash_password
-from .demo import DEMO_PASSWORD
+from .demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 CASELOAD = 50
 CHUNK = 5000
@@ -90,8 +90,11 @@ def build_large_organisation(session: Session, holders: int, today: date | None 
     session.flush()
     password = hash_password(DEMO_PASSWORD)
     domain = "northshire.example" if seed == 2000 else f"northshire-{tag}.example"
-    officer = User(email=f"finance.officer@{domain}", name="Farida Osei", password_hash=password)
-    admin = User(email=f"admin@{domain}", name="Ade Bello", password_hash=password)
+    # They must use two-step sign-in: set up with the demo's key (services/demo.py).
+    officer = User(email=f"finance.officer@{domain}", name="Farida Osei", password_hash=password,
+                   totp_secret=DEMO_TOTP_SECRET, totp_enabled_at=now)
+    admin = User(email=f"admin@{domain}", name="Ade Bello", password_hash=password,
+                 totp_secret=DEMO_TOTP_SECRET, totp_enabled_at=now)
     workers = [User(email=f"support.worker.{k + 1}@{domain}", name=f"Support worker {k + 1}",
                     password_hash=password) for k in range(max(1, holders // CASELOAD))]
     session.add_all([officer, admin, *workers])

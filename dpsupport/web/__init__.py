@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -16,7 +16,9 @@ from werkzeug.wrappers import Response
 from ..config import Settings
 from ..db import make_engine, make_sessionmaker, on_each_statement, set_write_intent, writing
 from ..services import audit
+from ..services.access import User
 from ..services.auth import note_session_in_use, session_for_token
+from ..services.two_step import required_for as two_step_required
 from . import filters
 from .database import close_db, db
 
@@ -81,6 +83,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         holder,
         imports,
         main,
+        organisation,
         payroll,
         plan,
         reconcile,
@@ -97,6 +100,15 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.register_blueprint(holiday.bp)
     app.register_blueprint(reconcile.bp)
     app.register_blueprint(reconcile.rules_bp)
+    from . import two_step
+
+    app.register_blueprint(two_step.bp)
+    app.register_blueprint(organisation.bp)
+    app.register_blueprint(organisation.people_bp)
+    from . import reviews
+
+    app.register_blueprint(reviews.bp)
+    app.register_blueprint(reviews.funder_bp)
     errors.register(app)
 
     from ..cli import register_commands
@@ -123,12 +135,12 @@ def _new_csp_nonce() -> None:
     g.csp_nonce = secrets.token_urlsafe(16)
 
 
-def _load_user() -> None:
+def _load_user() -> Response | None:
     g.user = None
     writes = request.method not in ("GET", "HEAD", "OPTIONS")
     set_write_intent(writes)
     if request.endpoint == "static":
-        return
+        return None
     token = session.get("token")
     if token:
         session_db = db()
@@ -140,8 +152,21 @@ def _load_user() -> None:
             if found.needs_refresh:
                 _note_session_in_use(found.session_id, writes)
             audit.set_actor(audit.Actor(found.user.id, found.user.name))
-            return
+            return _two_step_first(found.user)
     audit.set_actor(audit.Actor(None, "Someone not signed in"))
+    return None
+
+
+def _two_step_first(user: User) -> Response | None:
+    """Someone who must use two-step sign-in but has not set it up can do nothing else
+    first: every other page sends them to set it up (services/two_step.py)."""
+    from .two_step import WHILE_SETTING_UP
+
+    if user.totp_enabled_at is not None or request.endpoint in WHILE_SETTING_UP:
+        return None
+    if not two_step_required(db(), user):
+        return None
+    return redirect(url_for("two_step.set_up"))
 
 
 def _note_session_in_use(session_id: int, writes: bool) -> None:

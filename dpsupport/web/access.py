@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 from flask import abort, g, redirect, request, url_for
 
 from ..services import audit, owed
-from ..services.access import User, may_use, role_for_holder
+from ..services.access import User, admin_organisation, may_use, role_for_holder
 from ..services.uow import transactional
 from .database import db
 
@@ -59,6 +59,26 @@ def holder_page(view: F) -> F:
 
     setattr(wrapper, "access_checked", "holder_page")  # noqa: B010 (read by the route tests)
     # The route passes holder_id; the view gets the holder instead.
+    return cast(F, wrapper)
+
+
+def organisation_page(view: F) -> F:
+    """The organisation's own pages (its staff, adding a holder, who sees what): for its
+    admins only (services.access.admin_organisation decides); anyone else signed in gets
+    403. The view gets the organisation; ids in its address are looked up within it."""
+
+    @wraps(view)
+    def wrapper(**kwargs: Any) -> Any:
+        user = current_user()
+        if user is None:
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        organisation = admin_organisation(db(), user)
+        if organisation is None:
+            abort(403)
+        g.organisation = organisation
+        return view(organisation, **kwargs)
+
+    setattr(wrapper, "access_checked", "organisation_page")  # noqa: B010 (read by the tests)
     return cast(F, wrapper)
 
 

@@ -10,9 +10,9 @@ from flask.typing import ResponseReturnValue
 from .. import mail
 from ..errors import UserError
 from ..services import accounts
-from ..services.access import admin_organisation_ids
 from ..services.money import Holder
-from .access import current_user, holder_page, signed_in
+from ..services.organisation import Organisation
+from .access import current_user, holder_page, organisation_page, signed_in
 from .account_forms import (
     ChangePasswordForm,
     ForgotForm,
@@ -134,18 +134,15 @@ def invite_to_holder(holder: Holder) -> ResponseReturnValue:
 
 
 @bp.route("/organisation/staff/invite", methods=["GET", "POST"])
-@signed_in
-def invite_staff() -> ResponseReturnValue:
+@organisation_page
+def invite_staff(organisation: Organisation) -> ResponseReturnValue:
     user = current_user()
     assert user is not None
-    organisations = admin_organisation_ids(db(), user)
-    if not organisations:
-        abort(403)
     form = InviteStaffForm()
     if form.validate_on_submit():
         try:
             invited = accounts.invite_staff(
-                db(), user, organisations[0], email=form.email.data or "",
+                db(), user, organisation.id, email=form.email.data or "",
                 name=form.name.data or "", role=form.role.data or "", settings=_mail(),
                 link_for=_link("accounts.invitation"),
                 sign_in=url_for("auth.sign_in", _external=True))
@@ -155,7 +152,7 @@ def invite_staff() -> ResponseReturnValue:
             flash(f"{invited.user.name} is on the staff now. "
                   + ("We have emailed them a link to choose a password."
                      if invited.new_account else "We have emailed to tell them."))
-            return redirect(url_for("main.organisation"))
+            return redirect(url_for("organisation.index"))
     return render_template("accounts/invite_staff.html", form=form,
                            title="Add someone to your staff"), status_for(form)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ..services import caseload
+from ..services import caseload, two_step
+from ..services.access import admin_organisation
 from ..services.records import holders_for, is_staff
 from .access import current_user, signed_in
 from .database import db
@@ -40,5 +41,7 @@ def organisation() -> ResponseReturnValue:
     staff = is_staff(user)
     args = {"show": chosen, "q": found.search, "scheme": found.scheme}
     return render_template("main/organisation.html", found=found, orgs=orgs, staff=staff,
+                           admin=admin_organisation(session, user) is not None,
                            filters=caseload.FILTERS, page_args=args,
+                           two_step_line=two_step.organisation_line(session, user),
                            title="People you support" if staff else "Direct payments you manage")

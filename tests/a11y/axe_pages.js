@@ -3,6 +3,7 @@
 // 400%) and measure how far it spills sideways (wide tables must scroll in their own box).
 // Usage: node axe_pages.js BASE_URL EMAIL PASSWORD PATH...   Prints one JSON line per page.
 const { chromium } = require('playwright-core');
+const { signIn } = require('./sign_in');
 const fs = require('fs');
 
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -40,9 +41,7 @@ const NARROW = { width: 320, height: 800 };
   try {
     await page.goto(base + '/sign-in');
     await check('/sign-in');
-    await page.fill('#email', email);
-    await page.fill('#password', password);
-    await page.click('button[type=submit]:has-text("Sign in")');
+    await signIn(page, base, email, password);
     for (const path of paths) {
       if (path.startsWith('submit:')) {  // a form sent empty, to check its error state
         await page.goto(base + path.slice(7));

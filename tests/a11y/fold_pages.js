@@ -2,6 +2,7 @@
 // sideways to see (inside a scrolling box or off the page). Usage:
 // node fold_pages.js BASE_URL EMAIL PASSWORD PATH...   Prints one JSON line per page.
 const { chromium } = require('playwright-core');
+const { signIn } = require('./sign_in');
 
 (async () => {
   const [base, email, password, ...paths] = process.argv.slice(2);
@@ -12,9 +13,7 @@ const { chromium } = require('playwright-core');
   const page = await (await browser.newContext({ viewport: { width: 320, height: 800 } })).newPage();
   try {
     await page.goto(base + '/sign-in');
-    await page.fill('#email', email);
-    await page.fill('#password', password);
-    await page.click('button[type=submit]:has-text("Sign in")');
+    await signIn(page, base, email, password);
     for (const path of paths) {
       await page.goto(base + path);
       // Open every "details" so earlier periods' tables are measured too.

@@ -15,6 +15,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from dpsupport.services.demo import DEMO_TOTP_SECRET
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 NODE = shutil.which("node")
@@ -26,9 +28,10 @@ needs_browser = pytest.mark.skipif(
 
 
 def browse(app: Flask, script: str, email: str, password: str,
-           paths: list[str]) -> list[dict[str, Any]]:
+           paths: list[str], totp_secret: str = DEMO_TOTP_SECRET) -> list[dict[str, Any]]:
     """Run ``tests/a11y/<script>`` against the app signed in as ``email``; the JSON lines
-    it printed, one per page (the script says what each holds)."""
+    it printed, one per page (the script says what each holds). People who use two-step
+    sign-in type the code worked out from ``totp_secret`` (the demo's key by default)."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -37,7 +40,8 @@ def browse(app: Flask, script: str, email: str, password: str,
             [str(NODE), str(ROOT / "tests" / "a11y" / script),
              f"http://127.0.0.1:{server.server_port}", email, password, *paths],
             capture_output=True, text=True, timeout=240, cwd=ROOT,
-            env={"PATH": "/usr/bin:/bin", "CHROMIUM": CHROMIUM, "HOME": "/tmp"},
+            env={"PATH": "/usr/bin:/bin", "CHROMIUM": CHROMIUM, "HOME": "/tmp",
+                 "DPSUPPORT_TOTP_SECRET": totp_secret},
         )
     finally:
         server.shutdown()

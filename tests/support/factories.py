@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import pyotp
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,9 +23,14 @@ from dpsupport.models import (
     Transaction,
     User,
 )
+from dpsupport.models.base import utcnow
 from dpsupport.services.auth import hash_password
+from dpsupport.services.two_step import ALWAYS_REQUIRED_ROLES
 
 PASSWORD = "correct horse battery"
+# Everyone made here with two-step sign-in set up shares this authenticator secret, so
+# `sign_in` (and any test) can give the code an app would show: current_code().
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _HASH: list[str] = []
 
 
@@ -41,10 +47,22 @@ def create_org(session: Session, name: str = "Riverside ULO", kind: str = "ulo")
     return org
 
 
+def current_code(secret: str = TOTP_SECRET) -> str:
+    """The 6 digits an authenticator app with this secret shows now."""
+    return pyotp.TOTP(secret).now()
+
+
 def create_user(session: Session, org: Organisation, role: str, email: str | None = None,
-                name: str | None = None) -> User:
+                name: str | None = None, two_step: bool | None = None) -> User:
+    """A person with a role in ``org``. Those who must use two-step sign-in (finance
+    officers and admins) have it set up with TOTP_SECRET unless ``two_step`` says otherwise,
+    so they can sign in (`sign_in` types the code)."""
     email = email or f"{role}.{org.id}.{len(org.memberships)}@example.org"
-    user = User(email=email, name=name or role.replace("_", " ").title(), password_hash=_hash())
+    if two_step is None:
+        two_step = role in ALWAYS_REQUIRED_ROLES
+    user = User(email=email, name=name or role.replace("_", " ").title(), password_hash=_hash(),
+                totp_secret=TOTP_SECRET if two_step else None,
+                totp_enabled_at=utcnow() if two_step else None)
     session.add(user)
     session.flush()
     session.add(Membership(user_id=user.id, organisation_id=org.id, role=role))
@@ -93,10 +111,16 @@ def csrf_token(client: FlaskClient) -> str:
 
 
 def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
+    """Sign in as the browser would, typing the code from the app when asked for one."""
     token = csrf_token(client)
     response = client.post("/sign-in", data={"email": user.email, "password": password,
                                              "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    if response.headers["Location"].endswith("/sign-in/code"):
+        code = current_code(user.totp_secret or TOTP_SECRET)  # the demo has its own key
+        response = client.post("/sign-in/code", data={"code": code,
+                                                      "csrf_token": csrf_token(client)})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 
 def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):  # type: ignore[no-untyped-def]

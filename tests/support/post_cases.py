@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from .factories import TOTP_SECRET, current_code
 from .scenario import PNG, STATEMENT_CSV, TIMESHEET_TO_CANCEL, TIMESHEET_TO_CONFIRM
 
 Case = Callable[[], dict[str, Any]]
@@ -32,6 +33,21 @@ CASES: dict[str, Case] = {
                                           "representative_type": "attorney"},
     "accounts.invite_staff": lambda: {"name": "New Worker", "email": "new.worker@example.org",
                                       "role": "support_worker"},
+    # acted as the organisation admin (test_every_post.ACTING_AS)
+    "organisation.add_holder": lambda: {"name": "Nell New", "preferred_name": "Nell",
+                                        **_date("date_of_birth", 3, 3, 1950), "nation": "wales",
+                                        "support_worker": "", "funder_organisation": "",
+                                        "funder": "Northshire Council", "scheme": "dp_wales",
+                                        "frequency": "four_weekly", "timing": "advance",
+                                        **_date("start_date", 6, 4, 2026), "amount": "1200",
+                                        "plan1_category": "pa_wages", "plan1_label": "PA",
+                                        "plan1_planned": "900"},
+    # the world's spare support worker (scenario.py: person_id)
+    "organisation.remove_staff": lambda: {},
+    # the world's spare representative (scenario.py: access_id)
+    "people.authority": lambda: {"representative_type": "deputy"},
+    "people.remove_access": lambda: {},
+    "people.arrangements": lambda: {"support_worker": "", "funder_organisation": ""},
     "plan.add_line": lambda: {"category": "respite", "label": "Short breaks", "planned": "120"},
     "plan.edit_line": lambda: {"category": "other", "label": "Renamed", "planned": "15.50"},
     "plan.delete_line": lambda: {},
@@ -146,6 +162,26 @@ CASES: dict[str, Case] = {
                                     "unknown_payee_over": "75", "duplicate_days": "7",
                                     "duplicate_min": "10", "statement_gap_days": "35",
                                     "review_notice_days": "28"},
+    # two-step sign-in (test_every_post.ACTING_AS says who). Setting up sends the key the
+    # page showed with the code an app would give for it (the tests' own key here).
+    "two_step.set_up": lambda: {"secret": TOTP_SECRET, "code": current_code()},
+    "two_step.recovery_codes": lambda: {},
+    "two_step.turn_off": lambda: {},
+    # "no": so the support worker the other routes act as is not sent to set it up
+    "two_step.organisation": lambda: {"required": "no"},
+    # the world's review is under way with a question for the holder; these run in this
+    # order (by name), so the review is decided, then signed off, then a new one starts
+    "reviews.answer": lambda: {"answer": "A kettle for my PA's breaks",
+                               "file": (io.BytesIO(PNG), "kettle.png")},
+    # the world's cash withdrawal on 3 May (its flag), inside the review's period
+    "reviews.ask": lambda: {"about": "flag:cash_withdrawal:1",
+                            "question": "Do you have a receipt for the cash?"},
+    "reviews.decide": lambda: {"decision": "advice", "notes": "Keep receipts for cash",
+                               "recover_council": "", "recover_contribution": "",
+                               "escalate_to": ""},
+    "reviews.sign_off": lambda: {},
+    "reviews.start": lambda: {**_date("period_start", 6, 10, 2026),
+                              **_date("period_end", 5, 11, 2026)},
 }
 
 # Who sends a POST in the route-walking tests when the usual support worker may not: hiding
@@ -153,5 +189,7 @@ CASES: dict[str, Case] = {
 ACTING_ROLES = {"flags.hide": "org_admin", "flags.unhide": "org_admin",
                 "funding_policy.edit": "org_admin"}
 
-# POST routes that are not about a holder's records, and what they change.
-OTHER_POSTS = {"auth.sign_in", "auth.sign_out"}
+# POST routes that are not about a holder's records, and what they change. The code after
+# the password is sent with a code from the tests' authenticator key (test_every_post.py
+# signs out and types the password first).
+OTHER_POSTS = {"auth.sign_in", "auth.sign_out", "auth.two_step"}

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from flask import Flask
 
 PUBLIC = {"static", "auth.sign_in", "auth.sign_out", "main.home",
+          # the code after the password (two-step sign-in): the signed marker is the check
+          "auth.two_step",
           # for people who cannot sign in yet (the links work once; see tests/web/test_accounts.py)
           "accounts.forgot", "accounts.forgot_sent", "accounts.reset", "accounts.invitation",
           "accounts.demo_mail"}

@@ -1,5 +1,8 @@
 """A standard world for route-walking tests: organisation A with one holder and a person in
-every role, and organisation B with its own admin and holder (the outsider)."""
+every role, organisation B with its own admin and holder (the outsider), and a council that
+funds A's holder, with a finance officer of its own (who sees that holder and nothing else).
+A also has a spare support worker and a spare representative, for the admin's pages that take
+someone off the staff or take their access away."""
 
 from __future__ import annotations
 
@@ -17,9 +20,12 @@ from dpsupport.models import (
     BudgetLine,
     EmployerDetails,
     Flag,
+    HolderAccess,
     Organisation,
     PaymentDue,
     PayRun,
+    Review,
+    ReviewQuestion,
     SortingRule,
     Transaction,
     User,
@@ -59,6 +65,8 @@ class World:
     other_holder_id: int
     users: dict[str, User] = field(default_factory=dict)
     outsider: User | None = None
+    # The finance officer of the council that funds holder_id (a member of the council only).
+    council_officer: User | None = None
     ids: dict[str, int] = field(default_factory=dict)
     # A fresh pending upload (its token) each time a route needs one: confirming or
     # cancelling uses one up.
@@ -87,6 +95,19 @@ def build_world(session: Session) -> World:
         world.users[role] = user
     world.outsider = create_user(session, org_b, "org_admin", email="admin@b.example",
                                  name="B admin")
+    council = create_org(session, "Northshire Council", kind="council")
+    holder.funder_organisation_id = council.id
+    world.council_officer = create_user(session, council, "finance_officer",
+                                        email="finance@council.example", name="C finance officer")
+    spare_worker = create_user(session, org_a, "support_worker", email="spare@a.example",
+                               name="A spare worker")
+    grant(session, holder, spare_worker, "support_worker")
+    spare_rep = create_user(session, org_a, "representative", email="rita@a.example",
+                            name="Rita Relative")
+    grant(session, holder, spare_rep, "representative")
+    rep_grant = session.scalar(select(HolderAccess).where(HolderAccess.user_id == spare_rep.id))
+    assert rep_grant is not None
+    rep_grant.representative_type = "parent"
     tx = session.scalar(select(Transaction).where(Transaction.holder_id == holder.id,
                                                   Transaction.amount_pence < 0))
     line = session.scalar(select(BudgetLine).where(BudgetLine.holder_id == holder.id))
@@ -125,8 +146,11 @@ def build_world(session: Session) -> World:
     session.add(EmployerDetails(holder_id=holder.id, payroll_by_organisation=True))
     booked = holiday.book_holiday(session, holder, pa.id, date(2026, 8, 3), date(2026, 8, 4),
                                   8 * 60).entry
-    spell = sickness.record_spell(session, holder, pa.id, date(2026, 5, 11),
-                                  date(2026, 5, 13), "01234")
+    # off sick in May (its Statutory Sick Pay is in May's pay run), and in September (after
+    # the paid months: the spell the "remove" case takes away)
+    sickness.record_spell(session, holder, pa.id, date(2026, 5, 11), date(2026, 5, 13), "01234")
+    spell = sickness.record_spell(session, holder, pa.id, date(2026, 9, 14),
+                                  date(2026, 9, 16), "01234")
     # Reconciliation: PAYE owed for tax month 1 of 2026, paid from the account in April
     # ("hmrc:2026:1"), and a sorting rule of the holder's own.
     run = PayRun(holder_id=holder.id, frequency="monthly", period_start=date(2026, 4, 6),
@@ -142,6 +166,14 @@ def build_world(session: Session) -> World:
     rule = SortingRule(holder_id=holder.id, pattern="NEST", direction="out",
                        category="employer_costs")
     session.add_all([paye, rule])
+    # A review under way, with a question about the payment above (not answered yet).
+    review = Review(holder_id=holder.id, period_start=date(2026, 4, 6),
+                    period_end=date(2026, 10, 5), status="questions_asked")
+    session.add(review)
+    session.flush()
+    asked = ReviewQuestion(review_id=review.id, holder_id=holder.id, transaction_id=tx.id,
+                           about="A payment in the world", question="What was this payment for?")
+    session.add(asked)
     session.flush()
     payroll = _payroll(session, holder, pa.id, world.users["holder"])
     # Timesheets, after the paid months (April to June, see _payroll): a week of July
@@ -167,7 +199,9 @@ def build_world(session: Session) -> World:
                  "rule_id": rule.id, "employment_id": pa.id, "entry_id": booked.id,
                  "spell_id": spell.id, "transaction_id": tx.id, "line_id": spare_line.id,
                  "used_line_id": line.id,
-                 "attachment_id": attachment.id, "import_id": done.import_id}
+                 "attachment_id": attachment.id, "import_id": done.import_id,
+                 "person_id": spare_worker.id, "access_id": rep_grant.id,
+                 "review_id": review.id, "question_id": asked.id}
     session.commit()
     engine, account_id, org_a_id = session.get_bind(), account.id, org_a.id
 

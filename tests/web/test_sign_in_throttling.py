@@ -105,7 +105,7 @@ def test_the_wait_grows_with_each_failure_up_to_a_limit(app, session, clock) -> 
             SignInThrottle.key == auth_service.account_key(user.email, TEST_SECRET)))
         session.rollback()
         assert row is not None and row.next_try_at is not None
-        wait = auth_service._aware(row.next_try_at) - auth_service._aware(row.last_failure_at)
+        wait = auth_service.aware(row.next_try_at) - auth_service.aware(row.last_failure_at)
         seen.append(wait)
         clock.wait(wait + timedelta(seconds=1))
         assert _wrong(_try(client, user.email, "still wrong"))

@@ -10,7 +10,7 @@ from dpsupport.services.access import policy
 
 from ..support.factories import csrf_token, sign_in
 from ..support.post_cases import CASES
-from ..support.routes import PUBLIC, holder_routes, routes
+from ..support.routes import PUBLIC, Route, holder_routes, routes
 from ..support.scenario import ROLES, build_world, url_args
 
 
@@ -22,8 +22,12 @@ def test_every_route_has_an_access_check(app) -> None:  # type: ignore[no-untype
         check = getattr(view, "access_checked", None)
         assert check, f"{route.rule} ({route.endpoint}) has no access check"
         if route.takes_record_id:
-            assert check == "holder_page", f"{route.rule} takes an id but is not a holder page"
-            assert "holder_id" in route.arguments, f"{route.rule}: record ids hang off a holder"
+            # ids hang off a holder, or (the admin's pages) off the admin's own organisation
+            assert check in ("holder_page", "organisation_page"), (
+                f"{route.rule} takes an id but is not a holder or organisation page")
+            if check == "holder_page":
+                assert "holder_id" in route.arguments, (
+                    f"{route.rule}: record ids hang off a holder")
         for argument in route.arguments:
             converter = app.url_map._rules_by_endpoint[route.endpoint][0]._converters[
                 argument].__class__.__name__
@@ -156,3 +160,60 @@ def test_delegated_pages_follow_the_holders_payroll_choice(app, session, role: s
             assert role in ("support_worker", "org_admin", "finance_officer")
     assert not policy().allows("timesheets.approve", "finance_officer", payroll_delegated=True)
     assert policy().allows("timesheets.approve", "org_admin", payroll_delegated=True)
+
+
+def organisation_routes(app) -> list[Route]:  # type: ignore[no-untyped-def]
+    return [r for r in routes(app)
+            if getattr(app.view_functions[r.endpoint], "access_checked", "")
+            == "organisation_page"]
+
+
+def test_only_admins_use_the_organisation_pages(app, session) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(session)
+    found = organisation_routes(app)
+    assert {r.endpoint for r in found} >= {"organisation.index", "organisation.add_holder",
+                                           "organisation.remove_staff",
+                                           "accounts.invite_staff"}
+    for role in (*ROLES, "council"):
+        user = world.council_officer if role == "council" else world.users[role]
+        assert user is not None
+        client = app.test_client()
+        sign_in(client, user)
+        for route in found:
+            response = _request(client, route, world)
+            expected = (200, 302) if role == "org_admin" else (403,)
+            assert response.status_code in expected, (role, route.endpoint,
+                                                       response.status_code)
+
+
+def test_another_organisations_admin_finds_none_of_its_staff(app, session) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(session)
+    client = app.test_client()
+    assert world.outsider is not None
+    sign_in(client, world.outsider)
+    for route in organisation_routes(app):
+        if route.takes_record_id:  # A's spare support worker, seen from organisation B
+            response = _request(client, route, world)
+            assert response.status_code == 404, route.endpoint
+    assert client.get("/organisation").status_code == 200
+    assert "A spare worker" not in client.get("/organisation").get_data(as_text=True)
+
+
+def test_the_councils_finance_officer_reads_only_what_the_council_funds(app, session) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(session)
+    client = app.test_client()
+    assert world.council_officer is not None
+    sign_in(client, world.council_officer)
+    for route in holder_routes(app):
+        if "GET" not in route.methods:
+            continue
+        # the council funds Alice: the finance officer's pages, by the policy
+        response = client.get(app_url(app, route, world))
+        allowed = policy().allows(route.endpoint, "finance_officer")
+        assert response.status_code in ((200, 302) if allowed else (403,)), (
+            route.endpoint, response.status_code)
+        # ...and Bob, supported by organisation B and not funded by the council, is not found
+        other = client.get(app_url(app, route, world, world.other_holder_id))
+        assert other.status_code == 404, route.endpoint
+    listing = client.get("/holders").get_data(as_text=True)
+    assert "Alice Andrews" in listing and "Bob Brown" not in listing

@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from dpsupport.models import Account, BudgetLine, Transaction, User
+from dpsupport.models import Account, BudgetLine, HolderAccess, Transaction, User
 from dpsupport.services import (
     audit,
     employment,
@@ -17,6 +17,7 @@ from dpsupport.services import (
     holiday,
     imports,
     reconcile,
+    reviews,
     sickness,
     sorting,
     sorting_rules,
@@ -97,6 +98,9 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
         if sorting.unsorted_count(session, holder):  # the form, sent with nothing chosen
             paths.append(f"submit:{h}/transactions/sort")
     paths += ["/account/password", "submit:/account/password"]
+    # two-step sign-in: Farah's is set up (she must use it); the others' is not
+    paths += ["/account/two-step", "/account/two-step/set-up",
+              "submit:/account/two-step/set-up", "/account/two-step/recovery-codes"]
     if "sam" in email:  # pages for people who cannot sign in yet look the same to everyone
         paths += ["/forgot-password", "submit:/forgot-password", "/forgot-password/sent",
                   "/demo-mail", "/reset-password/no-such-link"]
@@ -104,10 +108,47 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
         paths += [f"{h}/invite", f"submit:{h}/invite"]
     if any(m.role == "org_admin" for m in user.memberships):
         paths += ["/organisation/staff/invite", "submit:/organisation/staff/invite"]
+        # the organisation's own pages (issue 15): staff, who sees what, adding a holder, and
+        # on a holder's records their support worker, a representative's authority, and
+        # taking access away
+        sam = session.scalar(select(User).where(User.email == "sam.okafor@riverside.example"))
+        rep = session.scalar(select(HolderAccess).where(HolderAccess.holder_id == holder.id,
+                                                        HolderAccess.role == "representative"))
+        paths += ["/organisation", "/organisation/holders/new",
+                  "submit:/organisation/holders/new", f"/organisation/staff/{sam.id}/remove",
+                  f"{h}/support", f"{h}/access/{rep.id}/remove",
+                  f"{h}/access/{rep.id}/authority"]
     paths += _flag_paths(session, email, holder)
     return (paths + _statement_paths(session, user, holder.id, "farah" not in email)
             + _employment_paths(session, user, holder, "farah" not in email)
-            + _reconcile_paths(session, user, holder, "farah" not in email))
+            + _reconcile_paths(session, user, holder, "farah" not in email)
+            + _review_paths(session, user, holder))
+
+
+def _review_paths(session, user: User, holder) -> list[str]:  # type: ignore[no-untyped-def]
+    """A review under way with a question about a payment: the reviews, the review (with
+    the officer's forms, the first sent empty), the answer page for the holder's side, and
+    the reviews due."""
+    found = reviews.open_review(session, holder)
+    if found is None:
+        tx = session.scalar(select(Transaction).where(Transaction.holder_id == holder.id,
+                                                      Transaction.amount_pence < 0)
+                            .order_by(Transaction.date.desc()).limit(1))
+        with audit.acting_as(audit.Actor(None, "A finance officer")):
+            found = reviews.start(session, holder, tx.date - timedelta(days=30), tx.date)
+            reviews.ask(session, holder, found.id, "What was this for?",
+                        transaction_id=tx.id)
+        session.commit()
+    base = f"/holders/{holder.id}/reviews"
+    paths = [base, f"{base}/{found.id}", "/reviews-due"]
+    if any(m.role in ("finance_officer", "org_admin") for m in user.memberships):
+        paths.append(f"submit:{base}/{found.id}")  # the question, sent empty
+    question = found.questions[0] if found.questions else None
+    role = next((a.role for a in holder.access if a.user_id == user.id), None)
+    if question is not None and role in ("holder", "representative"):
+        answer = f"{base}/questions/{question.id}/answer"
+        paths += [answer, f"submit:{answer}"]
+    return paths
 
 
 def _reconcile_paths(session, user: User, holder, manages: bool) -> list[str]:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, inspect, select, table
 from dpsupport.models import AuditEvent, User
 from dpsupport.services.access import policy
 
-from ..support.factories import PASSWORD, csrf_token, sign_in
+from ..support.factories import PASSWORD, csrf_token, current_code, sign_in
 from ..support.post_cases import ACTING_ROLES, CASES, OTHER_POSTS
 from ..support.routes import Route, routes
 from ..support.scenario import World, build_world, url_args
@@ -21,10 +21,19 @@ from ..support.scenario import World, build_world, url_args
 ACTING_ROLE = "support_worker"
 # Pages the support worker may not use are sent by the first of these roles that may:
 # the funding agreement's terms belong to the funder's finance officer.
-OTHER_ACTING_ROLES = ("finance_officer", "org_admin")
+# A review's questions are answered by the holder's side: the representative.
+OTHER_ACTING_ROLES = ("finance_officer", "org_admin", "representative")
 # Routes used as a named role: only an organisation admin adds staff; changing a password is
 # done as someone else so the acting role keeps the password the other routes sign in with.
-ACTING_AS = {"accounts.invite_staff": "org_admin", "accounts.change_password": "representative"}
+ACTING_AS = {"accounts.invite_staff": "org_admin", "accounts.change_password": "representative",
+             # Two-step sign-in: only an admin changes the organisation's setting; the finance
+             # officer (who uses it) signs in with a code and makes new recovery codes; the
+             # representative (who need not) sets it up and then turns it off (set_up sorts
+             # before turn_off).
+             "two_step.organisation": "org_admin", "auth.two_step": "finance_officer",
+             "two_step.recovery_codes": "finance_officer",
+             "two_step.set_up": "representative", "two_step.turn_off": "representative",
+             "organisation.add_holder": "org_admin", "organisation.remove_staff": "org_admin"}
 # Routes whose success sends people to sign in (with the password they just chose).
 SIGN_IN_AFTER = {"auth.sign_out", "accounts.reset", "accounts.invitation"}
 
@@ -67,6 +76,8 @@ def _engine(app: Flask) -> Engine:
 def _form(route: Route, world: World, user: User) -> dict:  # type: ignore[type-arg]
     if route.endpoint == "auth.sign_in":
         return {"email": user.email, "password": PASSWORD}
+    if route.endpoint == "auth.two_step":
+        return {"code": current_code()}
     if route.endpoint in CASES:
         return dict(CASES[route.endpoint]())
     return {}
@@ -140,6 +151,10 @@ def test_every_post_with_a_token_writes_an_audit_row_naming_the_person(app, sess
         user, client = world.users[role], client_for(role)
         if route.endpoint == "auth.sign_in":
             client.post("/sign-out", data={"csrf_token": csrf_token(client)})
+        elif route.endpoint == "auth.two_step":  # the password first, then the code
+            client.post("/sign-out", data={"csrf_token": csrf_token(client)})
+            client.post("/sign-in", data={"email": user.email, "password": PASSWORD,
+                                          "csrf_token": csrf_token(client)})
         elif route.endpoint not in CASES and route.endpoint != "auth.sign_out":
             problems.append(f"{route.endpoint}: in OTHER_POSTS but this test does not know how "
                             "to exercise it")
