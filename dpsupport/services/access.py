@@ -181,7 +181,7 @@ def what_role_may_do(role: str) -> str:
                 "agreement's terms")
     if manage:
         return ("Can see everything here and change the money records (payments, the plan, "
-                "bank statements, the people employed), but not the funding agreement's terms")
+                "bank statements and the rest), but not the funding agreement's terms")
     if terms:
         return "Can see everything here; changes only the funding agreement's terms"
     return "Can see everything here but cannot change anything"
