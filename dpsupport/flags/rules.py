@@ -89,7 +89,10 @@ from .recognise import (
 
 CODES = ("cash_withdrawal", "prohibited_spend", "transfer_out", "unknown_payee",
          "duplicate_payment", "payee_details_changed", "statement_gap", "review_due",
-         "surplus_above_threshold")
+         "surplus_above_threshold",
+         # about employing PAs (flags/employer.py)
+         "pa_underpaid", "pa_overpaid", "hmrc_or_pension_overdue", "paid_after_leaving",
+         "household_relative_unapproved")
 PLACED_KINDS = frozenset({"hmrc", "pension", "payroll_bureau"})
 _DIGITS_IN = re.compile(r"\d")
 
