@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import CompoundSelect, Select, select, union
 from sqlalchemy.orm import Session, aliased
 
 from ..models import EmployerDetails, Holder, HolderAccess, Membership, Organisation, User
@@ -92,7 +92,7 @@ def admin_organisation(session: Session, user: User | None) -> Organisation | No
     return session.get(Organisation, ids[0]) if ids else None
 
 
-def visible_holder_ids(user: User) -> Select[tuple[int]]:
+def visible_holder_ids(user: User) -> CompoundSelect[tuple[int]]:
     """The ids of the holders this person may see (the rule of `role_for_holder`, as SQL):
 
     - a grant as the holder or their representative;
@@ -101,19 +101,23 @@ def visible_holder_ids(user: User) -> Select[tuple[int]]:
     - being an admin of the holder's organisation;
     - being a finance officer of the council that funds the holder.
     """
+    # One UNION of plain selects (each a simple index look-up), not ORs of IN subqueries:
+    # PostgreSQL plans the ORs as a subquery per holder, 45 ms at 2,000 holders.
     member_of = select(Membership.organisation_id).where(Membership.user_id == user.id)
-    personal = select(HolderAccess.holder_id).where(HolderAccess.user_id == user.id,
-                                                    HolderAccess.role.in_(PERSONAL_ROLES))
-    staff = (select(HolderAccess.holder_id)
-             .join(Holder, Holder.id == HolderAccess.holder_id)
-             .where(HolderAccess.user_id == user.id, HolderAccess.role.not_in(PERSONAL_ROLES),
-                    or_(Holder.organisation_id.in_(member_of),
-                        Holder.funder_organisation_id.in_(member_of))))
-    administered = member_of.where(Membership.role == "org_admin")
-    funds = member_of.where(Membership.role == "finance_officer")
-    return select(Holder.id).where(or_(Holder.id.in_(personal), Holder.id.in_(staff),
-                                       Holder.organisation_id.in_(administered),
-                                       Holder.funder_organisation_id.in_(funds)))
+    staff_grant = (select(HolderAccess.holder_id)
+                   .join(Holder, Holder.id == HolderAccess.holder_id)
+                   .where(HolderAccess.user_id == user.id,
+                          HolderAccess.role.not_in(PERSONAL_ROLES)))
+    return union(
+        select(HolderAccess.holder_id).where(HolderAccess.user_id == user.id,
+                                             HolderAccess.role.in_(PERSONAL_ROLES)),
+        staff_grant.where(Holder.organisation_id.in_(member_of)),
+        staff_grant.where(Holder.funder_organisation_id.in_(member_of)),
+        select(Holder.id).where(Holder.organisation_id.in_(
+            member_of.where(Membership.role == "org_admin"))),
+        select(Holder.id).where(Holder.funder_organisation_id.in_(
+            member_of.where(Membership.role == "finance_officer"))),
+    )
 
 
 def visible_holders(user: User) -> Select[tuple[Holder]]:

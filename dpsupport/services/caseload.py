@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import CompoundSelect, func, select
 from sqlalchemy.orm import Session
 
 from ..flags import ranking
@@ -226,7 +226,7 @@ class Caseload:
         return min(self.total, self.page * self.per_page)
 
 
-def _visible(user: User) -> Select[tuple[int]]:
+def _visible(user: User) -> CompoundSelect[tuple[int]]:
     return visible_holder_ids(user)  # the one rule of who sees which holder (services/access)
 
 
