@@ -26,8 +26,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -35,6 +35,9 @@ from dateutil.relativedelta import relativedelta
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_load import _postgres as throwaway_postgres  # noqa: E402
 
 YEARS = 5
 RUNS = 3
@@ -181,23 +184,6 @@ def _one(url: str, csv: bytes, owed: list[tuple[str, int, date, int | None]]
     return import_seconds, match_seconds, counts
 
 
-@contextmanager
-def _postgres(base: str) -> Iterator[str]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"dpsupport_bench_reconcile_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def bench(name: str, fresh_url: Callable[[], AbstractContextManager[str]], csv: bytes,
           owed: list[tuple[str, int, date, int | None]]) -> None:
     best_import = best_match = float("inf")
@@ -221,7 +207,7 @@ def main() -> None:
     if not pg:
         print("PostgreSQL: skipped (set DPSUPPORT_TEST_POSTGRES_URL to include it)")
         return
-    bench("PostgreSQL", lambda: _postgres(pg), csv, owed)
+    bench("PostgreSQL", lambda: throwaway_postgres(pg), csv, owed)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ form in, one service call, a page out."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -76,36 +78,36 @@ def undo(holder: Holder, payment_id: int) -> ResponseReturnValue:
     return _back(holder, payment_id)
 
 
-@bp.route("/accounts/<int:account_id>/<int:year>/<int:month>/confirm", methods=["POST"])
-@holder_page
-def confirm_all(holder: Holder, account_id: int, year: int, month: int) -> ResponseReturnValue:
+def _month_action(holder: Holder, account_id: int, year: int, month: int,
+                  act: Callable[..., int], said: Callable[[int], str]) -> ResponseReturnValue:
+    """One decision for a whole month of an account (confirm the suggestions, or check the
+    rest): the account must be the holder's, the form confirmed; then back to the month."""
     session = db()
     account = service.account(session, holder, account_id) or abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        done = service.confirm_suggestions(session, holder, account, year, month)
+        done = act(session, holder, account, year, month)
     except UserError:
         abort(404)
-    flash(f"Confirmed {plural(done, 'suggested match', 'suggested matches')}")
+    flash(said(done))
     return redirect(url_for("reconcile.period", holder_id=holder.id, account_id=account_id,
                             year=year, month=month))
+
+
+@bp.route("/accounts/<int:account_id>/<int:year>/<int:month>/confirm", methods=["POST"])
+@holder_page
+def confirm_all(holder: Holder, account_id: int, year: int, month: int) -> ResponseReturnValue:
+    return _month_action(holder, account_id, year, month, service.confirm_suggestions,
+                         lambda done: "Confirmed " + plural(done, "suggested match",
+                                                             "suggested matches"))
 
 
 @bp.route("/accounts/<int:account_id>/<int:year>/<int:month>/check", methods=["POST"])
 @holder_page
 def check_rest(holder: Holder, account_id: int, year: int, month: int) -> ResponseReturnValue:
-    session = db()
-    account = service.account(session, holder, account_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        done = service.check_the_rest(session, holder, account, year, month)
-    except UserError:
-        abort(404)
-    flash(f"Checked {plural(done, 'payment')} as nothing expected")
-    return redirect(url_for("reconcile.period", holder_id=holder.id, account_id=account_id,
-                            year=year, month=month))
+    return _month_action(holder, account_id, year, month, service.check_the_rest,
+                         lambda done: f"Checked {plural(done, 'payment')} as nothing expected")
 
 
 def _change_form(holder: Holder, payment_id: int) -> tuple[Transaction, ChangeMatchForm]:
