@@ -40,6 +40,7 @@ from ..models.employment import NI_CATEGORIES as NI_CATEGORIES
 from ..models.employment import PAY_FREQUENCIES as PAY_FREQUENCIES
 from ..models.employment import STARTER_STATEMENTS as STARTER_STATEMENTS
 from ..models.employment import STUDENT_LOAN_PLANS as STUDENT_LOAN_PLANS
+from ..payroll.shifts import Rates
 from ..text import format_date, format_pence, percent
 from .records import flags_again
 from .uow import transactional
@@ -378,6 +379,13 @@ def contract_in_force(row: Employment, on: date) -> ContractVersion | None:
         if version.effective_date <= on:
             found = version
     return found
+
+
+def rates_of(version: ContractVersion) -> Rates:
+    """The contract version's rates, as the pay rules take them."""
+    return Rates(day=version.day_rate_pence, night=version.night_rate_pence,
+                 weekend=version.weekend_rate_pence,
+                 bank_holiday=version.bank_holiday_rate_pence, sleep_in=version.sleep_in_pence)
 
 
 def next_contract(row: Employment, on: date) -> ContractVersion | None:

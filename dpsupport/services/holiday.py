@@ -39,10 +39,10 @@ from ..payroll import holiday as rules
 from ..payroll.holiday import CARRY_OVER_REASONS as CARRY_OVER_REASONS
 from ..payroll.holiday import Working
 from ..payroll.lines import PayLine
-from ..payroll.shifts import Rates, ShiftError, shift_pay
+from ..payroll.shifts import ShiftError, shift_pay
 from ..text import format_date, format_pence, hours, plural
 from . import employment as staff
-from .employment import contract_in_force, employment
+from .employment import contract_in_force, employment, rates_of
 from .uow import transactional
 
 # --- reading the records ---------------------------------------------------------------------
@@ -53,13 +53,6 @@ def _find(session: Session, holder: Holder, employment_id: int) -> Employment:
     if row is None:
         raise UserError("We could not find that person in your records")
     return row
-
-
-def _rates(version: ContractVersion) -> Rates:
-    return Rates(day=version.day_rate_pence, night=version.night_rate_pence,
-                 weekend=version.weekend_rate_pence,
-                 bank_holiday=version.bank_holiday_rate_pence,
-                 sleep_in=version.sleep_in_pence)
 
 
 def worked_weeks(session: Session, row: Employment, first: date,
@@ -77,7 +70,7 @@ def worked_weeks(session: Session, row: Employment, first: date,
             continue
         try:
             paid = shift_pay(shift.kind, shift.start_time, shift.end_time,
-                             shift.break_minutes, _rates(version))
+                             shift.break_minutes, rates_of(version))
         except ShiftError:
             continue
         start = rules.week_start(shift.work_date)

@@ -17,8 +17,9 @@ from ..models import ContractVersion, EmployerDetails, Employment, Holder
 from ..models.payroll import PaymentDue, PayRun, Payslip, Shift
 from ..payroll import duties as duty_rules
 from ..payroll import owed as rules
-from ..payroll.shifts import Rates, ShiftError, shift_pay
+from ..payroll.shifts import ShiftError, shift_pay
 from . import holiday
+from .employment import contract_in_force, rates_of
 
 __all__ = ["EmployerMoney", "employer_duties", "employer_money", "employment_of", "employs",
            "holiday_owed", "people"]
@@ -43,19 +44,6 @@ def employment_of(session: Session, holder: Holder, employment_id: int) -> Emplo
                                                    Employment.holder_id == holder.id))
 
 
-def _rates(c: ContractVersion) -> Rates:
-    return Rates(day=c.day_rate_pence, night=c.night_rate_pence, weekend=c.weekend_rate_pence,
-                 bank_holiday=c.bank_holiday_rate_pence, sleep_in=c.sleep_in_pence)
-
-
-def _contract_on(row: Employment, day: date) -> ContractVersion | None:
-    found = None
-    for version in row.contracts:
-        if version.effective_date <= day:
-            found = version
-    return found
-
-
 def _pay_terms(row: Employment, c: ContractVersion) -> rules.PayTerms:
     return rules.PayTerms(frequency=c.pay_frequency, tax_code=row.tax_code,
                           ni_category=row.ni_category,
@@ -72,11 +60,11 @@ def _shifts(session: Session, holder: Holder, people: list[Employment],
                            .order_by(Shift.work_date, Shift.id))
     worked = []
     for s in rows:
-        contract = _contract_on(by_id[s.employment_id], s.work_date)
+        contract = contract_in_force(by_id[s.employment_id], s.work_date)
         if contract is None:
             continue
         try:
-            pay = shift_pay(s.kind, s.start_time, s.end_time, s.break_minutes, _rates(contract))
+            pay = shift_pay(s.kind, s.start_time, s.end_time, s.break_minutes, rates_of(contract))
         except ShiftError:
             continue
         worked.append(rules.ShiftWorked(s.employment_id, s.work_date, pay.pay_pence,
@@ -146,7 +134,7 @@ def employer_money(session: Session, holder: Holder, today: date) -> EmployerMon
     shifts = _shifts(session, holder, staff, today)
     persons = []
     for p in staff:
-        c = _contract_on(p, today) or (p.contracts[-1] if p.contracts else None)
+        c = contract_in_force(p, today) or (p.contracts[-1] if p.contracts else None)
         persons.append(rules.Person(p.id, p.name, _pay_terms(p, c) if c else None))
     owed = rules.set_aside(persons, shifts, _paid_periods(session, holder),
                            _unsettled(session, holder), holiday_owed(session, holder, today),
@@ -164,7 +152,7 @@ def employer_duties(session: Session, holder: Holder, today: date) -> list[duty_
                              .where(EmployerDetails.holder_id == holder.id))
     records = []
     for p in people(session, holder):
-        c = _contract_on(p, today) or (p.contracts[0] if p.contracts else None)
+        c = contract_in_force(p, today) or (p.contracts[0] if p.contracts else None)
         records.append(duty_rules.EmployeeRecord(
             p.name, p.start_date, p.leaving_date,
             written_statement_date=min((v.written_statement_date for v in p.contracts

@@ -36,9 +36,10 @@ from ..models.payroll import PaymentDue, PayRun, Payslip, Shift, TimesheetApprov
 from ..payroll import periods, record
 from ..payroll import run as engine
 from ..payroll.lines import PayLine
-from ..payroll.shifts import Rates, ShiftError, shift_pay
+from ..payroll.shifts import ShiftError, shift_pay
 from ..text import format_date, format_pence, hours, plural
 from . import audit, holiday, sickness
+from .employment import rates_of
 from .flags import later as flags_later
 from .uow import transactional
 
@@ -156,12 +157,6 @@ def pay_periods(session: Session, holder: Holder, on: date, *, before: int = 3,
 
 # --- working a period out ---------------------------------------------------------------------
 
-def _rates(version: ContractVersion) -> Rates:
-    return Rates(day=version.day_rate_pence, night=version.night_rate_pence,
-                 weekend=version.weekend_rate_pence,
-                 bank_holiday=version.bank_holiday_rate_pence, sleep_in=version.sleep_in_pence)
-
-
 def _pension(version: ContractVersion) -> Pension | None:
     if version.pension_scheme is None:
         return None
@@ -195,7 +190,7 @@ def _shift_lines(row: Employment, shifts: Sequence[Shift]) -> tuple[list[PayLine
                             next_step="Add their contract on their employment page, then "
                                       "work out the pay run again")
         try:
-            pay = shift_pay(s.kind, s.start_time, s.end_time, s.break_minutes, _rates(version))
+            pay = shift_pay(s.kind, s.start_time, s.end_time, s.break_minutes, rates_of(version))
         except ShiftError as exc:
             raise UserError(f"{row.name}'s shift on {format_date(s.work_date)} cannot be "
                             f"worked out: {exc}", next_step="Correct the shift") from exc

@@ -34,7 +34,7 @@ from ..payroll.shifts import Rates, ShiftError, ShiftPay, shift_pay, span_minute
 from ..payroll.timesheet_checks import Check as Check
 from ..text import format_date
 from . import audit
-from .employment import contract_in_force, employment, employments
+from .employment import contract_in_force, employment, employments, rates_of
 from .uow import transactional
 
 MAX_PERIOD_DAYS = 93  # an approval covers at most about a quarter (a pay period is shorter)
@@ -103,11 +103,7 @@ def unapproved_shifts_in(session: Session, row: Employment, start: date,
 def rates_on(row: Employment, day: date) -> Rates | None:
     """The contract's rates in force on ``day``, or None when there is no contract then."""
     version = contract_in_force(row, day)
-    if version is None:
-        return None
-    return Rates(day=version.day_rate_pence, night=version.night_rate_pence,
-                 weekend=version.weekend_rate_pence, bank_holiday=version.bank_holiday_rate_pence,
-                 sleep_in=version.sleep_in_pence)
+    return None if version is None else rates_of(version)
 
 
 @dataclass(frozen=True)
