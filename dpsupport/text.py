@@ -156,3 +156,9 @@ def file_size(size_bytes: int) -> str:
         return f"{round(size_bytes / 1024):,} KB"
     tenths = round(size_bytes * 10 / (1024 * 1024))
     return f"{tenths // 10}.{tenths % 10} MB" if tenths % 10 else f"{tenths // 10} MB"
+
+
+def first_upper(words: str) -> str:
+    """The words with their first letter a capital and the rest as they are ("Jordan
+    Price’s", not str.capitalize()'s "Jordan price’s")."""
+    return words[:1].upper() + words[1:]

@@ -73,7 +73,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
-from ..text import format_date, format_pence, plural
+from ..text import first_upper, format_date, format_pence, plural
 from .model import HOLDER, Flag, Id, Known, Line, Reader, StatementSpan, evidence_key
 from .recognise import (
     DEFAULT_LISTS,
@@ -92,7 +92,9 @@ CODES = ("cash_withdrawal", "prohibited_spend", "transfer_out", "unknown_payee",
          "surplus_above_threshold",
          # about employing PAs (flags/employer.py)
          "pa_underpaid", "pa_overpaid", "hmrc_or_pension_overdue", "paid_after_leaving",
-         "household_relative_unapproved")
+         "household_relative_unapproved",
+         # about the work PAs do and the employer's duties (flags/employing.py)
+         "below_minimum_wage", "hours_beyond_plan", "employer_duty_due")
 PLACED_KINDS = frozenset({"hmrc", "pension", "payroll_bureau"})
 _DIGITS_IN = re.compile(r"\d")
 
@@ -333,13 +335,13 @@ def _prohibited(line: Line, found: Recognition, policy: Policy, reader: Reader) 
     start = (f"{money} to “{line.shown_as}” on {day} looks like {what}: the bank's "
              f"description has the words “{found.words}”.")
     if reader.is_holder:
-        explanation = (f"{start} {policy.funder.capitalize()} does not usually pay for this "
+        explanation = (f"{start} {first_upper(policy.funder)} does not usually pay for this "
                        "from a direct payment. It may be a mistake, or a name that only "
                        "looks like this: please tell us.")
         step = ("Tell us what this payment was for. If it was paid from this account by "
                 "mistake, putting the money back is usually all that is needed.")
     else:
-        explanation = (f"{start} {policy.funder.capitalize()} does not usually pay for this "
+        explanation = (f"{start} {first_upper(policy.funder)} does not usually pay for this "
                        "from a direct payment. It may be a mistake or a name that only looks "
                        "like this.")
         step = (f"Ask {reader.you}, or whoever helps them, what this payment was for, and "
@@ -531,14 +533,14 @@ def review_due(first_review: dt.date, interval_months: int, today: dt.date, *,
         return []
     late = today > due
     if late:
-        title = f"{reader.your.capitalize()} direct payment review was due on {format_date(due)}"
+        title = f"{first_upper(reader.your)} direct payment review was due on {format_date(due)}"
     else:
-        title = f"{reader.your.capitalize()} direct payment review is due on {format_date(due)}"
-    explanation = (f"{policy.funder.capitalize()} reviews a direct payment "
+        title = f"{first_upper(reader.your)} direct payment review is due on {format_date(due)}"
+    explanation = (f"{first_upper(policy.funder)} reviews a direct payment "
                    f"{'first by ' + format_date(first_review) + ', then ' if previous is None else ''}"
                    f"every {plural(interval_months, 'month')}, to check the support still "
                    f"meets {reader.your} needs. We have no review recorded for this date.")
-    step = (f"{policy.funder.capitalize()} should get in touch to arrange it. If you have not "
+    step = (f"{first_upper(policy.funder)} should get in touch to arrange it. If you have not "
             "heard from them, you can ask them." if reader.is_holder else
             f"Check that {policy.funder} has arranged {reader.your} review.")
     records: list[tuple[str, Id]] = [("due", due.isoformat())]

@@ -129,6 +129,8 @@ class BudgetLine(Audited, Base):
     category: Mapped[str] = mapped_column(String(30))
     label: Mapped[ShortText]
     planned_pence: Mapped[Pence]
+    # hours of support it pays for each payment period, in minutes, when the plan says
+    planned_minutes: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[Timestamp]
 

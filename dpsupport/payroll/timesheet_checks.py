@@ -13,9 +13,10 @@ The rules (ours, written down in docs/timesheets.md):
   and is compared at the night rate.
 - Leaving and start dates: a shift on a day after the PA's leaving date, or before their
   start date, is named.
-- Hours against the plan: the support plan holds money for each line, not hours, so we say
-  so rather than invent a figure; where the contract sets hours a week, hours recorded
-  beyond them are named.
+- Hours against the plan: a plan line may give the hours of support it pays for each
+  payment period; the period checked gets its share by days (a week of a 4-weekly plan is
+  a quarter). With no hours in the plan we say so rather than invent a figure. Where the
+  contract sets hours a week, hours recorded beyond them are named.
 """
 
 from __future__ import annotations
@@ -161,9 +162,9 @@ def hours_against_plan(shifts: Sequence[ShiftFacts], plan_minutes: int | None,
     parts: list[str] = []
     warning = False
     if plan_minutes is None:
-        parts.append(f"{recorded}. Your support plan holds amounts of money, not hours, so "
-                     "we cannot check these hours against it. If your council set hours of "
-                     "support, compare them yourself.")
+        parts.append(f"{recorded}. Your support plan does not say how many hours of support "
+                     "it pays for, so we cannot check these hours against it. If your council "
+                     "set hours of support, add them to the plan's lines.")
     elif worked > plan_minutes:
         warning = True
         parts.append(f"{recorded}, {hours(worked - plan_minutes)} more than the "

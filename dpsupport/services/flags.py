@@ -36,19 +36,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import flags as rules
+from ..budget.periods import periods as payment_periods
 from ..budget.periods import weekly_equivalent
 from ..budget.surplus import regular_amount_on
 from ..errors import UserError
 from ..flags import employer as employer_rules
+from ..flags import employing as employing_rules
 from ..flags.recognise import KIND_LABELS, PROHIBITABLE, KnownPayee
 from ..models import (
+    BudgetLine,
+    ContractVersion,
     Employment,
     Flag,
     FlagAnswer,
@@ -57,15 +61,19 @@ from ..models import (
     Organisation,
     PaymentDue,
     PayRun,
+    Shift,
     StatementImport,
     Transaction,
     User,
 )
 from ..models.base import utcnow
 from ..models.flags import FLAG_STATUSES, SEVERITIES
-from . import records
+from ..payroll.shifts import ShiftError
+from . import owed, records
 from .access import admin_organisation_ids
 from .audit import current_actor
+from .employment import contract_in_force, rates_of
+from .timesheets import minimum_pence
 from .uow import transactional
 
 __all__ = ["FLAG_STATUSES", "KIND_LABELS", "NO_LONGER_APPLIES", "PROHIBITABLE", "SEVERITIES",
@@ -248,12 +256,15 @@ def work_out(session: Session, holder: Holder, today: date, owed_pence: int = 0
 
 def _employer(session: Session, holder: Holder, today: date,
               readers: tuple[rules.Reader, rules.Reader]) -> list[tuple[rules.Flag, rules.Flag]]:
-    """The flags about employing PAs (flags/employer.py), for a holder who employs."""
+    """The flags about employing PAs (flags/employer.py, flags/employing.py), for a holder
+    who employs."""
+    staff = list(session.scalars(select(Employment).where(Employment.holder_id == holder.id)
+                                 .options(selectinload(Employment.contracts))))
+    if not staff:
+        return []
     people = [employer_rules.Person(e.id, e.name, e.leaving_date,
                                     e.close_relative_in_household, e.council_approval_reference)
-              for e in session.scalars(select(Employment).where(Employment.holder_id == holder.id))]
-    if not people:
-        return []
+              for e in staff]
     dues = [employer_rules.Due(d.id, d.kind, d.payee, d.amount_pence, d.due_date,
                                d.settled_on is not None)
             for d in session.scalars(
@@ -264,8 +275,75 @@ def _employer(session: Session, holder: Holder, today: date,
                 select(Transaction.id, Transaction.date, Transaction.amount_pence,
                        Transaction.payee, Transaction.description)
                 .where(Transaction.holder_id == holder.id, Transaction.amount_pence < 0))]
-    return [(mine, staff) for mine, staff in
-            employer_rules.work_out(dues, paid, people, today, readers)]
+    found = employer_rules.work_out(dues, paid, people, today, readers)
+    return [(mine, staff_words) for mine, staff_words in found] + _employing(
+        session, holder, staff, today, readers)
+
+
+def _employing(session: Session, holder: Holder, staff: list[Employment], today: date,
+               readers: tuple[rules.Reader, rules.Reader]
+               ) -> list[tuple[rules.Flag, rules.Flag]]:
+    """Minimum wage, hours beyond the plan and the employer's duties (flags/employing.py)."""
+    by_id = {e.id: e for e in staff}
+    periods = _hours_periods(session, holder, today)
+    first = min([today - timedelta(days=employing_rules.LOOK_BACK_DAYS)]
+                + [start for start, _end in periods])
+    shifts = [employing_rules.Worked(s.id, s.employment_id, s.work_date, s.start_time,
+                                     s.end_time, s.break_minutes, s.kind)
+              for s in session.scalars(select(Shift).where(
+                  Shift.employment_id.in_(list(by_id)), Shift.work_date >= first,
+                  Shift.work_date <= today))]
+    pas = [employing_rules.PA(e.id, e.name, e.date_of_birth, e.start_date, e.leaving_date,
+                              _hourly_rates(contract_in_force(e, today)))
+           for e in staff]
+
+    def rate_for(shift: employing_rules.Worked) -> int | None:
+        version = contract_in_force(by_id[int(shift.employment_id)], shift.work_date)
+        if version is None or shift.kind == "sleep_in":
+            return None
+        try:
+            return rates_of(version).hourly(shift.kind)
+        except ShiftError:
+            return None
+
+    lines = list(session.scalars(select(BudgetLine).where(
+        BudgetLine.holder_id == holder.id, BudgetLine.planned_minutes.is_not(None))
+        .order_by(BudgetLine.id)))
+    plan_minutes = sum(line.planned_minutes or 0 for line in lines) or None
+    names = {e.name: e.id for e in staff}
+    duties = owed.employer_duties(session, holder, today)
+    per_reader = [
+        employing_rules.below_minimum_wage(pas, shifts, today, rate_for, minimum_pence, r)
+        + employing_rules.hours_beyond_plan(periods, plan_minutes, [ln.id for ln in lines],
+                                            shifts, today, r)
+        + employing_rules.employer_duties(duties, today, names, r)
+        for r in readers]
+    return list(zip(*per_reader, strict=True))
+
+
+def _hourly_rates(version: ContractVersion | None) -> tuple[tuple[str, int], ...]:
+    """The hourly rates a contract sets (the day rate, and any other it gives)."""
+    if version is None:
+        return ()
+    rates = rates_of(version)
+    given = [("day", rates.day)] + [(kind, rate) for kind, rate in (
+        ("night", rates.night), ("weekend", rates.weekend),
+        ("bank_holiday", rates.bank_holiday)) if rate is not None]
+    return tuple(given)
+
+
+def _hours_periods(session: Session, holder: Holder, today: date) -> list[tuple[date, date]]:
+    """The payment periods the plan's hours are compared in: the current one and the last
+    few finished ones (flags/employing.py)."""
+    from .money import terms_for
+
+    agreement = records.current_agreement(session, holder)
+    if agreement is None:
+        return []
+    terms = terms_for(agreement)
+    look_back = employing_rules.HOURS_LOOK_BACK_PERIODS
+    found = payment_periods(terms, today - timedelta(days=look_back * 35), today)
+    return [(p.start, p.end) for p in found[-(look_back + 1):]]
 
 
 def _words(flag: rules.Flag) -> dict[str, str]:
@@ -357,6 +435,7 @@ class FlagView:
     next_step: str
     transactions: list[Transaction]
     records: list[tuple[str, Any]]
+    people: dict[int, str] = field(default_factory=dict)  # the PAs the records name
 
     @property
     def status_label(self) -> str:
@@ -384,8 +463,14 @@ def _view(session: Session, holder: Holder, row: Flag, for_holder: bool,
     if loaded is None:
         loaded = _load(session, holder, ids)
     txs = [loaded[i] for i in ids if i in loaded]  # a removed payment is simply not shown
-    return FlagView(row, words["title"], words["explanation"], words["next_step"], txs,
-                    [tuple(r) for r in evidence.get("records", [])])
+    kept = [tuple(r) for r in evidence.get("records", [])]
+    employed = [int(i) for kind, i in kept if kind == "employment"]
+    people: dict[int, str] = {}
+    if employed:  # a Result has keys(), so dict() needs the rows as a list
+        people = dict(session.execute(select(Employment.id, Employment.name).where(
+            Employment.holder_id == holder.id, Employment.id.in_(employed))).tuples().all())
+    return FlagView(row, words["title"], words["explanation"], words["next_step"], txs, kept,
+                    people)
 
 
 def _load(session: Session, holder: Holder, ids: list[int]) -> dict[int, Transaction]:

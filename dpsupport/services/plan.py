@@ -19,6 +19,8 @@ from .records import current_agreement as current_agreement
 from .records import flags_again
 from .uow import transactional
 
+MOST_MINUTES = 999 * 60
+
 
 @dataclass(frozen=True)
 class LineDetails:
@@ -28,6 +30,7 @@ class LineDetails:
     label: str
     planned_pence: int
     outcome: str | None = None
+    planned_minutes: int | None = None  # hours of support each period, when the plan says
 
 
 def _fill(line: BudgetLine, details: LineDetails) -> None:
@@ -36,6 +39,10 @@ def _fill(line: BudgetLine, details: LineDetails) -> None:
     line.category = details.category
     line.label = details.label.strip()
     line.planned_pence = details.planned_pence
+    if details.planned_minutes is not None and not 0 < details.planned_minutes <= MOST_MINUTES:
+        raise UserError("Enter the hours as a number from 0.25 to 999, or leave it empty",
+                        field="hours")
+    line.planned_minutes = details.planned_minutes
     line.outcome = (details.outcome or "").strip() or None
 
 

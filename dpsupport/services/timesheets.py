@@ -18,13 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, time, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 import payroll_rules
 
+from ..budget.periods import period_on
 from ..errors import UserError
-from ..models import Employment, Holder, PayRun, Payslip, Shift, TimesheetApproval, User
+from ..models import BudgetLine, Employment, Holder, PayRun, Payslip, Shift, TimesheetApproval, User
 from ..models import PendingTimesheet as PendingTimesheet
 from ..models.base import utcnow
 from ..models.payroll import SHIFT_KINDS as SHIFT_KINDS
@@ -184,10 +185,29 @@ def period_checks(session: Session, row: Employment, start: date, end: date) -> 
     version = contract_in_force(row, end) or contract_in_force(row, start)
     weekly = version.weekly_minutes if version is not None else None
     weeks = max(1, ((end - start).days + 1) // 7)
-    # The support plan (budget lines) holds money, not hours: there are no plan hours to
-    # compare with, and the check says so.
-    found.append(checks.hours_against_plan(facts, None, weekly, weeks))
+    found.append(checks.hours_against_plan(facts, plan_minutes_between(session, row, start, end),
+                                           weekly, weeks))
     return found
+
+
+def plan_minutes_between(session: Session, row: Employment, start: date, end: date) -> int | None:
+    """The support plan's hours for ``start``..``end``, in minutes: the hours its lines give
+    for a payment period, in proportion to the days (a week of a 4-weekly plan is a
+    quarter). None when no line gives hours (the plan holds money), or there is no
+    agreement."""
+    from .money import terms_for  # money reads this module's records
+    from .records import current_agreement
+
+    planned = session.scalar(select(func.sum(BudgetLine.planned_minutes)).where(
+        BudgetLine.holder_id == row.holder_id, BudgetLine.planned_minutes.is_not(None)))
+    holder = session.get(Holder, row.holder_id)
+    agreement = current_agreement(session, holder) if holder is not None else None
+    if not planned or agreement is None:
+        return None
+    period = period_on(terms_for(agreement), start)
+    if period is None:
+        return None
+    return int(planned) * ((end - start).days + 1) // period.days
 
 
 # --- changing shifts ------------------------------------------------------------------------

@@ -3,9 +3,7 @@ payroll rules (tax codes, NI numbers, HMRC references) are the service's."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from wtforms import BooleanField, Field, StringField, TextAreaField
@@ -32,10 +30,17 @@ from ..services.employment import (
     check_tax_code,
 )
 from .forms import DateField as _SharedDateField
-from .forms import Form, MoneyField, RadioField, SelectField, WholeNumberField, too_long
+from .forms import (
+    DecimalText,
+    Form,
+    MoneyField,
+    RadioField,
+    SelectField,
+    WholeNumberField,
+    too_long,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-_NUMBER = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
 
 
 def _checked_by(check: Callable[[str | None], object]) -> Callable[[Form, Field], None]:
@@ -58,39 +63,6 @@ class DateField(_SharedDateField):
 
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
         super().process(formdata, None if data is unset_value else data, extra_filters)
-
-
-class DecimalText(Field):
-    """A number typed with up to 2 decimal places (hours, a percentage), held as Decimal."""
-
-    def __init__(self, label: str, *, what: str, most: int, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
-        self.what = what
-        self.most = most
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        return "" if self.data is None else f"{self.data.normalize():f}"
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist:  # not sent at all: keep what the form was given, as StringField does
-            return
-        text = str(valuelist[0]).strip().rstrip("%").strip()
-        if not text:
-            self.data = None
-            return
-        try:
-            if not _NUMBER.match(text):
-                raise InvalidOperation
-            value = Decimal(text)
-        except InvalidOperation:
-            self.data = None
-            raise ValueError(f"Enter {self.what} as a number, like 12.5") from None
-        if value > self.most:
-            self.data = None
-            raise ValueError(f"Enter {self.what} of {self.most} or less")
-        self.data = value
 
 
 class EmployerForm(Form):

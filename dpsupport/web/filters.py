@@ -16,4 +16,5 @@ def register(app: Flask) -> None:
         date_time=text.date_time,
         pounds_input=text.pounds_input,
         file_size=text.file_size,
+        hours=text.hours,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -37,6 +38,7 @@ from ..services.records import CATEGORIES, INCOME_CATEGORIES, MAX_PAGE, REFUNDAB
 from ..text import pounds_input
 
 MAX_PENCE = MAX_AMOUNT_PENCE
+_DECIMAL = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
 
 
 def show_error(form: FlaskForm, err: UserError) -> None:
@@ -238,6 +240,39 @@ class SignInForm(Form):
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
 
 
+class DecimalText(Field):
+    """A number typed with up to 2 decimal places (hours, a percentage), held as Decimal."""
+
+    def __init__(self, label: str, *, what: str, most: int, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.what = what
+        self.most = most
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else f"{self.data.normalize():f}"
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:  # not sent at all: keep what the form was given, as StringField does
+            return
+        text = str(valuelist[0]).strip().rstrip("%").strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            if not _DECIMAL.match(text):
+                raise InvalidOperation
+            value = Decimal(text)
+        except InvalidOperation:
+            self.data = None
+            raise ValueError(f"Enter {self.what} as a number, like 12.5") from None
+        if value > self.most:
+            self.data = None
+            raise ValueError(f"Enter {self.what} of {self.most} or less")
+        self.data = value
+
+
 class BudgetLineForm(Form):
     category = SelectField("What is it for?", choices=_choices(CATEGORIES),
                            what="what this money is for from the list",
@@ -247,6 +282,8 @@ class BudgetLineForm(Form):
         too_long(200, "a short description")])
     planned = MoneyField("Planned amount each payment period", what="the planned amount",
                          validators=[InputRequired("Enter the planned amount")])
+    hours = DecimalText("Hours of support it pays for each payment period (optional)",
+                        what="the hours", most=999)
     outcome = TextAreaField("What it helps you achieve (optional)", validators=[
         Optional(), too_long(2000, "what it helps you achieve")])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
@@ -28,8 +30,14 @@ def show(holder: Holder) -> ResponseReturnValue:
 
 
 def _details(form: BudgetLineForm) -> LineDetails:
+    hours = form.hours.data
     return LineDetails(category=form.category.data or "other", label=form.label.data or "",
-                       planned_pence=int(form.planned.data or 0), outcome=form.outcome.data)
+                       planned_pence=int(form.planned.data or 0), outcome=form.outcome.data,
+                       planned_minutes=None if hours is None else int(hours * 60))
+
+
+def _hours(line: BudgetLine) -> Decimal | None:
+    return None if line.planned_minutes is None else Decimal(line.planned_minutes) / 60
 
 
 def _line_form(holder: Holder, form: BudgetLineForm, line: BudgetLine | None = None,
@@ -60,7 +68,7 @@ def add_line(holder: Holder) -> ResponseReturnValue:
 @holder_page
 def edit_line(holder: Holder, line_id: int) -> ResponseReturnValue:
     line = plan.budget_line(db(), holder, line_id) or abort(404)
-    form = BudgetLineForm(obj=line, planned=line.planned_pence)
+    form = BudgetLineForm(obj=line, planned=line.planned_pence, hours=_hours(line))
     if form.validate_on_submit():
         try:
             plan.change_line(db(), line, _details(form))
@@ -82,7 +90,8 @@ def delete_line(holder: Holder, line_id: int) -> ResponseReturnValue:
     try:
         plan.remove_line(db(), line)
     except UserError as err:
-        form = BudgetLineForm(obj=line, planned=line.planned_pence, formdata=None)
+        form = BudgetLineForm(obj=line, planned=line.planned_pence, hours=_hours(line),
+                              formdata=None)
         show_error(form, err)
         return _line_form(holder, form, line, status=400)
     flash(f"Removed '{label}' from the plan")

@@ -18,4 +18,5 @@ def _table(section: str) -> set[str]:
 
 def test_flags_md_lists_the_codes_worked_out_and_not_as_planned() -> None:
     assert _table("## Questions kept and asked: the flags") == set(CODES)
-    assert not _table("## Planned") & set(CODES)
+    if "## Planned" in DOC.read_text():  # codes reserved for later are not raised yet
+        assert not _table("## Planned") & set(CODES)

@@ -113,7 +113,7 @@ def test_the_plan_holds_no_hours_and_the_check_says_so() -> None:
     found = checks.hours_against_plan(shifts, None, None, 1)
     assert not found.warning
     assert "7 hours 30 minutes of work recorded" in found.explanation
-    assert "holds amounts of money, not hours" in found.explanation
+    assert "does not say how many hours" in found.explanation
 
 
 def test_hours_beyond_the_plan_and_the_contract_are_warned_of() -> None:

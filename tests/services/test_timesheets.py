@@ -106,7 +106,7 @@ def test_the_checks_name_overlaps_low_pay_and_the_leaving_date(session, pa) -> N
     assert kinds.count("overlap") == 1 and kinds.count("minimum_wage") == 1
     assert kinds.count("after_leaving") == 1 and kinds[-1] == "hours"
     hours = found[-1]
-    assert "not hours" in hours.explanation  # the plan holds money only: said plainly
+    assert "does not say how many hours" in hours.explanation  # no hours in the plan: said plainly
     low = next(c for c in found if c.kind == "minimum_wage")
     assert "£12.71" in low.explanation and "£12.00" in low.explanation
 

@@ -108,7 +108,7 @@ def test_a_week_is_entered_on_one_page(app, session, world) -> None:  # type: ig
     page = client.get(f"{url}?week=2026-05-04").get_data(as_text=True)
     assert "How we worked this out" in page
     assert "11 hours 30 minutes of work, £199.50 before tax" in page  # 7.5h + 4h + £50
-    assert "Shifts that overlap" in page and "not hours" in page
+    assert "Shifts that overlap" in page and "does not say how many hours" in page
     # removing a row leaves the others
     post(client, url, {"week": "2026-05-04", "shift-count": "2",
                        **_row(0, MONDAY, "09:00", "17:00", "30"),
