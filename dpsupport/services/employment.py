@@ -42,7 +42,7 @@ from ..models.employment import STARTER_STATEMENTS as STARTER_STATEMENTS
 from ..models.employment import STUDENT_LOAN_PLANS as STUDENT_LOAN_PLANS
 from ..payroll.shifts import Rates
 from ..text import format_date, format_pence, percent
-from .records import flags_again
+from .records import flags_again, flags_later
 from .uow import transactional
 
 # --- formats --------------------------------------------------------------------------------
@@ -209,6 +209,7 @@ def save_employer_details(session: Session, holder: Holder,
     if data.payroll_by_organisation is not None:
         row.payroll_by_organisation = data.payroll_by_organisation
     session.flush()
+    flags_later(session, holder.id)  # the insurance renewal date is an employer duty
     return row
 
 
@@ -450,6 +451,7 @@ def add_contract_version(session: Session, holder: Holder, employment_id: int,
     session.refresh(row, ["contracts"])
     _follow_frequency(row)
     session.flush()
+    flags_later(session, holder.id)  # rates and duty dates are in the contract
     return version
 
 

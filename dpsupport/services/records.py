@@ -292,6 +292,14 @@ def save_transaction(session: Session, holder: Holder, tx: Transaction | None, *
     return tx
 
 
+def flags_later(session: Session, holder_id: int) -> None:
+    """Work the holder's flags out again when this unit of work ends (services/flags.later):
+    for changes to shifts, contracts and employer details, which the flags read."""
+    from .flags import later  # flags reads records through this module
+
+    later(session, holder_id)
+
+
 def flags_again(session: Session, holder_id: int) -> None:
     """Work the holder's flags out again, in this transaction (services/flags.py)."""
     from .flags import refresh_by_id  # flags reads records through this module

@@ -36,6 +36,7 @@ from ..payroll.timesheet_checks import Check as Check
 from ..text import format_date
 from . import audit
 from .employment import contract_in_force, employment, employments, rates_of
+from .records import flags_later
 from .uow import transactional
 
 MAX_PERIOD_DAYS = 93  # an approval covers at most about a quarter (a pay period is shorter)
@@ -255,6 +256,7 @@ def _new_shift(session: Session, row: Employment, data: ShiftInput, where: str =
                   end_time=data.end, break_minutes=data.break_minutes, kind=data.kind,
                   note=_note(data.note))
     session.add(shift)
+    flags_later(session, row.holder_id)  # minimum wage and the plan's hours read shifts
     return shift
 
 
@@ -286,6 +288,7 @@ def change_shift(session: Session, holder: Holder, employment_id: int, shift_id:
     shift.break_minutes, shift.kind = data.break_minutes, data.kind
     shift.note = _note(data.note)
     session.flush()
+    flags_later(session, row.holder_id)
     return shift
 
 
@@ -296,6 +299,7 @@ def delete_shift(session: Session, holder: Holder, employment_id: int, shift_id:
     _not_locked(session, row, shift.work_date)
     session.delete(shift)
     session.flush()
+    flags_later(session, row.holder_id)
 
 
 @transactional
@@ -313,6 +317,7 @@ def save_week(session: Session, holder: Holder, employment_id: int, monday: date
         if approval_covering(session, row, old.work_date) is None:
             session.delete(old)
     session.flush()
+    flags_later(session, row.holder_id)
     saved = [_new_shift(session, row, data, f"Shift {number}: ")
              for number, data in enumerate(shifts, 1)]
     session.flush()

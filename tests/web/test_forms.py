@@ -174,3 +174,26 @@ def test_whole_pounds_for_a_charts_scale() -> None:
     assert whole_pounds(120000) == "£1,200"
     assert whole_pounds(-50000) == "\u2212£500"
     assert whole_pounds(199) == "£1"
+
+
+def test_a_plan_line_may_give_its_hours_and_bad_hours_change_nothing(app, session) -> None:  # type: ignore[no-untyped-def]
+    holder, worker = _world(session)
+    client = app.test_client()
+    sign_in(client, worker)
+    url = f"/holders/{holder.id}/plan/lines/new"
+    bad = post(client, url, {"category": "pa_wages", "label": "Personal care",
+                             "planned": "900.00", "hours": "twelve"})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "govuk-error-summary" in page
+    assert "Enter the hours as a number, like 12.5" in page
+    assert _count(session, BudgetLine) == 1
+    good = post(client, url, {"category": "pa_wages", "label": "Personal care",
+                              "planned": "900.00", "hours": "56.5"})
+    assert good.status_code == 302
+    session.rollback()  # a fresh read after the request's commit
+    line = session.scalar(select(BudgetLine).where(BudgetLine.label == "Personal care"))
+    assert line is not None and line.planned_minutes == 56 * 60 + 30
+    shown = client.get(f"/holders/{holder.id}/plan").get_data(as_text=True)
+    assert "Pays for 56 hours 30 minutes of support each period" in shown
+    form = client.get(f"/holders/{holder.id}/plan/lines/{line.id}/edit").get_data(as_text=True)
+    assert 'value="56.5"' in form
