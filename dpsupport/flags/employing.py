@@ -241,7 +241,8 @@ def _duty_words(duty: Duty, today: dt.date, reader: Reader) -> tuple[str, str, s
             if reader.is_holder else f"Talk to {reader.you} about a new check.")
 
 
-def _picked(duty: Duty, today: dt.date) -> bool:
+def asked(duty: Duty, today: dt.date) -> bool:
+    """Whether this duty is a kept question (the money page lists the rest as reminders)."""
     if duty.done or duty.code not in DUTY_CODES:
         return False
     if duty.code == "dbs":  # a suggestion: raised once the 3 years are up
@@ -254,7 +255,7 @@ def employer_duties(duties: Sequence[Duty], today: dt.date, people: Mapping[str,
     """``people``: the employment of each PA, by the name the duties give."""
     found = []
     for duty in duties:
-        if not _picked(duty, today):
+        if not asked(duty, today):
             continue
         severity, title, step = _duty_words(duty, today, reader)
         explanation = duty.text

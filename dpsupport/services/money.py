@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from .. import budget
 from ..errors import UserError
+from ..flags import employing as employing_rules
 from ..models import FundingAgreement, Holder, Transaction
 from ..models.funding import CATEGORIES
 from ..models.people import REPRESENTATIVE_TYPES
@@ -179,8 +180,10 @@ def holder_money(session: Session, holder: Holder, today: date,
                      for c in employer.pay_runs(today, year_end, what_if)]
         if outgoings:
             forecast_plan = [line for line in plan if line.category not in PAY_RUN_CATEGORIES]
-        duties = tuple(duty_rules.things_to_look_at(
-            owed.employer_duties(session, holder, today), today))
+        # those that are kept questions (flags/employing.py) are in the questions panel
+        duties = tuple(d for d in duty_rules.things_to_look_at(
+            owed.employer_duties(session, holder, today), today)
+            if not employing_rules.asked(d, today))
     picture = budget.money_picture(terms, plan, txns, liabilities, today,
                                    opening_balance=agreement.opening_balance_pence,
                                    earlier=earlier, set_aside=set_aside, outgoings=outgoings,
