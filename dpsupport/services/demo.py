@@ -293,6 +293,8 @@ def _jordan(session: Session, holder: Holder, start: date, today: date,
         ("day_activities", "Climbing club and gym", 15000, "Stay fit and see friends"),
         ("equipment", "Equipment (paid for by a one-off payment)", 0, None),
     ])
+    # the council's plan gives hours: up to 40 a week (the timesheets stay within them)
+    lines["Personal assistants' pay"].planned_minutes = 160 * 60
     ledger = _Ledger(session, holder, _account(session, holder, "Direct payment account",
                                                 "bank", "Starling", "9023"), today)
     for day in _every(start, timedelta(days=28), today):

@@ -20,8 +20,9 @@ Working flags out again (`refresh`)
 
     `refresh` runs inside the caller's transaction, and is called by every service that
     changes what the rules read: statement imports and undo, payments added, changed,
-    removed or sorted, plan lines, the funding agreement, and the people employed (their
-    names make payments to them known).
+    removed or sorted, plan lines, the funding agreement, the people employed (their
+    names make payments to them known), their contracts and shifts, the employer details,
+    and pay runs (the last four through `later`, once at the end of the unit of work).
 
 Who may do what (access_policy.toml)
     Everyone with a role for the holder reads the flags and the answers (a finance officer
