@@ -194,3 +194,27 @@ def _client_demo(app, session):  # type: ignore[no-untyped-def]
     client = app.test_client()
     sign_in(client, user, DEMO_PASSWORD)
     return client
+
+
+def test_the_records_behind_an_employer_question_are_one_click_away(app, session) -> None:  # type: ignore[no-untyped-def]
+    from dpsupport.models import Holder, User
+    from dpsupport.services.demo import DEMO_PASSWORD, load_demo
+
+    load_demo(session)
+    session.commit()
+    jordan = session.scalar(select(Holder).where(Holder.name == "Jordan Price"))
+    user = session.scalar(select(User).where(User.email == "jordan.price@example.org"))
+    client = app.test_client()
+    sign_in(client, user, DEMO_PASSWORD)
+    base = f"/holders/{jordan.id}/questions"
+    by_code = {row.code: row for row in session.scalars(
+        select(Flag).where(Flag.holder_id == jordan.id, Flag.status == "open"))}
+    overdue = _text(client.get(f"{base}/{by_code['hmrc_or_pension_overdue'].id}")
+                    .get_data(as_text=True))
+    assert "What the pay runs left to pay, and when" in overdue
+    assert "have been removed" not in overdue  # it is about payments owed, not bank lines
+    underpaid = client.get(f"{base}/{by_code['pa_underpaid'].id}").get_data(as_text=True)
+    assert f"/holders/{jordan.id}/pay/payments" in underpaid
+    assert re.search(rf"/holders/{jordan.id}/transactions/\d+", underpaid)
+    duty = _text(client.get(f"{base}/{by_code['employer_duty_due'].id}").get_data(as_text=True))
+    assert "The employer details" in duty or "details and contract" in duty
