@@ -152,25 +152,33 @@ def working_minutes(shifts: Sequence[ShiftFacts]) -> int:
 
 
 def hours_against_plan(shifts: Sequence[ShiftFacts], plan_minutes: int | None,
-                       contract_weekly_minutes: int | None, weeks: int) -> Check:
+                       contract_weekly_minutes: int | None, weeks: int,
+                       everyone_minutes: int | None = None) -> Check:
     """Hours recorded against the plan's hours and the contract's, said plainly.
 
     ``plan_minutes`` is None when the support plan holds no hours for the period (it holds
-    money for each line): then that is what we say."""
+    money for each line): then that is what we say. The plan's hours are for all the PAs
+    together: ``everyone_minutes`` is the work all of them recorded in the period (when not
+    given, these shifts are everyone's)."""
     worked = working_minutes(shifts)
+    everyone = worked if everyone_minutes is None else everyone_minutes
     recorded = f"{hours(worked)} of work recorded"
+    together = "" if everyone == worked else (
+        f" With your other PAs, {hours(everyone)} of work was recorded in all.")
     parts: list[str] = []
     warning = False
     if plan_minutes is None:
         parts.append(f"{recorded}. Your support plan does not say how many hours of support "
                      "it pays for, so we cannot check these hours against it. If your council "
                      "set hours of support, add them to the plan's lines.")
-    elif worked > plan_minutes:
+    elif everyone > plan_minutes:
         warning = True
-        parts.append(f"{recorded}, {hours(worked - plan_minutes)} more than the "
-                     f"{hours(plan_minutes)} in your support plan for this period.")
+        parts.append(f"{recorded}.{together} That is {hours(everyone - plan_minutes)} more "
+                     f"than the {hours(plan_minutes)} your support plan pays for in this "
+                     "time.")
     else:
-        parts.append(f"{recorded}, within the {hours(plan_minutes)} in your support plan.")
+        parts.append(f"{recorded}.{together} That is within the {hours(plan_minutes)} your "
+                     "support plan pays for in this time.")
     if contract_weekly_minutes:
         contracted = contract_weekly_minutes * weeks
         if worked > contracted:

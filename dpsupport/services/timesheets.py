@@ -186,8 +186,12 @@ def period_checks(session: Session, row: Employment, start: date, end: date) -> 
     version = contract_in_force(row, end) or contract_in_force(row, start)
     weekly = version.weekly_minutes if version is not None else None
     weeks = max(1, ((end - start).days + 1) // 7)
+    everyone = checks.working_minutes(_facts(session.scalars(
+        select(Shift).join(Employment, Employment.id == Shift.employment_id).where(
+            Employment.holder_id == row.holder_id, Shift.work_date >= start,
+            Shift.work_date <= end)).all()))
     found.append(checks.hours_against_plan(facts, plan_minutes_between(session, row, start, end),
-                                           weekly, weeks))
+                                           weekly, weeks, everyone))
     return found
 
 

@@ -120,8 +120,17 @@ def test_hours_beyond_the_plan_and_the_contract_are_warned_of() -> None:
     shifts = [_shift(n, date(2026, 5, 4 + n), "08:00", "18:00") for n in range(3)]
     found = checks.hours_against_plan(shifts, 20 * 60, 16 * 60, 1)
     assert found.warning
-    assert "10 hours more than the 20 hours in your support plan" in found.explanation
+    assert "10 hours more than the 20 hours your support plan pays for" in found.explanation
     assert "14 hours more were recorded" in found.explanation
+
+
+def test_the_plans_hours_are_for_all_the_pas_together() -> None:
+    shifts = [_shift(n, date(2026, 5, 4 + n), "09:00", "13:00") for n in range(3)]  # 12 hours
+    within = checks.hours_against_plan(shifts, 20 * 60, None, 1, everyone_minutes=20 * 60)
+    assert not within.warning and "With your other PAs, 20 hours" in within.explanation
+    over = checks.hours_against_plan(shifts, 20 * 60, None, 1, everyone_minutes=21 * 60)
+    assert over.warning
+    assert "1 hour more than the 20 hours your support plan pays for" in over.explanation
 
 
 # --- spreadsheets ---------------------------------------------------------------------------
