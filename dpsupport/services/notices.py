@@ -66,6 +66,7 @@ from ..errors import UserError
 from ..models import Flag, FlagNotice, FlagTold, Holder, HolderAccess, User
 from ..models.base import utcnow
 from ..text import plural
+from . import audit
 from .uow import transactional
 
 log = logging.getLogger("dpsupport.notices")
@@ -108,7 +109,9 @@ class FileOutbox:
     def send(self, mail: Mail, sender: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.count += 1
-        name = f"{utcnow():%Y%m%d-%H%M%S}-{secrets.token_hex(4)}.eml"
+        # the microseconds in hex, then 3 random hex digits: newest last, never the same
+        at = utcnow()
+        name = f"{at:%Y%m%d-%H%M%S}-{at.microsecond:05x}{secrets.token_hex(2)[:3]}.eml"
         (self.folder / name).write_bytes(bytes(_message(mail, sender)))
 
 
@@ -363,3 +366,24 @@ def send_notices(session: Session, settings: MailSettings, now: datetime | None 
     log.info("flag emails: %d sent, %d could not be sent, %d sent already by another run",
              sent, failed, skipped)
     return sent
+
+
+def is_emailed(session: Session, user_id: int) -> bool:
+    """Could this person be emailed about questions at all (a holder, a representative or a
+    support worker for someone)? Finance officers and organisation admins are not."""
+    return session.scalar(select(func.count()).select_from(HolderAccess).where(
+        HolderAccess.user_id == user_id, HolderAccess.role.in_(TOLD_ROLES))) != 0
+
+
+def send_due_now(session: Session, settings: MailSettings) -> int:
+    """The demo's "Send the emails that are due now" button: what the command does, and an
+    audit row naming who pressed it."""
+    sent = send_notices(session, settings)
+    _pressed(session, sent)
+    return sent
+
+
+@transactional
+def _pressed(session: Session, sent: int) -> None:
+    audit.record(session, "flag_emails_sent", "flag_notice",
+                 summary=f"Sent the emails about questions that were due ({sent})")
