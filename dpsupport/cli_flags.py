@@ -73,7 +73,8 @@ def flags_command(holder_id: int, as_json: bool) -> None:
 
 
 @click.command("send-flag-emails",
-               help="Email people about new questions about money (run it once a day).")
+               help="Email people about new questions about money, as each chose (run it "
+                    "every few minutes: daily and weekly emails still go once a day or week).")
 @with_appcontext
 def send_flag_emails_command() -> None:
     from .db import writing

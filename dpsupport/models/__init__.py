@@ -11,7 +11,7 @@ from .banking import (
 )
 from .base import Base
 from .employment import ContractVersion, EmployerDetails, Employment
-from .flags import Flag, FlagAnswer, FlagNotice, FundingPolicy
+from .flags import Flag, FlagAnswer, FlagNotice, FlagTold, FundingPolicy
 from .funding import AgreementAmount, BudgetLine, FundingAgreement, OneOffPayment
 from .payroll import (
     HolidayEntry,
@@ -52,6 +52,7 @@ __all__ = [
     "Flag",
     "FlagAnswer",
     "FlagNotice",
+    "FlagTold",
     "FundingAgreement",
     "FundingPolicy",
     "Holder",

@@ -123,10 +123,13 @@ class FundingPolicy(Audited, Base):
     updated_at: Mapped[Timestamp]
 
 
+NOTICE_KINDS = {"summary": "New questions since the last email", "each": "One new question"}
+
+
 class FlagNotice(Base):
-    """One email telling a person about new flags: when, and how many. At most one a day
-    per person (services/notices.py). Not audited: it changes no one's records; the address
-    is never copied here."""
+    """One email telling a person about new flags: when, how many, and whether it was a
+    summary (daily or weekly) or about one question (services/notices.py). Not audited: it
+    changes no one's records; the address is never copied here."""
 
     __tablename__ = "flag_notice"
 
@@ -134,3 +137,22 @@ class FlagNotice(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     sent_at: Mapped[Timestamp]
     flag_count: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10), default="summary", server_default="summary")
+
+    @validates("kind")
+    def _check_kind(self, _key: str, value: str) -> str:
+        return one_of(NOTICE_KINDS, value, "An email's kind")
+
+
+class FlagTold(Base):
+    """Which flag an email told a person about. One row per person and flag, ever (the
+    unique constraint): a second run of the job, or two at once, cannot tell anyone about
+    the same question twice (services/notices.py claims the rows before sending)."""
+
+    __tablename__ = "flag_told"
+    __table_args__ = (UniqueConstraint("user_id", "flag_id"),)
+
+    id: Mapped[IntPk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flag.id"), index=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("flag_notice.id"), index=True)

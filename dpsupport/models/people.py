@@ -43,6 +43,14 @@ REPRESENTATIVE_TYPES = {
     "parent": "Parent",
 }
 
+# How a person is told about new questions (flags) by email (services/notices.py).
+QUESTION_EMAILS = {
+    "each": "An email for each new question",
+    "daily": "At most one email a day",
+    "weekly": "At most one email a week",
+    "none": "No emails",
+}
+
 NATIONS = {
     "england": "England",
     "wales": "Wales",
@@ -85,8 +93,15 @@ class User(Base):
     # shown again after set-up, and when set-up was confirmed (None: not set up).
     totp_secret: Mapped[str | None] = mapped_column(String(64), info=sensitive())
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Emails about new questions: one of QUESTION_EMAILS, chosen by the person themselves.
+    question_emails: Mapped[str] = mapped_column(String(10), default="daily",
+                                                 server_default="daily")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+
+    @validates("question_emails")
+    def _check_question_emails(self, _key: str, value: str) -> str:
+        return one_of(QUESTION_EMAILS, value, "A person's choice of emails")
 
 
 class Membership(Audited, Base):

@@ -25,6 +25,7 @@ from .. import mail
 from ..errors import UserError
 from ..models import Holder, HolderAccess, Membership, OneTimeLink, User, UserSession
 from ..models.base import utcnow
+from ..models.people import QUESTION_EMAILS as QUESTION_EMAILS
 from ..models.people import REPRESENTATIVE_TYPES as REPRESENTATIVE_TYPES
 from . import audit
 from .auth import hash_password
@@ -177,6 +178,22 @@ def change_password(session: Session, user: User, current: str, new: str,
     _end_sessions(session, user, keep_session_token_hash)
     audit.record(session, "password_changed", "app_user", entity_id=str(user.id),
                  summary="Changed their password")
+
+
+@transactional
+def choose_question_emails(session: Session, user: User, choice: str) -> None:
+    """Your own choice of emails about new questions (services/notices.py). Audited when it
+    changes."""
+    if choice not in QUESTION_EMAILS:
+        raise UserError("Select how you would like to hear about new questions",
+                        field="choice")
+    if user.question_emails == choice:
+        return
+    before = QUESTION_EMAILS[user.question_emails]
+    user.question_emails = choice
+    audit.record(session, "question_emails_chosen", "app_user", entity_id=str(user.id),
+                 summary=f"Chose emails about questions: {QUESTION_EMAILS[choice]} "
+                         f"(was: {before})")
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,32 @@ Who is told
     not told about a flag hidden from the holder. Finance officers and organisation admins
     are not emailed: they see the questions in the app.
 
-How often
-    At most one email per person per day (a calendar day, UTC): `send_notices` is meant to
-    run from a daily job (``dpsupport send-flag-emails``), and a second run on the same day
-    sends nobody a second email. (Asking for an email for each question as it opens is not
-    built.)
+How often: each person chooses (``User.question_emails``, on their "Emails about
+questions" page)
+    ``each``: an email for each new question, soon after it opens.
+    ``daily`` (the default): at most one email a calendar day (UTC), about the questions
+    opened since their last email.
+    ``weekly``: at most one email every 7 calendar days, the same kind of summary.
+    ``none``: no emails.
+    `send_notices` is meant to run every few minutes, from cron or a scheduler
+    (``dpsupport send-flag-emails``): "each" then arrives soon after a question opens, while
+    a daily or weekly summary still goes at most once a day or a week, however often it runs.
+
+Never twice about the same question
+    Before an email is sent, it is claimed: a `FlagNotice` row (who, when, how many, which
+    kind) and one `FlagTold` row for each question it tells them about, committed together.
+    `FlagTold` is unique per person and question, so a second run, or two runs at once, fail
+    to claim what is already claimed and send nothing (PostgreSQL waits for the first run's
+    transaction, then refuses the duplicate; SQLite has one writer at a time). Claims for one
+    person are made one at a time (a lock on their row), and a summary checks again, inside
+    the claim, that the day or week has passed. If the email cannot be sent, the claim is
+    taken back, so the next run tries again.
 
 What it says
-    How many new questions there are, and a link to each holder's questions page: never an
-    amount, a payee or what the question is about. A person's address is used only to send
-    the email: it is never written to the logs or to the database (`FlagNotice` keeps who,
-    when and how many).
+    How many new questions there are (or, for "each", that there is one), and a link to the
+    holder's questions page: never an amount, a payee or what the question is about. A
+    person's address is used only to send the email: it is never written to the logs or to
+    the database.
 
 Where it goes (environment variables)
     ``DPSUPPORT_SMTP_HOST``, ``DPSUPPORT_SMTP_PORT`` (587: STARTTLS; 465: TLS from the
@@ -32,27 +47,33 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import smtplib
 import ssl
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import UserError
-from ..models import Flag, FlagNotice, Holder, HolderAccess, User
+from ..models import Flag, FlagNotice, FlagTold, Holder, HolderAccess, User
 from ..models.base import utcnow
 from ..text import plural
+from . import audit
 from .uow import transactional
 
 log = logging.getLogger("dpsupport.notices")
 TOLD_ROLES = ("holder", "representative", "support_worker")
 HOLDER_ROLES = ("holder", "representative")
+CHOICE_PAGE = "/account/question-emails"  # where a person changes how often (web/accounts.py)
+WAIT_DAYS = {"daily": 1, "weekly": 7}  # calendar days (UTC) between two summaries
 
 
 @dataclass(frozen=True)
@@ -71,12 +92,15 @@ def _message(mail: Mail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="dpsupport.invalid")
     message.set_content(mail.body)
     return message
 
 
 class FileOutbox:
-    """Writes each email as a .eml file in ``folder`` (the demo, development and tests)."""
+    """Writes each email as a .eml file in ``folder`` (the demo, development and tests),
+    named as dpsupport/mail.py names them, so the demo's mail page lists them too."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -85,7 +109,9 @@ class FileOutbox:
     def send(self, mail: Mail, sender: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.count += 1
-        name = f"{utcnow():%Y%m%dT%H%M%S%f}-{self.count}.eml"
+        # the microseconds in hex, then 3 random hex digits: newest last, never the same
+        at = utcnow()
+        name = f"{at:%Y%m%d-%H%M%S}-{at.microsecond:05x}{secrets.token_hex(2)[:3]}.eml"
         (self.folder / name).write_bytes(bytes(_message(mail, sender)))
 
 
@@ -143,53 +169,25 @@ def mail_settings(mode: str, instance_path: Path) -> MailSettings:
 
 @dataclass(frozen=True)
 class Due:
-    """One person to tell: how many new questions, for which holders."""
+    """One email to send: to whom, about which new questions of which holders. ``choice``
+    is the person's choice ("each": one question; "daily" or "weekly": a summary)."""
 
     user: User
     staff: bool
-    per_holder: list[tuple[Holder, int]]
+    per_holder: list[tuple[Holder, list[int]]]  # each holder and its new flags' ids
+    choice: str = "daily"
+
+    @property
+    def kind(self) -> str:
+        return "each" if self.choice == "each" else "summary"
+
+    @property
+    def flag_ids(self) -> list[int]:
+        return [flag_id for _holder, ids in self.per_holder for flag_id in ids]
 
     @property
     def count(self) -> int:
-        return sum(n for _holder, n in self.per_holder)
-
-
-def due(session: Session, now: datetime) -> list[Due]:
-    """Who would be emailed now, and about what (module docstring)."""
-    last: dict[int, datetime] = {
-        user_id: at for user_id, at in session.execute(
-            select(FlagNotice.user_id, func.max(FlagNotice.sent_at))
-            .group_by(FlagNotice.user_id))}
-    grants = session.execute(
-        select(HolderAccess.user_id, HolderAccess.holder_id, HolderAccess.role)
-        .where(HolderAccess.role.in_(TOLD_ROLES))).all()
-    by_user: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for user_id, holder_id, role in grants:
-        by_user[user_id].append((holder_id, role))
-    found = []
-    for user_id, holders in sorted(by_user.items()):
-        sent = last.get(user_id)
-        if sent is not None and _utc(sent).date() == _utc(now).date():
-            continue  # one email a day at most
-        user = session.get(User, user_id)
-        if user is None or not user.is_active:
-            continue
-        per_holder = []
-        for holder_id, role in sorted(holders):
-            query = select(func.count()).select_from(Flag).where(
-                Flag.holder_id == holder_id, Flag.status == "open")
-            if sent is not None:
-                query = query.where(Flag.opened_at > sent)
-            if role in HOLDER_ROLES:
-                query = query.where(Flag.hidden_from_holder.is_(False))
-            count = session.scalar(query) or 0
-            holder = session.get(Holder, holder_id)
-            if count and holder is not None:
-                per_holder.append((holder, count))
-        if per_holder:
-            staff = all(role not in HOLDER_ROLES for _h, role in holders)
-            found.append(Due(user, staff, per_holder))
-    return found
+        return len(self.flag_ids)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -197,50 +195,195 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def _waited(choice: str, last: datetime | None, now: datetime) -> bool:
+    """Has the day (or week) passed since the last email, in calendar days (UTC)?"""
+    if last is None:
+        return True
+    return (_utc(now).date() - _utc(last).date()).days >= WAIT_DAYS[choice]
+
+
+def due(session: Session, now: datetime) -> list[Due]:
+    """The emails that would be sent now, by each person's choice (module docstring)."""
+    told_grants = select(HolderAccess.user_id, HolderAccess.holder_id, HolderAccess.role) \
+        .where(HolderAccess.role.in_(TOLD_ROLES))
+    granted_users = select(HolderAccess.user_id).where(HolderAccess.role.in_(TOLD_ROLES))
+    granted_holders = select(HolderAccess.holder_id).where(HolderAccess.role.in_(TOLD_ROLES))
+    users = {user.id: user for user in session.scalars(
+        select(User).where(User.id.in_(granted_users), User.is_active.is_(True),
+                           User.question_emails != "none"))}
+    if not users:
+        return []
+    by_user: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    for user_id, holder_id, role in session.execute(told_grants):
+        if user_id in users:
+            by_user[user_id].add((holder_id, role))
+    last_any: dict[int, datetime] = {}
+    last_summary: dict[int, datetime] = {}
+    for user_id, kind, at in session.execute(
+            select(FlagNotice.user_id, FlagNotice.kind, func.max(FlagNotice.sent_at))
+            .group_by(FlagNotice.user_id, FlagNotice.kind)):
+        if kind == "summary":
+            last_summary[user_id] = at
+        if user_id not in last_any or _utc(at) > _utc(last_any[user_id]):
+            last_any[user_id] = at
+    open_flags: dict[int, list[tuple[int, datetime, bool]]] = defaultdict(list)
+    for flag_id, holder_id, opened_at, hidden in session.execute(
+            select(Flag.id, Flag.holder_id, Flag.opened_at, Flag.hidden_from_holder)
+            .where(Flag.status == "open", Flag.holder_id.in_(granted_holders))
+            .order_by(Flag.opened_at, Flag.id)):
+        open_flags[holder_id].append((flag_id, _utc(opened_at), bool(hidden)))
+    told = set(session.execute(
+        select(FlagTold.user_id, FlagTold.flag_id).join(Flag, Flag.id == FlagTold.flag_id)
+        .where(Flag.status == "open")).tuples())
+    holders = {h.id: h for h in session.scalars(
+        select(Holder).where(Holder.id.in_(granted_holders)))}
+
+    found: list[Due] = []
+    for user_id, user in sorted(users.items()):
+        choice = user.question_emails
+        grants = sorted(by_user[user_id])
+        if choice == "each":
+            # every question not told yet (but not those a summary told them about before
+            # these records were kept: opened before their last summary)
+            cutoff = last_summary.get(user_id)
+        else:
+            if not _waited(choice, last_any.get(user_id), now):
+                continue  # one a day (or a week) at most
+            cutoff = last_any.get(user_id)  # the questions opened since their last email
+        new: list[tuple[Holder, str, list[int]]] = []
+        seen: set[int] = set()
+        for holder_id, role in grants:
+            ids = [flag_id for flag_id, opened_at, hidden in open_flags.get(holder_id, [])
+                   if flag_id not in seen and (user_id, flag_id) not in told
+                   and not (hidden and role in HOLDER_ROLES)
+                   and (cutoff is None or opened_at > _utc(cutoff))]
+            seen.update(ids)
+            if ids and holder_id in holders:
+                new.append((holders[holder_id], role, ids))
+        if not new:
+            continue
+        if choice == "each":
+            found.extend(Due(user, role not in HOLDER_ROLES, [(holder, [flag_id])], choice)
+                         for holder, role, ids in new for flag_id in ids)
+        else:
+            staff = all(role not in HOLDER_ROLES for _holder_id, role in grants)
+            found.append(Due(user, staff, [(h, ids) for h, _role, ids in new], choice))
+    return found
+
+
 def mail_for(item: Due, base_url: str) -> Mail:
-    """The email: how many new questions and where to see them; nothing about the money."""
+    """The email: that there are new questions and where to see them; nothing about the
+    money (no amount, payee or what a question is about)."""
     count = item.count
-    what = "question" if count == 1 else "questions"
-    if item.staff:
+    if item.choice == "each":
+        holder, _ids = item.per_holder[0]
+        link = f"{base_url}/holders/{holder.id}/questions"
+        if item.staff:
+            subject = f"A new question about {holder.display_name}"
+            lines = [f"There is a new question about the money of {holder.display_name}.",
+                     "", "Sign in to see it:", link]
+        else:
+            subject = "A new question about your money"
+            lines = ["There is a new question about your money. Nobody is blaming you: most "
+                     "have a simple answer.", "", "Sign in to see it and answer:", link]
+        how_often = "You asked for an email each time there is a new question."
+    elif item.staff:
         subject = f"{plural(count, 'new question')} about people you support"
         lines = [f"There {'is' if count == 1 else 'are'} {plural(count, 'new question')} "
                  "about the money of people you support:", ""]
-        for holder, n in item.per_holder:
-            lines.append(f"{holder.display_name}: {plural(n, 'new question')}, "
+        for holder, ids in item.per_holder:
+            lines.append(f"{holder.display_name}: {plural(len(ids), 'new question')}, "
                          f"{base_url}/holders/{holder.id}/questions")
     else:
         subject = f"{plural(count, 'new question')} about your money"
         lines = [f"There {'is' if count == 1 else 'are'} {plural(count, 'new question')} "
                  "about your money. Nobody is blaming you: most have a simple answer.", "",
                  f"Sign in to see {'it' if count == 1 else 'them'} and answer:"]
-        for holder, _n in item.per_holder:
+        for holder, _ids in item.per_holder:
             lines.append(f"{base_url}/holders/{holder.id}/questions")
-    body = "\n".join([f"Hello {item.user.name},", "", *lines, "",
-                      f"We send at most one email a day about new {what}.", "", "dpsupport"])
+    if item.choice != "each":
+        period = "a week" if item.choice == "weekly" else "a day"
+        how_often = f"We send at most one email {period} about new questions."
+    body = "\n".join([f"Hello {item.user.name},", "", *lines, "", how_often,
+                      "To choose how often we email you, or to stop these emails:",
+                      f"{base_url}{CHOICE_PAGE}", "", "dpsupport"])
     return Mail(item.user.email, subject, body)
 
 
 @transactional
-def _record(session: Session, user_id: int, count: int, now: datetime) -> None:
-    session.add(FlagNotice(user_id=user_id, sent_at=now, flag_count=count))
+def _claim(session: Session, item: Due, now: datetime) -> int | None:
+    """Mark the email as sent before sending it (module docstring); None when it is not
+    due any more. Raises IntegrityError when another run has told them already."""
+    # one person's claims one at a time (PostgreSQL; SQLite has one writer at a time)
+    session.execute(select(User.id).where(User.id == item.user.id).with_for_update())
+    if item.kind == "summary":
+        last = session.scalar(select(func.max(FlagNotice.sent_at))
+                              .where(FlagNotice.user_id == item.user.id))
+        if not _waited(item.choice, last, now):
+            return None
+    notice = FlagNotice(user_id=item.user.id, sent_at=now, flag_count=item.count,
+                        kind=item.kind)
+    session.add(notice)
+    session.flush()
+    session.add_all([FlagTold(user_id=item.user.id, flag_id=flag_id, notice_id=notice.id)
+                     for flag_id in item.flag_ids])
+    session.flush()
+    return notice.id
+
+
+@transactional
+def _unclaim(session: Session, notice_id: int) -> None:
+    """The email could not be sent: take the claim back, so the next run tries again."""
+    session.execute(delete(FlagTold).where(FlagTold.notice_id == notice_id))
+    session.execute(delete(FlagNotice).where(FlagNotice.id == notice_id))
 
 
 def send_notices(session: Session, settings: MailSettings, now: datetime | None = None) -> int:
-    """Email everyone with new questions (at most one a day each); how many were sent. Each
-    email sent is recorded at once, so a failure part-way sends nobody a second one."""
+    """Send every email that is due now, by each person's choice; how many were sent. Each
+    is claimed (committed) before it is sent, so nothing is sent twice (module docstring)."""
     now = now or utcnow()
-    sent = failed = 0
+    sent = failed = skipped = 0
     for item in due(session, now):
+        user_id = item.user.id
         mail = mail_for(item, settings.base_url)
+        try:
+            notice_id = _claim(session, item, now)
+        except IntegrityError:
+            notice_id = None
+        if notice_id is None:  # another run told them first
+            skipped += 1
+            continue
         try:
             settings.outbox.send(mail, settings.sender)
         except (OSError, smtplib.SMTPException) as exc:
             # the address is never logged: the person's id and the kind of failure only
-            log.warning("could not send the flag email to user %s (%s)", item.user.id,
+            log.warning("could not send the flag email to user %s (%s)", user_id,
                         type(exc).__name__)
+            _unclaim(session, notice_id)
             failed += 1
             continue
-        _record(session, item.user.id, item.count, now)
         sent += 1
-    log.info("flag emails: %d sent, %d could not be sent", sent, failed)
+    log.info("flag emails: %d sent, %d could not be sent, %d sent already by another run",
+             sent, failed, skipped)
     return sent
+
+
+def is_emailed(session: Session, user_id: int) -> bool:
+    """Could this person be emailed about questions at all (a holder, a representative or a
+    support worker for someone)? Finance officers and organisation admins are not."""
+    return session.scalar(select(func.count()).select_from(HolderAccess).where(
+        HolderAccess.user_id == user_id, HolderAccess.role.in_(TOLD_ROLES))) != 0
+
+
+def send_due_now(session: Session, settings: MailSettings) -> int:
+    """The demo's "Send the emails that are due now" button: what the command does, and an
+    audit row naming who pressed it."""
+    sent = send_notices(session, settings)
+    _pressed(session, sent)
+    return sent
+
+
+@transactional
+def _pressed(session: Session, sent: int) -> None:
+    audit.record(session, "flag_emails_sent", "flag_notice",
+                 summary=f"Sent the emails about questions that were due ({sent})")

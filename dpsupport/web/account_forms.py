@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Optional
 
-from ..services.accounts import HOLDER_ROLES, REPRESENTATIVE_TYPES, STAFF_ROLES
+from ..services.accounts import HOLDER_ROLES, QUESTION_EMAILS, REPRESENTATIVE_TYPES, STAFF_ROLES
 from ..services.auth import MIN_PASSWORD_LENGTH
 from .forms import Form, RadioField, too_long
 
@@ -56,3 +56,21 @@ class InviteStaffForm(Form):
     email = StringField("Their email address", validators=_EMAIL, filters=[_strip])
     role = RadioField("Their role", what="their role", choices=list(STAFF_ROLES.items()),
                       validators=[InputRequired("Select their role")])
+
+
+class QuestionEmailsForm(Form):
+    choice = RadioField("How would you like to hear about new questions?",
+                        what="how you would like to hear about new questions",
+                        choices=list(QUESTION_EMAILS.items()),
+                        validators=[InputRequired(
+                            "Select how you would like to hear about new questions")])
+
+
+QUESTION_EMAIL_HINTS = {
+    "each": "We email you soon after each new question. On a busy day that could be "
+            "several emails.",
+    "daily": "One email on a day when there are new questions, listing how many. Most "
+             "people choose this.",
+    "weekly": "One email a week at most, about the questions asked since the last one.",
+    "none": "We will not email you about questions. You will see them when you sign in.",
+}

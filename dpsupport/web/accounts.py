@@ -9,16 +9,19 @@ from flask.typing import ResponseReturnValue
 
 from .. import mail
 from ..errors import UserError
-from ..services import accounts
+from ..services import accounts, notices
 from ..services.money import Holder
 from ..services.organisation import Organisation
+from ..text import plural
 from .access import current_user, holder_page, organisation_page, signed_in
 from .account_forms import (
+    QUESTION_EMAIL_HINTS,
     ChangePasswordForm,
     ForgotForm,
     InviteStaffForm,
     InviteToHolderForm,
     NewPasswordForm,
+    QuestionEmailsForm,
 )
 from .database import db
 from .forms import show_error, status_for
@@ -108,6 +111,34 @@ def change_password() -> ResponseReturnValue:
                            title="Change your password"), status_for(form)
 
 
+@bp.route(notices.CHOICE_PAGE, methods=["GET", "POST"])
+@signed_in
+def question_emails() -> ResponseReturnValue:
+    """Your own choice of emails about new questions (services/notices.py)."""
+    user = current_user()
+    assert user is not None
+    form = QuestionEmailsForm(data={"choice": user.question_emails})
+    if form.validate_on_submit():
+        try:
+            accounts.choose_question_emails(db(), user, form.choice.data or "")
+        except UserError as err:
+            show_error(form, err)
+        else:
+            flash("Saved. " + _question_emails_words(form.choice.data or ""))
+            return redirect(url_for("accounts.question_emails"))
+    return render_template("accounts/question_emails.html", form=form,
+                           hints=QUESTION_EMAIL_HINTS,
+                           emailed=notices.is_emailed(db(), user.id),
+                           title="Emails about questions"), status_for(form)
+
+
+def _question_emails_words(choice: str) -> str:
+    return {"each": "We will email you about each new question.",
+            "daily": "We will email you at most once a day about new questions.",
+            "weekly": "We will email you at most once a week about new questions.",
+            "none": "We will not email you about questions."}.get(choice, "")
+
+
 @bp.route("/holders/<int:holder_id>/invite", methods=["GET", "POST"])
 @holder_page
 def invite_to_holder(holder: Holder) -> ResponseReturnValue:
@@ -166,3 +197,22 @@ def demo_mail() -> ResponseReturnValue:
     return render_template("accounts/demo_mail.html", title="Mail the demo would have sent",
                            messages=mail.demo_messages(settings.folder),
                            only=request.args.get("show", ""))
+
+
+@bp.route("/demo-mail/send", methods=["POST"])
+@signed_in
+def send_due_mail() -> ResponseReturnValue:
+    """The demo's button: send the emails about questions that are due now, as the
+    ``send-flag-emails`` command does (never in production: the same guard as the page)."""
+    if _mail().folder is None:
+        abort(404)
+    settings = current_app.config["DPSUPPORT"]
+    try:
+        sent = notices.send_due_now(db(), notices.mail_settings(settings.mode,
+                                                                settings.instance_path))
+    except UserError as err:
+        flash(err.message)
+    else:
+        flash("No emails were due: nobody has new questions they have not been told about."
+              if sent == 0 else f"Sent {plural(sent, 'email')}. The newest are first below.")
+    return redirect(url_for("accounts.demo_mail"))

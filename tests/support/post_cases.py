@@ -28,6 +28,10 @@ CASES: dict[str, Case] = {
     "accounts.invitation": lambda: dict(_NEW_PASSWORD),
     # acted as the representative (test_every_post.ACTING_AS): the acting role keeps its password
     "accounts.change_password": lambda: {"current": "correct horse battery", **_NEW_PASSWORD},
+    # one's own choice of emails about questions (the default is "daily")
+    "accounts.question_emails": lambda: {"choice": "weekly"},
+    # the demo's "Send the emails that are due now" (the tests write mail to files too)
+    "accounts.send_due_mail": lambda: {},
     "accounts.invite_to_holder": lambda: {"name": "Dee Daughter", "email": "dee@example.org",
                                           "role": "representative",
                                           "representative_type": "attorney"},

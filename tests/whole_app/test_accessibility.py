@@ -98,6 +98,7 @@ def _paths(session, email: str) -> list[str]:  # type: ignore[no-untyped-def]
         if sorting.unsorted_count(session, holder):  # the form, sent with nothing chosen
             paths.append(f"submit:{h}/transactions/sort")
     paths += ["/account/password", "submit:/account/password"]
+    paths += ["/account/question-emails", "submit:/account/question-emails"]
     # two-step sign-in: Farah's is set up (she must use it); the others' is not
     paths += ["/account/two-step", "/account/two-step/set-up",
               "submit:/account/two-step/set-up", "/account/two-step/recovery-codes"]
