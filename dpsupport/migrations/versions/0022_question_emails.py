@@ -1,7 +1,7 @@
 """question emails
 
-Revision ID: 0021_question_emails
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-11-27 10:00:00
 
 Each person's choice of emails about new questions (an email for each, at most one a day,
@@ -13,8 +13,8 @@ per person and question: services/notices.py).
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0021_question_emails'
-down_revision = '0020'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
