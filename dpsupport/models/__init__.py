@@ -11,7 +11,14 @@ from .banking import (
 )
 from .base import Base
 from .employment import ContractVersion, EmployerDetails, Employment
-from .flags import Flag, FlagAnswer, FlagNotice, FlagTold, FundingPolicy
+from .flags import (
+    Flag,
+    FlagAnswer,
+    FlagNotice,
+    FlagTold,
+    FundingPolicy,
+    ReviewQuestionTold,
+)
 from .funding import AgreementAmount, BudgetLine, FundingAgreement, OneOffPayment
 from .payroll import (
     HolidayEntry,
@@ -72,6 +79,7 @@ __all__ = [
     "RecoveryCode",
     "Review",
     "ReviewQuestion",
+    "ReviewQuestionTold",
     "Shift",
     "SicknessSpell",
     "SignInThrottle",

@@ -127,9 +127,10 @@ NOTICE_KINDS = {"summary": "New questions since the last email", "each": "One ne
 
 
 class FlagNotice(Base):
-    """One email telling a person about new flags: when, how many, and whether it was a
-    summary (daily or weekly) or about one question (services/notices.py). Not audited: it
-    changes no one's records; the address is never copied here."""
+    """One email telling a person about new flags (and questions asked in a review): when,
+    how many, and whether it was a summary (daily or weekly) or about one question
+    (services/notices.py). Not audited: it changes no one's records; the address is never
+    copied here."""
 
     __tablename__ = "flag_notice"
 
@@ -155,4 +156,17 @@ class FlagTold(Base):
     id: Mapped[IntPk]
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     flag_id: Mapped[int] = mapped_column(ForeignKey("flag.id"), index=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("flag_notice.id"), index=True)
+
+
+class ReviewQuestionTold(Base):
+    """Which question asked in a review (models/review.py ``ReviewQuestion``) an email told
+    a person about: like :class:`FlagTold`, one row per person and question, ever."""
+
+    __tablename__ = "review_question_told"
+    __table_args__ = (UniqueConstraint("user_id", "question_id"),)
+
+    id: Mapped[IntPk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("review_question.id"), index=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("flag_notice.id"), index=True)

@@ -1,4 +1,5 @@
-"""Telling people by email that there are new questions (flags) for them.
+"""Telling people by email that there are new questions for them: flags, and questions
+the finance officer asks in a review.
 
 Who is told
     Everyone with a grant for a holder as the holder, a representative or a support worker
@@ -6,6 +7,10 @@ Who is told
     their last email (all open ones, the first time). The holder and a representative are
     not told about a flag hidden from the holder. Finance officers and organisation admins
     are not emailed: they see the questions in the app.
+    A question asked in a review (``ReviewQuestion``) counts just like a new flag, but only
+    for the holder and a representative (who answer it; access_policy.toml "answerers"):
+    not a support worker, since staff asked it. It is told while it is unanswered and its
+    review is not signed off, if it was asked since the person's last email.
 
 How often: each person chooses (``User.question_emails``, on their "Emails about
 questions" page)
@@ -20,8 +25,9 @@ questions" page)
 
 Never twice about the same question
     Before an email is sent, it is claimed: a `FlagNotice` row (who, when, how many, which
-    kind) and one `FlagTold` row for each question it tells them about, committed together.
-    `FlagTold` is unique per person and question, so a second run, or two runs at once, fail
+    kind) and one `FlagTold` row for each flag (`ReviewQuestionTold` for each review
+    question) it tells them about, committed together. Both are unique per person and
+    question, so a second run, or two runs at once, fail
     to claim what is already claimed and send nothing (PostgreSQL waits for the first run's
     transaction, then refuses the duplicate; SQLite has one writer at a time). Claims for one
     person are made one at a time (a lock on their row), and a summary checks again, inside
@@ -30,7 +36,9 @@ Never twice about the same question
 
 What it says
     How many new questions there are (or, for "each", that there is one), and a link to the
-    holder's questions page: never an amount, a payee or what the question is about. A
+    holder's questions page (for a review's questions: the page where they answer it, or
+    the review part of the holder's money page, which lists them): never an amount, a payee
+    or what the question is about. A
     person's address is used only to send the email: it is never written to the logs or to
     the database.
 
@@ -63,7 +71,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import UserError
-from ..models import Flag, FlagNotice, FlagTold, Holder, HolderAccess, User
+from ..models import (
+    Flag,
+    FlagNotice,
+    FlagTold,
+    Holder,
+    HolderAccess,
+    Review,
+    ReviewQuestion,
+    ReviewQuestionTold,
+    User,
+)
 from ..models.base import utcnow
 from ..text import plural
 from . import audit
@@ -168,13 +186,22 @@ def mail_settings(mode: str, instance_path: Path) -> MailSettings:
 
 
 @dataclass(frozen=True)
+class New:
+    """One holder's new questions for one person: flags and questions asked in a review."""
+
+    holder: Holder
+    flag_ids: list[int]
+    asked_ids: list[int]  # ReviewQuestion ids
+
+
+@dataclass(frozen=True)
 class Due:
     """One email to send: to whom, about which new questions of which holders. ``choice``
     is the person's choice ("each": one question; "daily" or "weekly": a summary)."""
 
     user: User
     staff: bool
-    per_holder: list[tuple[Holder, list[int]]]  # each holder and its new flags' ids
+    per_holder: list[New]
     choice: str = "daily"
 
     @property
@@ -183,11 +210,15 @@ class Due:
 
     @property
     def flag_ids(self) -> list[int]:
-        return [flag_id for _holder, ids in self.per_holder for flag_id in ids]
+        return [flag_id for new in self.per_holder for flag_id in new.flag_ids]
+
+    @property
+    def asked_ids(self) -> list[int]:
+        return [asked_id for new in self.per_holder for asked_id in new.asked_ids]
 
     @property
     def count(self) -> int:
-        return len(self.flag_ids)
+        return len(self.flag_ids) + len(self.asked_ids)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -235,6 +266,19 @@ def due(session: Session, now: datetime) -> list[Due]:
     told = set(session.execute(
         select(FlagTold.user_id, FlagTold.flag_id).join(Flag, Flag.id == FlagTold.flag_id)
         .where(Flag.status == "open")).tuples())
+    # questions asked in a review: waiting for an answer, in a review not signed off
+    waiting = (ReviewQuestion.answer.is_(None), Review.status != "signed_off")
+    open_asked: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    for asked_id, holder_id, asked_at in session.execute(
+            select(ReviewQuestion.id, ReviewQuestion.holder_id, ReviewQuestion.asked_at)
+            .join(Review, Review.id == ReviewQuestion.review_id)
+            .where(*waiting, ReviewQuestion.holder_id.in_(granted_holders))
+            .order_by(ReviewQuestion.asked_at, ReviewQuestion.id)):
+        open_asked[holder_id].append((asked_id, _utc(asked_at)))
+    told_asked = set(session.execute(
+        select(ReviewQuestionTold.user_id, ReviewQuestionTold.question_id)
+        .join(ReviewQuestion, ReviewQuestion.id == ReviewQuestionTold.question_id)
+        .join(Review, Review.id == ReviewQuestion.review_id).where(*waiting)).tuples())
     holders = {h.id: h for h in session.scalars(
         select(Holder).where(Holder.id.in_(granted_holders)))}
 
@@ -250,24 +294,34 @@ def due(session: Session, now: datetime) -> list[Due]:
             if not _waited(choice, last_any.get(user_id), now):
                 continue  # one a day (or a week) at most
             cutoff = last_any.get(user_id)  # the questions opened since their last email
-        new: list[tuple[Holder, str, list[int]]] = []
+        new: list[tuple[str, New]] = []
         seen: set[int] = set()
+        seen_asked: set[int] = set()
         for holder_id, role in grants:
             ids = [flag_id for flag_id, opened_at, hidden in open_flags.get(holder_id, [])
                    if flag_id not in seen and (user_id, flag_id) not in told
                    and not (hidden and role in HOLDER_ROLES)
                    and (cutoff is None or opened_at > _utc(cutoff))]
+            asked = [asked_id for asked_id, asked_at in open_asked.get(holder_id, [])
+                     if role in HOLDER_ROLES  # the people who answer it; staff asked it
+                     and asked_id not in seen_asked and (user_id, asked_id) not in told_asked
+                     and (cutoff is None or asked_at > _utc(cutoff))]
             seen.update(ids)
-            if ids and holder_id in holders:
-                new.append((holders[holder_id], role, ids))
+            seen_asked.update(asked)
+            if (ids or asked) and holder_id in holders:
+                new.append((role, New(holders[holder_id], ids, asked)))
         if not new:
             continue
         if choice == "each":
-            found.extend(Due(user, role not in HOLDER_ROLES, [(holder, [flag_id])], choice)
-                         for holder, role, ids in new for flag_id in ids)
+            for role, one in new:
+                staff = role not in HOLDER_ROLES
+                found.extend(Due(user, staff, [New(one.holder, [flag_id], [])], choice)
+                             for flag_id in one.flag_ids)
+                found.extend(Due(user, staff, [New(one.holder, [], [asked_id])], choice)
+                             for asked_id in one.asked_ids)
         else:
             staff = all(role not in HOLDER_ROLES for _holder_id, role in grants)
-            found.append(Due(user, staff, [(h, ids) for h, _role, ids in new], choice))
+            found.append(Due(user, staff, [one for _role, one in new], choice))
     return found
 
 
@@ -275,8 +329,17 @@ def mail_for(item: Due, base_url: str) -> Mail:
     """The email: that there are new questions and where to see them; nothing about the
     money (no amount, payee or what a question is about)."""
     count = item.count
-    if item.choice == "each":
-        holder, _ids = item.per_holder[0]
+    if item.choice == "each" and item.asked_ids:
+        # a question the finance officer asked in a review: only ever to the holder's side
+        holder = item.per_holder[0].holder
+        link = f"{base_url}{answer_page(holder.id, item.asked_ids[0])}"
+        subject = "A new question about your money"
+        lines = ["The council's finance officer, who is reviewing the direct payment, has "
+                 "asked a question. Nobody is blaming you: most have a simple answer.", "",
+                 "Sign in to see it and answer:", link]
+        how_often = "You asked for an email each time there is a new question."
+    elif item.choice == "each":
+        holder = item.per_holder[0].holder
         link = f"{base_url}/holders/{holder.id}/questions"
         if item.staff:
             subject = f"A new question about {holder.display_name}"
@@ -291,16 +354,21 @@ def mail_for(item: Due, base_url: str) -> Mail:
         subject = f"{plural(count, 'new question')} about people you support"
         lines = [f"There {'is' if count == 1 else 'are'} {plural(count, 'new question')} "
                  "about the money of people you support:", ""]
-        for holder, ids in item.per_holder:
-            lines.append(f"{holder.display_name}: {plural(len(ids), 'new question')}, "
-                         f"{base_url}/holders/{holder.id}/questions")
+        for one in item.per_holder:  # support workers: flags only, never a review's
+            lines.append(f"{one.holder.display_name}: "
+                         f"{plural(len(one.flag_ids), 'new question')}, "
+                         f"{base_url}/holders/{one.holder.id}/questions")
     else:
         subject = f"{plural(count, 'new question')} about your money"
         lines = [f"There {'is' if count == 1 else 'are'} {plural(count, 'new question')} "
                  "about your money. Nobody is blaming you: most have a simple answer.", "",
                  f"Sign in to see {'it' if count == 1 else 'them'} and answer:"]
-        for holder, _ids in item.per_holder:
-            lines.append(f"{base_url}/holders/{holder.id}/questions")
+        for one in item.per_holder:
+            if one.flag_ids:
+                lines.append(f"{base_url}/holders/{one.holder.id}/questions")
+            if one.asked_ids:
+                lines.append(f"{plural(len(one.asked_ids), 'question')} from the council's "
+                             f"review: {base_url}{review_part(one.holder.id)}")
     if item.choice != "each":
         period = "a week" if item.choice == "weekly" else "a day"
         how_often = f"We send at most one email {period} about new questions."
@@ -308,6 +376,17 @@ def mail_for(item: Due, base_url: str) -> Mail:
                       "To choose how often we email you, or to stop these emails:",
                       f"{base_url}{CHOICE_PAGE}", "", "dpsupport"])
     return Mail(item.user.email, subject, body)
+
+
+def answer_page(holder_id: int, question_id: int) -> str:
+    """Where the holder answers a review's question (web/reviews.py ``answer``)."""
+    return f"/holders/{holder_id}/reviews/questions/{question_id}/answer"
+
+
+def review_part(holder_id: int) -> str:
+    """The review part of the holder's money page, listing its questions
+    (templates/review/_questions.html)."""
+    return f"/holders/{holder_id}#review"
 
 
 @transactional
@@ -327,6 +406,8 @@ def _claim(session: Session, item: Due, now: datetime) -> int | None:
     session.flush()
     session.add_all([FlagTold(user_id=item.user.id, flag_id=flag_id, notice_id=notice.id)
                      for flag_id in item.flag_ids])
+    session.add_all([ReviewQuestionTold(user_id=item.user.id, question_id=asked_id,
+                                        notice_id=notice.id) for asked_id in item.asked_ids])
     session.flush()
     return notice.id
 
@@ -335,6 +416,7 @@ def _claim(session: Session, item: Due, now: datetime) -> int | None:
 def _unclaim(session: Session, notice_id: int) -> None:
     """The email could not be sent: take the claim back, so the next run tries again."""
     session.execute(delete(FlagTold).where(FlagTold.notice_id == notice_id))
+    session.execute(delete(ReviewQuestionTold).where(ReviewQuestionTold.notice_id == notice_id))
     session.execute(delete(FlagNotice).where(FlagNotice.id == notice_id))
 
 
