@@ -45,45 +45,84 @@ START = date(2021, 4, 6)
 SHOPS = ["TESCO STORES 3297", "BOOTS", "SAINSBURYS", "ARGOS", "CO-OP FOOD", "TAXI CO"]
 
 
-def _statement() -> tuple[bytes, list[tuple[str, int, date, int | None]]]:
-    """The CSV, and the payments owed: (kind, pence, due date, tax month)."""
-    rnd = random.Random(7)
-    rows: list[tuple[date, str, int]] = []
-    owed: list[tuple[str, int, date, int | None]] = []
-    end = START + relativedelta(years=YEARS) - timedelta(days=1)
-    day = START
+Owed = list[tuple[str, int, date, int | None]]  # (kind, pence, due date, tax month)
+BankRow = tuple[date, str, int]  # (date, description, pence)
+
+
+def history(seed: int = 7, start: date = START, end: date | None = None,
+            pas: tuple[tuple[str, int], ...] = (("SALLY JONES", 122156), ("TOM REED", 98040)),
+            council_pence: int = 400000, agency: str = "BRIGHTSIDE CARE LTD BCC",
+            ) -> tuple[list[BankRow], Owed]:
+    """The bank lines from ``start`` to ``end`` (YEARS after ``start`` unless given), sorted,
+    and the payments the approved pay runs left owing: (kind, pence, due date, tax month).
+    ``seed``, the PAs' names and net pay, the council's amount and the agency vary a holder."""
+    rnd = random.Random(seed)
+    rows: list[BankRow] = []
+    owed: Owed = []
+    end = end or START + relativedelta(years=YEARS) - timedelta(days=1)
+    day = start
     while day <= end:  # the council, every 4 weeks
-        rows.append((day, "NORTHSHIRE COUNCIL DP", 400000))
+        rows.append((day, "NORTHSHIRE COUNCIL DP", council_pence))
         day += timedelta(days=28)
-    month = date(START.year, START.month, 1) + relativedelta(months=1)
+    month = date(start.year, start.month, 1) + relativedelta(months=1)
     tax_month = 1
     while month <= end:
         pay_day = month + timedelta(days=27)
-        for name, net in (("SALLY JONES", 122156), ("TOM REED", 98040)):
+        hmrc = sum(net for _, net in pas) * 31240 // 220196  # about 14% of the net pay
+        for name, net in pas:
             rows.append((pay_day, name, -net))
             owed.append(("net_pay:" + name.title(), net, pay_day, None))
         hmrc_due = month + relativedelta(months=1) + timedelta(days=21)
         if hmrc_due <= end:
-            rows.append((hmrc_due - timedelta(days=2), "HMRC NDDS", -31240))
-        owed.append(("hmrc", 31240, hmrc_due, tax_month))
+            rows.append((hmrc_due - timedelta(days=2), "HMRC NDDS", -hmrc))
+        owed.append(("hmrc", hmrc, hmrc_due, tax_month))
         rows.append((pay_day + timedelta(days=3), "NEST PENSIONS DD", -9600))
         owed.append(("pension:NEST", 9600, pay_day + timedelta(days=3), None))
-        rows.append((month + timedelta(days=9), "BRIGHTSIDE CARE LTD BCC",
-                     -rnd.randint(40000, 44000)))
+        rows.append((month + timedelta(days=9), agency, -rnd.randint(40000, 44000)))
         month += relativedelta(months=1)
         tax_month = tax_month % 12 + 1
-    day = START
+    day = start
     while day <= end:
         if rnd.random() < 0.8:
             rows.append((day, rnd.choice(SHOPS), -rnd.randint(150, 6000)))
         day += timedelta(days=1)
     rows.sort()
+    return rows, owed
+
+
+def as_csv(rows: list[BankRow]) -> bytes:
+    """A plain CSV statement (Date, Description, Amount) of these bank lines."""
     lines = ["Date,Description,Amount"]
     lines += [f"{d:%d/%m/%Y},{name},{pence / 100:.2f}" for d, name, pence in rows]
-    return ("\n".join(lines) + "\n").encode(), owed
+    return ("\n".join(lines) + "\n").encode()
 
 
-def _fresh(url: str, owed: list[tuple[str, int, date, int | None]]):  # type: ignore[no-untyped-def]
+def _statement() -> tuple[bytes, Owed]:
+    """The CSV, and the payments owed: (kind, pence, due date, tax month)."""
+    rows, owed = history()
+    return as_csv(rows), owed
+
+
+def pay_runs(owed: Owed) -> tuple[list[dict[str, object]], list[tuple[date, dict[str, object]]]]:
+    """The approved pay runs (one a month, as PayRun columns) and the payments owed as
+    PaymentDue columns, each with the period start of the run that left it owing."""
+    runs: dict[date, dict[str, object]] = {}
+    dues: list[tuple[date, dict[str, object]]] = []
+    for kind, pence, due, tax_month in owed:
+        key = due.replace(day=1)
+        if key not in runs and not kind.startswith("hmrc"):
+            runs[key] = {"frequency": "monthly", "period_start": key,
+                         "period_end": key + relativedelta(months=1) - timedelta(days=1),
+                         "pay_date": due, "tax_period": 1, "status": "approved"}
+        run_key = key if key in runs else max(k for k in runs if k <= key)
+        base, _, payee = kind.partition(":")
+        dues.append((run_key, {"kind": base, "payee": payee or "HMRC", "amount_pence": pence,
+                               "due_date": due, "tax_year": due.year if tax_month else None,
+                               "tax_month": tax_month}))
+    return list(runs.values()), dues
+
+
+def _fresh(url: str, owed: Owed):  # type: ignore[no-untyped-def]
     from dpsupport.db import make_engine, make_sessionmaker, unit_of_work
     from dpsupport.migrate import upgrade
     from dpsupport.models import (
@@ -119,22 +158,12 @@ def _fresh(url: str, owed: list[tuple[str, int, date, int | None]]):  # type: ig
         session.add_all([account, BudgetLine(holder_id=holder.id, category="agency_care",
                                              label="Agency", planned_pence=40000)])
         session.flush()
-        runs: dict[date, int] = {}
-        for kind, pence, due, tax_month in owed:
-            key = due.replace(day=1)
-            if key not in runs and not kind.startswith("hmrc"):
-                run = PayRun(holder_id=holder.id, frequency="monthly", period_start=key,
-                             period_end=key + relativedelta(months=1) - timedelta(days=1),
-                             pay_date=due, tax_period=1, status="approved")
-                session.add(run)
-                session.flush()
-                runs[key] = run.id
-            run_id = runs.get(key) or runs[max(k for k in runs if k <= key)]
-            base, _, payee = kind.partition(":")
-            session.add(PaymentDue(holder_id=holder.id, pay_run_id=run_id, kind=base,
-                                   payee=payee or "HMRC", amount_pence=pence, due_date=due,
-                                   tax_year=due.year if tax_month else None,
-                                   tax_month=tax_month))
+        run_rows, dues = pay_runs(owed)
+        runs = {row["period_start"]: PayRun(holder_id=holder.id, **row) for row in run_rows}
+        session.add_all(runs.values())
+        session.flush()
+        session.add_all(PaymentDue(holder_id=holder.id, pay_run_id=runs[key].id, **row)
+                        for key, row in dues)
         session.flush()
         return engine, factory, account.id, holder.id
 

@@ -18,6 +18,7 @@ flags out, with words for the holder ("you") and for staff (the holder's name).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -76,11 +77,17 @@ def pay_differences(dues: Sequence[Due], paid: Sequence[Paid], people: Sequence[
                     reader: Reader = HOLDER) -> list[Flag]:
     named = {p.name: p for p in people}
     found = []
+    # The payments by date, so each pay day looks only at its own fortnight (5 years of
+    # statements are thousands of payments and a net pay due each month per PA).
+    by_date = sorted(paid, key=lambda p: p.date)
+    days = [p.date.toordinal() for p in by_date]
     for due in dues:
         if due.kind != "net_pay" or due.settled or due.payee not in named:
             continue
-        near = [p for p in paid if abs((p.date - due.due_date).days) <= WITHIN_DAYS
-                and _to(due.payee, p.payee)]
+        day = due.due_date.toordinal()
+        near = [p for p in by_date[bisect_left(days, day - WITHIN_DAYS):
+                                   bisect_right(days, day + WITHIN_DAYS)]
+                if _to(due.payee, p.payee)]
         if not near or any(p.amount_pence == due.amount_pence for p in near):
             continue
         payment = min(near, key=lambda p: (abs(p.amount_pence - due.amount_pence), p.id))

@@ -41,6 +41,19 @@ def test_near_misses_raise_nothing() -> None:
     assert e.pay_differences([_due()], [e.Paid(1, DAY, 100000, "T JONES")], [SALLY]) == []
 
 
+def test_a_pay_day_looks_at_payments_up_to_seven_days_either_side_in_any_order() -> None:
+    # Payments are looked up by date: the edges of the window and the order they come in
+    # do not change what is found.
+    days = [-8, 7, -30, 0, -7, 8, 40]
+    paid = [e.Paid(n, DAY + dt.timedelta(days=d), 100000 + n, "S JONES")
+            for n, d in enumerate(days)]
+    found = e.pay_differences([_due()], paid, [SALLY])
+    back = e.pay_differences([_due()], list(reversed(paid)), [SALLY])
+    assert found == back
+    assert [f.transactions for f in found] == [(4,)]  # the nearest amount of those within 7 days
+    assert e.pay_differences([_due()], paid[:1] + paid[5:], [SALLY]) == []  # 8 days out
+
+
 def test_hmrc_overdue_only_after_its_date_and_only_unpaid() -> None:
     hmrc = [_due(19796, kind="hmrc", payee="HMRC", on=dt.date(2026, 10, 22), id=1),
             _due(500, kind="hmrc", payee="HMRC", on=dt.date(2026, 10, 22), id=2)]
