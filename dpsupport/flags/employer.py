@@ -7,7 +7,10 @@ flags out, with words for the holder ("you") and for staff (the holder's name).
   within 7 days of a net pay due, more than £1 away from what the payslip says, while that
   net pay is not settled.
 - ``hmrc_or_pension_overdue``: tax and National Insurance, or pension contributions, due by
-  a date that has passed and not paid (not matched to a bank payment, nor marked as paid).
+  a date that has passed and not paid: not matched to a bank payment, not marked as paid,
+  and no bank payment of exactly that amount to HMRC (or the scheme) from 31 days before
+  the due date on (such a payment is paid, if late: the reconciliation page asks to confirm
+  it).
 - ``paid_after_leaving``: a payment to a PA dated more than 31 days after their leaving
   date (final pay and holiday pay are paid within a month of leaving).
 - ``household_relative_unapproved``: a PA marked as a close relative living in the
@@ -25,10 +28,12 @@ from dataclasses import dataclass
 from ..statements.payees import clean_payee
 from ..text import format_date, format_pence
 from .model import HOLDER, Flag, Id, Reader, evidence_key
+from .recognise import plain, recognise
 
 WITHIN_DAYS = 7
 TOLERANCE_PENCE = 100
 AFTER_LEAVING_DAYS = 31
+SEEN_FROM_DAYS = 31  # the reconciliation's window for HMRC opens 31 days before the 22nd
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class Due:
     due_date: dt.date
     settled: bool
     employment_id: Id | None = None
+    paid_by: Id | None = None  # the bank payment confirmed as paying it, when there is one
 
 
 @dataclass(frozen=True)
@@ -120,14 +126,34 @@ def pay_differences(dues: Sequence[Due], paid: Sequence[Paid], people: Sequence[
     return found
 
 
-def overdue(dues: Sequence[Due], today: dt.date, reader: Reader = HOLDER) -> list[Flag]:
+def _paying(kind: str, scheme: str, payment: Paid) -> bool:
+    """The bank payment is to HMRC (for tax), or to the pension scheme (its name, or words
+    the recognisers know for a pension)."""
+    found = recognise(payment.payee)
+    if kind == "hmrc":
+        return found is not None and found.kind == "hmrc"
+    named = plain(scheme).split()
+    return (found is not None and found.kind == "pension") or (
+        bool(named) and all(word in plain(payment.payee).split() for word in named))
+
+
+def overdue(dues: Sequence[Due], today: dt.date, reader: Reader = HOLDER,
+            paid: Sequence[Paid] = ()) -> list[Flag]:
     late: dict[tuple[str, dt.date, str], list[Due]] = {}
     for due in dues:
         if due.kind in ("hmrc", "pension") and not due.settled and due.due_date < today:
             late.setdefault((due.kind, due.due_date, due.payee), []).append(due)
     found = []
+    used: set[Id] = {due.paid_by for due in dues if due.paid_by is not None}
     for (kind, when, payee), rows in sorted(late.items(), key=lambda x: (x[0][1], x[0][0])):
         total = sum(r.amount_pence for r in rows)
+        seen = next((p for p in sorted(paid, key=lambda p: (p.date, str(p.id)))
+                     if p.id not in used and p.amount_pence == total
+                     and p.date >= when - dt.timedelta(days=SEEN_FROM_DAYS)
+                     and _paying(kind, payee, p)), None)
+        if seen is not None:  # paid, perhaps late: the reconciliation page asks to confirm it
+            used.add(seen.id)
+            continue
         what = ("PAYE tax and National Insurance to HMRC" if kind == "hmrc"
                 else f"pension contributions to {payee}")
         title = f"{format_pence(total)} of {what} was due by {format_date(when)}"
@@ -200,7 +226,7 @@ def relatives_unapproved(people: Sequence[Person], today: dt.date,
 def work_out(dues: Sequence[Due], paid: Sequence[Paid], people: Sequence[Person],
              today: dt.date, readers: Sequence[Reader]) -> list[tuple[Flag, ...]]:
     """Every employer flag, as a tuple of the same flag in each reader's words."""
-    per_reader = [pay_differences(dues, paid, people, r) + overdue(dues, today, r)
+    per_reader = [pay_differences(dues, paid, people, r) + overdue(dues, today, r, paid)
                   + after_leaving(paid, people, r) + relatives_unapproved(people, today, r)
                   for r in readers]
     return list(zip(*per_reader, strict=True))

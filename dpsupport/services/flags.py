@@ -267,7 +267,7 @@ def _employer(session: Session, holder: Holder, today: date,
                                     e.close_relative_in_household, e.council_approval_reference)
               for e in staff]
     dues = [employer_rules.Due(d.id, d.kind, d.payee, d.amount_pence, d.due_date,
-                               d.settled_on is not None)
+                               d.settled_on is not None, paid_by=d.transaction_id)
             for d in session.scalars(
                 select(PaymentDue).join(PayRun, PayRun.id == PaymentDue.pay_run_id)
                 .where(PaymentDue.holder_id == holder.id, PayRun.status == "approved"))]

@@ -4,6 +4,7 @@ paid after leaving, a close relative without the council's approval; and their n
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from dpsupport.flags import employer as e
 from dpsupport.flags.model import HOLDER, Reader
@@ -63,6 +64,32 @@ def test_hmrc_overdue_only_after_its_date_and_only_unpaid() -> None:
     assert e.overdue(hmrc, dt.date(2026, 10, 22)) == []
     assert e.overdue([_due(100, kind="pension", payee="NEST", on=DAY, settled=True)],
                      DAY + dt.timedelta(days=3)) == []
+
+
+def test_a_bank_payment_of_exactly_what_is_owed_to_hmrc_or_the_scheme_is_paid_not_overdue(
+        ) -> None:
+    hmrc = [_due(19796, kind="hmrc", payee="HMRC", on=dt.date(2026, 10, 22), id=1),
+            _due(500, kind="hmrc", payee="HMRC", on=dt.date(2026, 10, 22), id=2)]
+    later = dt.date(2026, 11, 3)
+    # one payment of the month's total, late: paid (the reconciliation asks to confirm it)
+    paid = [e.Paid(7, dt.date(2026, 10, 30), 20296, "HMRC NDDS")]
+    assert e.overdue(hmrc, later, paid=paid) == []
+    # near misses: a penny out, to someone else, or long before the month's due date
+    for miss in (e.Paid(7, dt.date(2026, 10, 30), 20295, "HMRC NDDS"),
+                 e.Paid(7, dt.date(2026, 10, 30), 20296, "S JONES"),
+                 e.Paid(7, dt.date(2026, 9, 20), 20296, "HMRC NDDS")):
+        assert len(e.overdue(hmrc, later, paid=[miss])) == 1, miss
+    # one bank payment pays one month only
+    two = hmrc + [_due(20296, kind="hmrc", payee="HMRC", on=dt.date(2026, 11, 1), id=3)]
+    (left,) = e.overdue(two, later, paid=paid)
+    assert left.key == "overdue:hmrc:2026-11-01"
+    # a payment confirmed as paying another month does not pay this one too
+    settled = replace(_due(20296, kind="hmrc", payee="HMRC", on=dt.date(2026, 9, 22), id=5,
+                           settled=True), paid_by=7)
+    assert len(e.overdue([settled, *hmrc], later, paid=paid)) == 1
+    pension = [_due(4200, kind="pension", payee="NEST", on=DAY, id=4)]
+    assert e.overdue(pension, DAY + dt.timedelta(days=3),
+                     paid=[e.Paid(8, DAY, 4200, "NEST DD 123")]) == []
 
 
 def test_paid_after_leaving_and_relatives() -> None:
