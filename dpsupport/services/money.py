@@ -142,10 +142,37 @@ def _liability(line: owed_rules.OwedLine) -> budget.Liability:
     return budget.Liability(line.description, line.amount_pence)
 
 
+SHARED = "dpsupport.money_shared"
+
+
+def shared_while(session: Session) -> dict[tuple[int, date], HolderMoney]:
+    """Start sharing money pictures in this session: while the unit of work ends, the flags
+    and then the caseload figures each read a changed holder's picture, and nothing either
+    writes changes it (services/uow.py). ``end_sharing`` stops it."""
+    found: dict[tuple[int, date], HolderMoney] = {}
+    session.info[SHARED] = found
+    return found
+
+
+def end_sharing(session: Session) -> None:
+    session.info.pop(SHARED, None)
+
+
 def holder_money(session: Session, holder: Holder, today: date,
                  what_if: owed_rules.WhatIf | None = None) -> HolderMoney:
     """The holder's money picture for ``today``; ``what_if`` changes one PA's hours in the
     forecast (see ``what_if``)."""
+    shared = session.info.get(SHARED) if what_if is None else None
+    if shared is not None and (holder.id, today) in shared:
+        return shared[(holder.id, today)]
+    found = _holder_money(session, holder, today, what_if)
+    if shared is not None:
+        shared[(holder.id, today)] = found
+    return found
+
+
+def _holder_money(session: Session, holder: Holder, today: date,
+                  what_if: owed_rules.WhatIf | None) -> HolderMoney:
     agreement = records.current_agreement(session, holder)
     plan = [
         budget.PlanLine(line.id, line.category, line.label, line.planned_pence, line.outcome)

@@ -26,7 +26,7 @@ from ..models.funding import ALL_CATEGORIES, CATEGORIES, INCOME_CATEGORIES
 from ..text import file_size, long_date
 from .access import visible_holders
 from .audit import current_actor
-from .uow import transactional
+from .uow import in_transaction, transactional
 
 if TYPE_CHECKING:
     from .sorting import Choice
@@ -293,19 +293,20 @@ def save_transaction(session: Session, holder: Holder, tx: Transaction | None, *
 
 
 def flags_later(session: Session, holder_id: int) -> None:
-    """Work the holder's flags out again when this unit of work ends (services/flags.later):
-    for changes to shifts, contracts and employer details, which the flags read."""
-    from .flags import later  # flags reads records through this module
+    """Work the holder's flags out again when this unit of work ends (services/flags.later),
+    once however many changes ask for it; at once when there is no unit of work."""
+    from .flags import later, refresh_by_id  # flags reads records through this module
 
-    later(session, holder_id)
+    if in_transaction(session):
+        later(session, holder_id)
+    else:
+        session.flush()
+        refresh_by_id(session, holder_id)
 
 
 def flags_again(session: Session, holder_id: int) -> None:
-    """Work the holder's flags out again, in this transaction (services/flags.py)."""
-    from .flags import refresh_by_id  # flags reads records through this module
-
-    session.flush()
-    refresh_by_id(session, holder_id)
+    """Work the holder's flags out again for this change (``flags_later``)."""
+    flags_later(session, holder_id)
 
 
 @transactional

@@ -52,9 +52,14 @@ def _before_commit(session: Session) -> None:
     session.flush()
     from .caseload import refresh_changed
     from .flags import refresh_later
+    from .money import end_sharing, shared_while
 
-    refresh_later(session)
-    refresh_changed(session)
+    shared_while(session)  # both read each changed holder's money picture: work it out once
+    try:
+        refresh_later(session)
+        refresh_changed(session)
+    finally:
+        end_sharing(session)
 
 
 def in_transaction(session: Session) -> bool:

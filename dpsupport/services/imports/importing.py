@@ -265,9 +265,9 @@ def import_statement(session: Session, account: Account, data: bytes, filename: 
     summary.import_id = record.id
     summary.written = True
     session.flush()
-    from ..flags import refresh_by_id  # flags are worked out again in this transaction
+    from ..records import flags_later  # flags are worked out again as the import ends
 
-    refresh_by_id(session, account.holder_id)
+    flags_later(session, account.holder_id)
     audit.record(session, "imported", "statement_import", entity_id=str(record.id),
                  holder_id=account.holder_id,
                  summary=f"Imported {filename[:80]}: {summary.sentence()}")

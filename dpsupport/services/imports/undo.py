@@ -50,10 +50,10 @@ def undo_import(session: Session, record: StatementImport) -> int:
     record.undone_at = utcnow()
     record.undone_by_id = actor.user_id
     session.flush()
-    from ..flags import refresh_by_id  # flags are worked out again in this transaction
+    from ..records import flags_later  # flags are worked out again as the undo ends
 
     session.expire_all()  # the lines were removed in bulk
-    refresh_by_id(session, record.holder_id)
+    flags_later(session, record.holder_id)
     audit.record(session, "undone", "statement_import", entity_id=str(record.id),
                  holder_id=record.holder_id,
                  summary=f"Undid the import of {record.filename[:80]}: removed "
