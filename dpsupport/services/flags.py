@@ -18,11 +18,12 @@ Working flags out again (`refresh`)
     the reason `NO_LONGER_APPLIES` and nobody's name (the payment was removed or sorted, a
     statement arrived). An escalated flag is left for the person looking at it.
 
-    `refresh` runs inside the caller's transaction, and is called by every service that
-    changes what the rules read: statement imports and undo, payments added, changed,
-    removed or sorted, plan lines, the funding agreement, the people employed (their
-    names make payments to them known), their contracts and shifts, the employer details,
-    and pay runs (the last four through `later`, once at the end of the unit of work).
+    `refresh` runs inside the caller's transaction, once, as the unit of work ends: every
+    service that changes what the rules read asks for it with `later` (or
+    `records.flags_later`): statement imports and undo, payments added, changed, removed
+    or sorted, plan lines, the funding agreement, the people employed (their names make
+    payments to them known), their contracts and shifts, the employer details, pay runs
+    and matches.
 
 Who may do what (access_policy.toml)
     Everyone with a role for the holder reads the flags and the answers (a finance officer
