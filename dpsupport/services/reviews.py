@@ -593,6 +593,32 @@ def reviews_due(session: Session, user: User, on: dt.date | None = None,
     return rows
 
 
+DUE_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class DuePage:
+    """One page of the reviews due: its rows, and how many there are in all."""
+
+    rows: list[DueRow]
+    page: int
+    pages: int
+    total: int
+    overdue: int
+
+
+def reviews_due_page(session: Session, user: User, page: int = 1,
+                     per_page: int = DUE_PER_PAGE) -> DuePage:
+    """``reviews_due``, a page at a time (a council may review thousands of people); a page
+    past the last shows the last."""
+    rows = reviews_due(session, user)
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * per_page
+    return DuePage(rows[start:start + per_page], page, pages, len(rows),
+                   sum(1 for r in rows if r.overdue))
+
+
 @dataclass(frozen=True)
 class HolderReviews:
     """What the holder sees on their money page: the next review, and questions asked."""

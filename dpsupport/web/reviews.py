@@ -17,7 +17,7 @@ from ..services.money import Holder
 from ..text import format_date, money
 from .access import current_user, holder_page, signed_in
 from .database import db
-from .forms import ConfirmForm, show_error, status_for
+from .forms import ConfirmForm, page_number, show_error, status_for
 from .review_forms import AnswerForm, AskForm, DecisionForm, StartForm
 
 bp = Blueprint("reviews", __name__, url_prefix="/holders/<int:holder_id>/reviews")
@@ -225,7 +225,8 @@ def pack_csv(holder: Holder) -> ResponseReturnValue:
 def due() -> ResponseReturnValue:
     user = current_user()
     assert user is not None
-    return render_template("review/due.html", rows=service.reviews_due(db(), user),
+    found = service.reviews_due_page(db(), user, page_number(request.args))
+    return render_template("review/due.html", found=found, rows=found.rows,
                            today=service.today(), within=service.DUE_SOON_DAYS,
                            title="Reviews due")
 

@@ -163,6 +163,12 @@ def test_reviews_due_and_the_monitoring_return(session) -> None:  # type: ignore
     # Pat's first review (1 April 2026) is overdue; Zed's (1 November 2026) is too
     assert [(r.name, r.due, r.overdue) for r in due] == [
         ("Pat Jones", dt.date(2026, 4, 1), True), ("Zed Later", dt.date(2026, 11, 1), True)]
+    # a page at a time: one a page here, and a page past the last shows the last
+    first = reviews.reviews_due_page(session, officer, 1, per_page=1)
+    last = reviews.reviews_due_page(session, officer, 9, per_page=1)
+    assert (first.total, first.pages, first.overdue) == (2, 2, 2)
+    assert [r.name for r in first.rows] == ["Pat Jones"]
+    assert (last.page, [r.name for r in last.rows]) == (2, ["Zed Later"])
     rows = reviews.monitoring_return(session, officer)
     assert [r.name for r in rows] == ["Pat Jones", "Zed Later"]
     summary = session.get(HolderSummary, holder.id)
