@@ -21,8 +21,9 @@ DPSUPPORT_TEST_POSTGRES_URL is set, in a throwaway database made for the run):
    (a) the N new statements are imported through the import service, one after another;
    (b) every flag and every match is worked out for all N holders after those imports.
 
-The import service already works the holder's flags out again itself, before it returns
-(``imports.importing.import_statement`` calls ``flags.refresh_by_id``). So that the ratio
+The import service already works the holder's flags out again itself, as its unit of work
+ends (``imports.importing.import_statement`` asks with ``records.flags_later``; the unit of
+work calls ``flags.refresh_by_id``). So that the ratio
 means "work on flags and matches / import", (a) is timed with that call switched off and
 (b) then does the same refresh; the one holder's import is also timed with the call left on
 (its parts printed), as the app runs it. Both ratios are printed as ``RATIO ...``.
