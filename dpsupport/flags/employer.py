@@ -145,11 +145,14 @@ def overdue(dues: Sequence[Due], today: dt.date, reader: Reader = HOLDER,
             late.setdefault((due.kind, due.due_date, due.payee), []).append(due)
     found = []
     used: set[Id] = {due.paid_by for due in dues if due.paid_by is not None}
+    by_amount: dict[int, list[Paid]] = {}  # the bank payments of each amount, by date
+    if late:
+        for p in sorted(paid, key=lambda p: (p.date, str(p.id))):
+            by_amount.setdefault(p.amount_pence, []).append(p)
     for (kind, when, payee), rows in sorted(late.items(), key=lambda x: (x[0][1], x[0][0])):
         total = sum(r.amount_pence for r in rows)
-        seen = next((p for p in sorted(paid, key=lambda p: (p.date, str(p.id)))
-                     if p.id not in used and p.amount_pence == total
-                     and p.date >= when - dt.timedelta(days=SEEN_FROM_DAYS)
+        seen = next((p for p in by_amount.get(total, ())
+                     if p.id not in used and p.date >= when - dt.timedelta(days=SEEN_FROM_DAYS)
                      and _paying(kind, payee, p)), None)
         if seen is not None:  # paid, perhaps late: the reconciliation page asks to confirm it
             used.add(seen.id)
