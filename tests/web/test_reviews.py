@@ -207,3 +207,16 @@ def test_the_monitoring_return_and_reviews_due(app, session) -> None:  # type: i
     assert len(empty) == 1
     assert "No reviews are due" in family.get("/reviews-due").get_data(as_text=True)
     assert 'href="/reviews-due"' not in family.get("/holders").get_data(as_text=True)
+
+
+def test_long_lists_are_numbered_pages_with_previous_and_next(app) -> None:  # type: ignore[no-untyped-def]
+    template = app.jinja_env.from_string(
+        '{% import "macros/pages.html" as pages %}'
+        '{{ pages.numbered(page, total, "Pages of reviews due", "funder.due") }}')
+    with app.test_request_context("/reviews-due?page=2"):
+        middle = template.render(page=2, total=3)
+        only = template.render(page=1, total=1)
+    assert 'aria-label="Pages of reviews due"' in middle and "Page 2 of 3" in middle
+    assert 'href="/reviews-due?page=1" rel="prev"' in middle
+    assert 'href="/reviews-due?page=3" rel="next"' in middle
+    assert "govuk-pagination" not in only  # one page: no page links at all
