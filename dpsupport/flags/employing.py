@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..payroll.duties import SOON_DAYS, Duty
-from ..payroll.shifts import ShiftError, paid_minutes
+from ..payroll.shifts import SHIFT_WORDS, ShiftError, paid_minutes
 from ..payroll.timesheet_checks import age_on
 from ..text import first_upper, format_date, format_pence, hours
 from .model import HOLDER, Flag, Id, Reader, evidence_key
@@ -34,8 +34,6 @@ from .model import HOLDER, Flag, Id, Reader, evidence_key
 LOOK_BACK_DAYS = 365
 HOURS_LOOK_BACK_PERIODS = 3
 DUTY_CODES = ("insurance", "re_enrolment", "right_to_work", "written_statement", "dbs")
-KIND_WORDS = {"day": "day", "night": "waking night", "weekend": "weekend",
-              "bank_holiday": "bank holiday"}
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,7 @@ def _minimum_flag(person: PA, group: _Short, today: dt.date, reader: Reader) -> 
                     f"{'were' if len(shifts) != 1 else 'was'} paid {format_pence(group.rate)} "
                     f"an hour: about {format_pence(shortfall)} less than the minimum.")
     if group.contract_kinds:
-        kinds = " and ".join(KIND_WORDS.get(k, k) for k in group.contract_kinds)
+        kinds = " and ".join(SHIFT_WORDS.get(k, k) for k in group.contract_kinds)
         said.append(f"{first_upper(reader.your)} contract with {person.name} pays "
                     f"{format_pence(group.rate)} an hour for {kinds} shifts.")
     said.append("Paying less than the minimum is against the law, unless they are an "

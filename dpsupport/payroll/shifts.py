@@ -26,6 +26,11 @@ class ShiftError(ValueError):
     """A shift that cannot be worked out (a break longer than the shift, say)."""
 
 
+# The kinds of shift in plain words, for pages, payslips and questions.
+SHIFT_WORDS = {"day": "day", "night": "waking night", "weekend": "weekend",
+               "bank_holiday": "bank holiday"}
+
+
 @dataclass(frozen=True, slots=True)
 class Rates:
     """A contract's rates, in pence (an hour, or a night for the sleep-in)."""

@@ -58,6 +58,7 @@ from ..models import (
     Employment,
     Flag,
     FlagAnswer,
+    FundingAgreement,
     FundingPolicy,
     Holder,
     Organisation,
@@ -253,11 +254,12 @@ def work_out(session: Session, holder: Holder, today: date, owed_pence: int = 0
         agreement=agreement.id if agreement is not None else None)
     pairs = [(mine, staff) for mine, staff in found]
     return (pairs + _surplus(session, holder, today, policy, readers, owed_pence)
-            + _employer(session, holder, today, readers))
+            + _employer(session, holder, today, readers, agreement))
 
 
 def _employer(session: Session, holder: Holder, today: date,
-              readers: tuple[rules.Reader, rules.Reader]) -> list[tuple[rules.Flag, rules.Flag]]:
+              readers: tuple[rules.Reader, rules.Reader], agreement: FundingAgreement | None
+              ) -> list[tuple[rules.Flag, rules.Flag]]:
     """The flags about employing PAs (flags/employer.py, flags/employing.py), for a holder
     who employs."""
     staff = list(session.scalars(select(Employment).where(Employment.holder_id == holder.id)
@@ -279,15 +281,15 @@ def _employer(session: Session, holder: Holder, today: date,
                 .where(Transaction.holder_id == holder.id, Transaction.amount_pence < 0))]
     found = employer_rules.work_out(dues, paid, people, today, readers)
     return [(mine, staff_words) for mine, staff_words in found] + _employing(
-        session, holder, staff, today, readers)
+        session, holder, staff, today, readers, agreement)
 
 
 def _employing(session: Session, holder: Holder, staff: list[Employment], today: date,
-               readers: tuple[rules.Reader, rules.Reader]
+               readers: tuple[rules.Reader, rules.Reader], agreement: FundingAgreement | None
                ) -> list[tuple[rules.Flag, rules.Flag]]:
     """Minimum wage, hours beyond the plan and the employer's duties (flags/employing.py)."""
     by_id = {e.id: e for e in staff}
-    periods = _hours_periods(session, holder, today)
+    periods = _hours_periods(agreement, today)
     first = min([today - timedelta(days=employing_rules.LOOK_BACK_DAYS)]
                 + [start for start, _end in periods])
     shifts = [employing_rules.Worked(s.id, s.employment_id, s.work_date, s.start_time,
@@ -334,12 +336,11 @@ def _hourly_rates(version: ContractVersion | None) -> tuple[tuple[str, int], ...
     return tuple(given)
 
 
-def _hours_periods(session: Session, holder: Holder, today: date) -> list[tuple[date, date]]:
+def _hours_periods(agreement: FundingAgreement | None, today: date) -> list[tuple[date, date]]:
     """The payment periods the plan's hours are compared in: the current one and the last
     few finished ones (flags/employing.py)."""
     from .money import terms_for
 
-    agreement = records.current_agreement(session, holder)
     if agreement is None:
         return []
     terms = terms_for(agreement)

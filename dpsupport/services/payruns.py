@@ -36,7 +36,7 @@ from ..models.payroll import PaymentDue, PayRun, Payslip, Shift, TimesheetApprov
 from ..payroll import periods, record
 from ..payroll import run as engine
 from ..payroll.lines import PayLine
-from ..payroll.shifts import ShiftError, shift_pay
+from ..payroll.shifts import SHIFT_WORDS, ShiftError, shift_pay
 from ..text import format_date, format_pence, hours, plural
 from . import audit, holiday, sickness
 from .employment import rates_of
@@ -45,8 +45,6 @@ from .uow import transactional
 
 FREQUENCY_WORDS = {"weekly": "weekly", "fortnightly": "fortnightly",
                    "four_weekly": "four-weekly", "monthly": "monthly"}
-SHIFT_WORDS = {"day": "day", "night": "waking night", "weekend": "weekend",
-               "bank_holiday": "bank holiday"}
 
 
 @dataclass(frozen=True)
